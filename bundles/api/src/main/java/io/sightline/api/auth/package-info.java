@@ -1,0 +1,9 @@
+/**
+ * The access-control SPI: decides whether a caller may read, publish or administer a stream.
+ */
+@Export
+@Version("1.0.0")
+package io.sightline.api.auth;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,39 @@
+package io.sightline.api.source;
+
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.media.RawVideoFrame;
+import io.sightline.api.stream.Track;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The entry of a stream, into which its source pushes media. All methods are cheap and never block: they hand the
+ * media to each subscriber's queue and return. Call them from the source's own thread.
+ *
+ * <p>A source either pushes encoded units (a camera's H.264 passed through, an Opus track) or raw pictures; raw
+ * pictures are encoded by the stream with the configured {@link io.sightline.api.codec.VideoEncoderFactory encoder}
+ * (so a source that produces pictures needs no codec code), and handed as they are to subscribers that asked for
+ * raw video.
+ */
+@ProviderType
+public interface MediaSink {
+    /**
+     * Announces the tracks the source will push (after opening, and again after a reconnect or a change of
+     * resolution or codec configuration). The first media after this call marks the stream {@code LIVE}.
+     * Sources of raw pictures announce only their non-video tracks (or none): the stream announces the encoded video
+     * track itself.
+     */
+    void tracks(List<Track> tracks);
+
+    /** Pushes one encoded unit of an announced track. */
+    void push(EncodedUnit unit);
+
+    /** Pushes one raw picture; the stream encodes it for its video track. */
+    void push(RawVideoFrame frame);
+
+    /**
+     * Reports that the input failed after {@link CaptureSource#start()} succeeded. The stream goes to
+     * {@code RECONNECTING} and restarts the source with backoff.
+     */
+    void failed(String reason, Throwable cause);
+}

@@ -1,0 +1,57 @@
+package io.sightline.api.stream;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A named live stream: the media one configured source produces, shared with any number of subscribers.
+ *
+ * <p>Streams are defined by configuration (one ConfigAdmin factory configuration each) and found through the
+ * {@link StreamRegistry}. A stream outlives its source: when the source drops, the stream goes to
+ * {@link StreamState#RECONNECTING} and subscribers stay attached until media flows again.
+ */
+@ProviderType
+public interface Stream {
+    /** Configuration key: the stream's name (unique; used in URLs). */
+    String NAME = "name";
+    /** Configuration key: the capture plugin that feeds the stream, matched against {@code source.type}. */
+    String SOURCE_TYPE = "source.type";
+    /** Configuration key: which transport serves viewers, matched against {@code transport.mode} ({@code sfu}, {@code p2p}). */
+    String TRANSPORT_MODE = "transport.mode";
+    /** Configuration key: access policy, {@code public}, {@code token} or {@code disabled}. */
+    String ACCESS = "access";
+
+    /** The stream's name. */
+    String name();
+
+    /** The {@code source.type} of the capture plugin this stream uses. */
+    String sourceType();
+
+    /** The configured transport mode for viewers ({@code sfu} unless configured otherwise). */
+    String transportMode();
+
+    /** Current state and detail. */
+    StreamStatus status();
+
+    /** The tracks the source announced; empty until the source has opened. */
+    List<Track> tracks();
+
+    /** Input measurements. */
+    StreamStats stats();
+
+    /** Number of viewer sessions attached to this stream, over all transports. */
+    int viewerCount();
+
+    /** The stream's configuration properties (read-only), including source-specific keys such as {@code source.url}. */
+    Map<String, Object> properties();
+
+    /**
+     * Subscribes to the stream's media. The subscriber first receives {@link MediaSubscriber#onTracks} (if tracks are
+     * known) and the current status. Subscribing to an on-demand stream starts its source.
+     */
+    Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options);
+
+    /** Asks the source for a keyframe; coalesced and rate limited. */
+    void requestKeyframe();
+}

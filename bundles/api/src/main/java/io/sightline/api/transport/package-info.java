@@ -1,0 +1,9 @@
+/**
+ * The transport SPI: turns a viewer's SDP offer for a stream into an answer and a viewer session (SFU or P2P).
+ */
+@Export
+@Version("1.0.0")
+package io.sightline.api.transport;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

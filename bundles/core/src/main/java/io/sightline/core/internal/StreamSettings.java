@@ -1,0 +1,95 @@
+package io.sightline.core.internal;
+
+import io.sightline.api.stream.Stream;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A stream's configuration, parsed and checked once. The raw properties are kept too, for source plugins'
+ * own {@code source.*} keys.
+ */
+record StreamSettings(String name, String sourceType, boolean onDemand, int closeAfterSeconds, String transportMode,
+        String access, String videoCodec, int bitrateKbps, int gopFrames, int reconnectInitialMs, int reconnectMaxMs,
+        int sourceTimeoutMs, Map<String, Object> properties) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String FILE_PREFIX = StreamDefinition.FACTORY_PID + "-";
+
+    static StreamSettings from(Map<String, Object> raw) {
+        Map<String, Object> props = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (!k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.")) {
+                props.put(k, v);
+            }
+        });
+        String name = str(raw, Stream.NAME, nameFromFile(raw));
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("stream name '" + name + "' is not valid: use 1-64 letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit");
+        }
+        props.put(Stream.NAME, name);
+        String mode = str(raw, "mode", "always-on");
+        if (!mode.equals("always-on") && !mode.equals("on-demand")) {
+            throw new IllegalArgumentException("mode must be always-on or on-demand, got '" + mode + "'");
+        }
+        String access = str(raw, Stream.ACCESS, "token");
+        if (!access.equals("public") && !access.equals("token") && !access.equals("disabled")) {
+            throw new IllegalArgumentException("access must be public, token or disabled, got '" + access + "'");
+        }
+        return new StreamSettings(name, str(raw, Stream.SOURCE_TYPE, "testpattern"), mode.equals("on-demand"),
+                num(raw, "on.demand.close.after.seconds", 10), str(raw, Stream.TRANSPORT_MODE, "sfu"), access,
+                str(raw, "video.codec", "h264").toLowerCase(), num(raw, "video.bitrate.kbps", 2000),
+                num(raw, "video.gop.frames", 60), num(raw, "reconnect.initial.delay.ms", 500),
+                num(raw, "reconnect.max.delay.ms", 10_000), num(raw, "source.timeout.ms", 10_000),
+                Collections.unmodifiableMap(props));
+    }
+
+    static Map<String, Object> toMap(Dictionary<String, ?> dict) {
+        Map<String, Object> m = new TreeMap<>();
+        for (Enumeration<String> keys = dict.keys(); keys.hasMoreElements();) {
+            String k = keys.nextElement();
+            m.put(k, dict.get(k));
+        }
+        return m;
+    }
+
+    /** Karaf names factory configurations after their file, {@code etc/io.sightline.stream-<name>.cfg}. */
+    private static String nameFromFile(Map<String, Object> raw) {
+        Object file = raw.get("felix.fileinstall.filename");
+        if (file == null) {
+            return null;
+        }
+        String f = file.toString();
+        int slash = f.lastIndexOf('/');
+        f = f.substring(slash + 1);
+        if (f.startsWith(FILE_PREFIX) && f.endsWith(".cfg")) {
+            return f.substring(FILE_PREFIX.length(), f.length() - 4);
+        }
+        return null;
+    }
+
+    private static String str(Map<String, Object> raw, String key, String dflt) {
+        Object v = raw.get(key);
+        return v == null || v.toString().isBlank() ? dflt : v.toString().trim();
+    }
+
+    private static int num(Map<String, Object> raw, String key, int dflt) {
+        Object v = raw.get(key);
+        if (v == null || v.toString().isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = v instanceof Number x ? x.intValue() : Integer.parseInt(v.toString().trim());
+            if (n < 0) {
+                throw new IllegalArgumentException(key + " must not be negative, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+}
