@@ -1,5 +1,7 @@
 package io.sightline.api.health;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,10 +13,10 @@ import java.util.Objects;
  * @param details extra facts for operators (state, bitrate, detail message); values are strings or numbers
  */
 public record HealthReport(String name, HealthStatus status, Map<String, Object> details) {
-    /** Validates the components and freezes the details. */
+    /** Validates the components and freezes the details, keeping their order. */
     public HealthReport {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
-        details = details == null ? Map.of() : Map.copyOf(details);
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 }

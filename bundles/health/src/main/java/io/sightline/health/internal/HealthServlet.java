@@ -1,0 +1,90 @@
+package io.sightline.health.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.api.health.HealthContributor;
+import io.sightline.api.health.HealthReport;
+import io.sightline.api.health.HealthStatus;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /health}: the worst status of all contributors' reports decides the answer, 200 while nothing is DOWN,
+ * 503 otherwise, so load balancers and systemd watchdogs can use it as is.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/health")
+public final class HealthServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(HealthServlet.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final transient List<HealthContributor> contributors = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindContributor(HealthContributor contributor) {
+        contributors.add(contributor);
+    }
+
+    void unbindContributor(HealthContributor contributor) {
+        contributors.remove(contributor);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, Object> body = HealthDocument.build(contributors);
+        boolean down = HealthStatus.DOWN.name().toLowerCase().equals(body.get("status"));
+        response.setStatus(down ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_OK);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        JSON.writeValue(response.getOutputStream(), body);
+    }
+
+    /** Builds the JSON document; kept apart from the servlet so it can be tested without a container. */
+    static final class HealthDocument {
+        private HealthDocument() {
+        }
+
+        static Map<String, Object> build(List<HealthContributor> contributors) {
+            HealthStatus overall = HealthStatus.UP;
+            Map<String, Object> groups = new LinkedHashMap<>();
+            for (HealthContributor contributor : contributors) {
+                List<HealthReport> reports;
+                try {
+                    reports = contributor.check();
+                } catch (RuntimeException e) {
+                    LOG.warn("Health contributor {} failed", contributor.group(), e);
+                    reports = List.of(new HealthReport(contributor.group(), HealthStatus.DOWN,
+                            Map.of("error", String.valueOf(e))));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> group = (Map<String, Object>) groups.computeIfAbsent(contributor.group(),
+                        g -> new LinkedHashMap<String, Object>());
+                for (HealthReport report : reports) {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("status", report.status().name().toLowerCase());
+                    entry.putAll(report.details());
+                    group.put(report.name(), entry);
+                    overall = overall.worst(report.status());
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", overall.name().toLowerCase());
+            body.putAll(groups);
+            return body;
+        }
+    }
+}
