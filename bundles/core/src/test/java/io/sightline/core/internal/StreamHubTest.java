@@ -1,0 +1,281 @@
+package io.sightline.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sightline.api.media.Codec;
+import io.sightline.api.media.CodecParameters;
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.source.CaptureSource;
+import io.sightline.api.source.CaptureSourceFactory;
+import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.MediaSubscriber;
+import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.stream.SubscribeOptions;
+import io.sightline.api.stream.Subscription;
+import io.sightline.api.stream.Track;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub with a real (in-test) capture plugin that produces H.264-shaped units on its own thread: life cycle,
+ * reconnects, plugin removal, GOP start for new subscribers and slow-subscriber isolation.
+ */
+class StreamHubTest {
+    private final StreamHub hub = new StreamHub();
+    private final SyntheticSourceFactory factory = new SyntheticSourceFactory();
+
+    @AfterEach
+    void tearDown() {
+        hub.deactivate();
+        factory.stopAll();
+    }
+
+    private static Map<String, Object> config(String name, String... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("name", name);
+        m.put("source.type", "synthetic");
+        m.put("reconnect.initial.delay.ms", "50");
+        m.put("reconnect.max.delay.ms", "200");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private Stream define(String name, String... kv) {
+        assertTrue(hub.define(StreamSettings.from(config(name, kv))));
+        return hub.find(name).orElseThrow();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void streamWithoutPluginFailsAndRecoversWhenThePluginArrives() throws Exception {
+        Stream s = define("cam");
+        await("failed", () -> s.status().state() == StreamState.FAILED);
+        assertTrue(s.status().detail().contains("source.type=synthetic"));
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        await("live", () -> s.status().state() == StreamState.LIVE);
+        hub.unbindSourceFactory(factory);
+        await("failed again", () -> s.status().state() == StreamState.FAILED);
+        assertEquals(0, factory.running.get(), "the plugin's source was stopped");
+    }
+
+    @Test
+    void sourceFailureReconnectsWithBackoffAndSubscribersStay() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam");
+        Recorder rec = new Recorder();
+        Subscription sub = s.subscribe(rec, SubscribeOptions.ENCODED);
+        await("live", () -> s.status().state() == StreamState.LIVE);
+        await("media", () -> rec.units.size() > 5);
+        factory.lastSource.fail();
+        await("reconnecting", () -> rec.states.contains(StreamState.RECONNECTING));
+        int before = rec.units.size();
+        await("live again", () -> s.status().state() == StreamState.LIVE && rec.units.size() > before + 5);
+        assertEquals(1, s.stats().reconnects());
+        assertEquals(0, sub.droppedUnits());
+        sub.close();
+    }
+
+    @Test
+    void newSubscriberStartsWithTheCachedGopAtAKeyframe() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam");
+        await("several units", () -> s.stats().unitsIn() > 12);
+        Recorder rec = new Recorder();
+        try (Subscription sub = s.subscribe(rec, SubscribeOptions.ENCODED)) {
+            await("media", () -> !rec.units.isEmpty());
+            assertTrue(rec.units.get(0).keyframe(), "first unit is a keyframe");
+            assertEquals(List.of(Track.video(CodecParameters.h264("42e01f"), 320, 240, 100)), rec.tracks.get(0));
+        }
+    }
+
+    @Test
+    void slowSubscriberDropsWithoutSlowingOthers() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam");
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder stuck = new Recorder() {
+            @Override
+            public void onMedia(EncodedUnit unit) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Recorder fast = new Recorder();
+        Subscription slow = s.subscribe(stuck, new SubscribeOptions(8, true, false, false));
+        Subscription quick = s.subscribe(fast, SubscribeOptions.ENCODED);
+        await("fast subscriber keeps receiving", () -> fast.units.size() > 60);
+        assertTrue(slow.droppedUnits() > 0, "the stuck subscriber lost units");
+        assertEquals(0, quick.droppedUnits());
+        release.countDown();
+        slow.close();
+        quick.close();
+    }
+
+    @Test
+    void onDemandStreamRunsOnlyWhileSubscribed() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam", "mode", "on-demand", "on.demand.close.after.seconds", "0");
+        Thread.sleep(200);
+        assertEquals(StreamState.IDLE, s.status().state());
+        assertEquals(0, factory.running.get());
+        Subscription sub = s.subscribe(new Recorder(), SubscribeOptions.ENCODED);
+        await("live", () -> s.status().state() == StreamState.LIVE);
+        sub.close();
+        await("idle", () -> s.status().state() == StreamState.IDLE && factory.running.get() == 0);
+    }
+
+    @Test
+    void removingAStreamLeavesOthersAlone() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream a = define("a");
+        define("b");
+        await("a live", () -> a.status().state() == StreamState.LIVE);
+        long since = a.status().sinceMillis();
+        hub.undefine("b");
+        assertFalse(hub.find("b").isPresent());
+        Thread.sleep(100);
+        assertEquals(since, a.status().sinceMillis());
+        assertEquals(StreamState.LIVE, a.status().state());
+    }
+
+    @Test
+    void duplicateNamesAndBadSettingsAreRefused() {
+        define("x");
+        assertFalse(hub.define(StreamSettings.from(config("x"))));
+        assertThrows(IllegalArgumentException.class, () -> StreamSettings.from(config("bad name")));
+        assertThrows(IllegalArgumentException.class, () -> StreamSettings.from(config("ok", "mode", "sometimes")));
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamSettings.from(config("ok", "video.bitrate.kbps", "fast")));
+    }
+
+    @Test
+    void nameComesFromTheKarafFileName() {
+        Map<String, Object> raw = new HashMap<>();
+        raw.put("felix.fileinstall.filename", "file:/opt/sightline/etc/io.sightline.stream-lobby.cfg");
+        assertEquals("lobby", StreamSettings.from(raw).name());
+    }
+
+    /** Records what a subscriber receives. */
+    static class Recorder implements MediaSubscriber {
+        final List<EncodedUnit> units = new CopyOnWriteArrayList<>();
+        final List<List<Track>> tracks = new CopyOnWriteArrayList<>();
+        final List<StreamState> states = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onTracks(List<Track> t) {
+            tracks.add(t);
+        }
+
+        @Override
+        public void onMedia(EncodedUnit unit) {
+            units.add(unit);
+        }
+
+        @Override
+        public void onStatus(io.sightline.api.stream.StreamStatus status) {
+            states.add(status.state());
+        }
+    }
+
+    /** A capture plugin producing 100 units/s, a keyframe every 10, on its own thread. */
+    static final class SyntheticSourceFactory implements CaptureSourceFactory {
+        final AtomicInteger running = new AtomicInteger();
+        final List<SyntheticSource> sources = new CopyOnWriteArrayList<>();
+        volatile SyntheticSource lastSource;
+
+        @Override
+        public CaptureSource create(SourceContext context) {
+            SyntheticSource s = new SyntheticSource(context, running);
+            sources.add(s);
+            lastSource = s;
+            return s;
+        }
+
+        void stopAll() {
+            sources.forEach(SyntheticSource::stop);
+        }
+    }
+
+    static final class SyntheticSource implements CaptureSource {
+        private final SourceContext context;
+        private final AtomicInteger running;
+        private volatile Thread thread;
+        private volatile boolean failNow;
+
+        SyntheticSource(SourceContext context, AtomicInteger running) {
+            this.context = context;
+            this.running = running;
+        }
+
+        @Override
+        public void start() {
+            failNow = false;
+            running.incrementAndGet();
+            Thread t = new Thread(this::produce, "synthetic-" + context.streamName());
+            thread = t;
+            t.start();
+        }
+
+        private void produce() {
+            context.sink().tracks(List.of(Track.video(CodecParameters.h264("42e01f"), 320, 240, 100)));
+            long n = 0;
+            while (thread == Thread.currentThread()) {
+                if (failNow) {
+                    context.sink().failed("synthetic failure", null);
+                    return;
+                }
+                boolean key = n % 10 == 0;
+                ByteBuffer nal = ByteBuffer.wrap(new byte[] {(byte) (key ? 0x65 : 0x41), 1, 2, 3});
+                context.sink().push(new EncodedUnit(Track.VIDEO, Codec.H264, n * 10_000, System.currentTimeMillis(),
+                        key, List.of(nal)));
+                n++;
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void fail() {
+            failNow = true;
+        }
+
+        @Override
+        public void stop() {
+            Thread t = thread;
+            thread = null;
+            if (t != null) {
+                running.decrementAndGet();
+                t.interrupt();
+            }
+        }
+    }
+}
