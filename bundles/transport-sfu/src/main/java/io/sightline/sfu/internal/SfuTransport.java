@@ -1,0 +1,291 @@
+package io.sightline.sfu.internal;
+
+import io.sightline.api.media.MediaKind;
+import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.stream.Track;
+import io.sightline.api.transport.SessionRequest;
+import io.sightline.api.transport.TransportException;
+import io.sightline.api.transport.TransportException.Reason;
+import io.sightline.api.transport.TransportStrategy;
+import io.sightline.api.transport.ViewerSession;
+import io.sightline.rtp.sdp.CodecMatch;
+import io.sightline.rtp.sdp.CodecMatcher;
+import io.sightline.rtp.sdp.Direction;
+import io.sightline.rtp.sdp.Fingerprint;
+import io.sightline.rtp.sdp.MediaAnswer;
+import io.sightline.rtp.sdp.MediaDescription;
+import io.sightline.rtp.sdp.SdpAnswer;
+import io.sightline.rtp.sdp.SdpAnswerBuilder;
+import io.sightline.rtp.sdp.SdpException;
+import io.sightline.rtp.sdp.SdpParser;
+import io.sightline.rtp.sdp.SessionDescription;
+import io.sightline.sfu.internal.dtls.DtlsFingerprint;
+import io.sightline.sfu.internal.dtls.DtlsServer;
+import io.sightline.sfu.internal.dtls.DtlsSession;
+import io.sightline.sfu.internal.ice.IceServer;
+import io.sightline.sfu.internal.ice.IceServerConfig;
+import io.sightline.sfu.internal.ice.IceSession;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SFU transport ({@code transport.mode=sfu}): answers WHEP offers with ICE-lite candidates on one shared UDP
+ * port, runs DTLS-SRTP per viewer, and feeds every viewer of a stream from one {@link StreamFanout}.
+ */
+@Component(property = TransportStrategy.TRANSPORT_MODE + "=sfu", configurationPid = SfuTransport.PID)
+@Designate(ocd = SfuConfiguration.class)
+public final class SfuTransport implements TransportStrategy {
+    static final String PID = "io.sightline.transport.sfu";
+    private static final Logger LOG = LoggerFactory.getLogger(SfuTransport.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private final Map<String, StreamFanout> fanouts = new ConcurrentHashMap<>();
+    private final Map<String, SfuViewerSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private SfuConfiguration config;
+    private IceServer ice;
+    private DtlsServer dtls;
+
+    @Activate
+    void activate(SfuConfiguration configuration) throws IOException {
+        this.config = configuration;
+        InetAddress bind = configuration.bind_address().isBlank() ? null
+                : InetAddress.getByName(configuration.bind_address().trim());
+        InetAddress pub = configuration.public_address().isBlank() ? null
+                : InetAddress.getByName(configuration.public_address().trim());
+        ice = IceServer.start(new IceServerConfig(bind, configuration.udp_port(), configuration.tcp_port(),
+                Duration.ofSeconds(configuration.consent_timeout_seconds()), List.of(configuration.interfaces()),
+                configuration.include_loopback(), pub, 256));
+        dtls = new DtlsServer(2, Duration.ofSeconds(10));
+        LOG.info("SFU media on UDP {}{}; candidates {}", ice.udpAddress(),
+                ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(), ice.candidates());
+    }
+
+    @Deactivate
+    void deactivate() {
+        new ArrayList<>(sessions.values()).forEach(SfuViewerSession::close);
+        fanouts.values().forEach(StreamFanout::close);
+        fanouts.clear();
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (ice != null) {
+            ice.close();
+        }
+    }
+
+    @Override
+    public ViewerSession open(Stream stream, SessionRequest request) throws TransportException {
+        SessionDescription offer = parse(request.offerSdp());
+        if (sessions.size() + pending.get() >= config.max_sessions()) {
+            throw new TransportException(Reason.AT_CAPACITY, "server at capacity (" + config.max_sessions()
+                    + " sessions)");
+        }
+        pending.incrementAndGet();
+        StreamFanout fanout = fanoutFor(stream);
+        try {
+            List<Track> tracks = awaitTracks(fanout, stream);
+            return createSession(stream, request, offer, fanout, tracks);
+        } finally {
+            pending.decrementAndGet();
+            releaseIfUnused(fanout);
+        }
+    }
+
+    private static SessionDescription parse(String sdp) throws TransportException {
+        try {
+            return SdpParser.parseOffer(sdp);
+        } catch (SdpException e) {
+            throw new TransportException(Reason.MALFORMED_OFFER, "malformed SDP offer: " + e.getMessage());
+        }
+    }
+
+    private StreamFanout fanoutFor(Stream stream) {
+        return fanouts.computeIfAbsent(stream.name(), n -> {
+            StreamFanout f = new StreamFanout(stream);
+            f.start();
+            return f;
+        });
+    }
+
+    private List<Track> awaitTracks(StreamFanout fanout, Stream stream) throws TransportException {
+        try {
+            StreamState state = stream.status().state();
+            long wait = state == StreamState.FAILED ? 0 : config.track_wait_ms();
+            List<Track> tracks = fanout.awaitTracks(wait);
+            if (tracks.isEmpty()) {
+                throw new TransportException(Reason.STREAM_NOT_LIVE, "stream '" + stream.name() + "' is "
+                        + stream.status().state().name().toLowerCase()
+                        + (stream.status().detail().isEmpty() ? "" : ": " + stream.status().detail()));
+            }
+            return tracks;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(Reason.AT_CAPACITY, "interrupted");
+        }
+    }
+
+    private ViewerSession createSession(Stream stream, SessionRequest request, SessionDescription offer,
+            StreamFanout fanout, List<Track> tracks) throws TransportException {
+        String cname = randomToken(16);
+        SdpAnswerBuilder answer = new SdpAnswerBuilder(offer).sessionId(RANDOM.nextLong());
+        List<ViewerTrack> viewerTracks = new ArrayList<>();
+        List<String> acceptedMids = new ArrayList<>();
+        boolean videoTaken = false;
+        boolean audioTaken = false;
+        for (MediaDescription m : offer.media()) {
+            if (!m.isRtp()) {
+                continue;
+            }
+            if (m.direction() == Direction.SENDONLY || m.direction() == Direction.INACTIVE) {
+                continue;
+            }
+            MediaKind kind = "video".equals(m.kind()) ? MediaKind.VIDEO : "audio".equals(m.kind()) ? MediaKind.AUDIO
+                    : null;
+            if (kind == null || (kind == MediaKind.VIDEO && videoTaken) || (kind == MediaKind.AUDIO && audioTaken)) {
+                continue;
+            }
+            Optional<Track> track = tracks.stream().filter(t -> t.kind() == kind).findFirst();
+            if (track.isEmpty()) {
+                continue;
+            }
+            Optional<CodecMatch> match = CodecMatcher.match(m, track.get().parameters());
+            if (match.isEmpty()) {
+                continue;
+            }
+            long ssrc = RANDOM.nextInt() & 0xffffffffL;
+            long rtxSsrc = match.get().rtxPayloadType() > 0 ? RANDOM.nextInt() & 0xffffffffL : 0;
+            answer.accept(m.mid(), new MediaAnswer(match.get(), ssrc, rtxSsrc, cname, stream.name(),
+                    kind.sdpName()));
+            acceptedMids.add(m.mid());
+            viewerTracks.add(new ViewerTrack(track.get().id(), kind, null, RANDOM.nextInt(0x8000), RANDOM.nextInt(0x8000)));
+            if (kind == MediaKind.VIDEO) {
+                videoTaken = true;
+            } else {
+                audioTaken = true;
+            }
+        }
+        if (acceptedMids.isEmpty()) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer has no recvonly m-line with a codec of "
+                    + "stream '" + stream.name() + "' (" + tracks.stream().map(t -> t.parameters().toString()).toList()
+                    + ")");
+        }
+        String setup = offer.media().get(0).setup();
+        if ("passive".equals(setup)) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "a=setup:passive offers are not supported: the "
+                    + "server is the DTLS server");
+        }
+        return start(stream, request, offer, fanout, answer, viewerTracks, acceptedMids, cname);
+    }
+
+    private ViewerSession start(Stream stream, SessionRequest request, SessionDescription offer,
+            StreamFanout fanout, SdpAnswerBuilder answer, List<ViewerTrack> draftTracks, List<String> mids,
+            String cname) throws TransportException {
+        String ufrag = randomToken(8);
+        String pwd = randomToken(24);
+        answer.iceCredentials(ufrag, pwd).fingerprint(new Fingerprint("sha-256",
+                dtls.fingerprint().toSdp().substring("sha-256 ".length())));
+        for (var c : ice.candidates()) {
+            try {
+                answer.candidate(io.sightline.rtp.sdp.IceCandidate.parse(c.sdpValue()));
+            } catch (SdpException e) {
+                LOG.warn("Skipping unparsable own candidate {}", c.sdpValue());
+            }
+        }
+        SdpAnswer built;
+        try {
+            built = answer.build();
+        } catch (SdpException e) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "cannot answer: " + e.getMessage());
+        }
+        List<ViewerTrack> tracks = new ArrayList<>();
+        for (int i = 0; i < draftTracks.size(); i++) {
+            ViewerTrack d = draftTracks.get(i);
+            ViewerTrack vt = new ViewerTrack(d.trackId, d.kind, built.media(mids.get(i)), d.seqBase, d.rtxSeq);
+            vt.tsOffset = RANDOM.nextInt() & 0xffffffffL;
+            tracks.add(vt);
+        }
+        String remoteFingerprint = offer.media().get(0).fingerprint() == null ? null
+                : offer.media().get(0).fingerprint().algorithm() + " " + offer.media().get(0).fingerprint().value();
+        DtlsFingerprint expected;
+        try {
+            expected = DtlsFingerprint.parse(remoteFingerprint);
+        } catch (RuntimeException e) {
+            throw new TransportException(Reason.MALFORMED_OFFER, "bad a=fingerprint in offer");
+        }
+        String id = randomHex(16);
+        SfuViewerSession session = new SfuViewerSession(id, stream.name(), request.remoteAddress(), this, fanout,
+                tracks, cname);
+        IceSession iceSession = ice.register(ufrag, pwd, session);
+        DtlsSession dtlsSession = dtls.newSession(expected, iceSession::send, session);
+        session.attach(iceSession, dtlsSession, built.sdp());
+        sessions.put(id, session);
+        return session;
+    }
+
+    /** ICE restart: new server credentials for an existing session; media continues on the same DTLS/SRTP. */
+    String restartIce(SfuViewerSession session, IceSession iceSession) {
+        String ufrag = randomToken(8);
+        String pwd = randomToken(24);
+        ice.restart(iceSession, ufrag, pwd);
+        StringBuilder frag = new StringBuilder();
+        frag.append("a=ice-lite\r\n").append("a=ice-ufrag:").append(ufrag).append("\r\n").append("a=ice-pwd:")
+                .append(pwd).append("\r\n");
+        for (var c : ice.candidates()) {
+            frag.append(c.sdpLine()).append("\r\n");
+        }
+        frag.append("a=end-of-candidates\r\n");
+        return frag.toString();
+    }
+
+    void sessionClosed(SfuViewerSession session, IceSession iceSession) {
+        sessions.remove(session.id());
+        if (iceSession != null) {
+            ice.unregister(iceSession);
+        }
+        StreamFanout f = fanouts.get(session.streamName());
+        if (f != null) {
+            releaseIfUnused(f);
+        }
+    }
+
+    /** The last viewer left: stop packetizing (an on-demand stream may then close its source). */
+    private void releaseIfUnused(StreamFanout fanout) {
+        String name = fanout.stream().name();
+        boolean inUse = pending.get() > 0 || sessions.values().stream().anyMatch(s -> s.streamName().equals(name));
+        if (!inUse && fanouts.remove(name, fanout)) {
+            fanout.close();
+        }
+    }
+
+    private static String randomToken(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(ICE_CHARS.charAt(RANDOM.nextInt(ICE_CHARS.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,446 @@
+package io.sightline.sfu.internal;
+
+import io.sightline.api.media.MediaKind;
+import io.sightline.api.transport.ViewerSession;
+import io.sightline.api.transport.ViewerStats;
+import io.sightline.rtp.rtcp.NtpTime;
+import io.sightline.rtp.rtcp.ReportBlock;
+import io.sightline.rtp.rtcp.RtcpHandler;
+import io.sightline.rtp.rtcp.RtcpParser;
+import io.sightline.rtp.rtcp.RtcpWriter;
+import io.sightline.rtp.sdp.SdpException;
+import io.sightline.rtp.sdp.TrickleIceFragment;
+import io.sightline.rtp.srtp.SrtpContext;
+import io.sightline.rtp.srtp.SrtpException;
+import io.sightline.rtp.srtp.SrtpSession;
+import io.sightline.sfu.internal.dtls.DtlsListener;
+import io.sightline.sfu.internal.dtls.DtlsSession;
+import io.sightline.sfu.internal.dtls.DtlsSrtpKeys;
+import io.sightline.sfu.internal.ice.IcePath;
+import io.sightline.sfu.internal.ice.IceSession;
+import io.sightline.sfu.internal.ice.IceSessionListener;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One viewer of the SFU: its ICE session, DTLS handshake, SRTP contexts and per-track header rewriting. The stream's
+ * fan-out thread calls {@link #send} for every packet; NACKs and keyframe requests arrive on the ICE thread. The only
+ * lock is this viewer's own send lock (its SRTP context is not thread-safe), never shared with other viewers.
+ */
+final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsListener, RtcpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SfuViewerSession.class);
+    private static final int BUFFER = 1600;
+
+    private final String id;
+    private final String streamName;
+    private final String remoteAddress;
+    private final long created = System.currentTimeMillis();
+    private final SfuTransport transport;
+    private final StreamFanout fanout;
+    private final List<ViewerTrack> tracks;
+    private final String cname;
+    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object sendLock = new Object();
+    private final byte[] sendBuf = new byte[BUFFER];
+    private final ByteBuffer sendView = ByteBuffer.wrap(sendBuf);
+    private final byte[] rtcpBuf = new byte[BUFFER];
+    private final byte[] ext = new byte[4];
+
+    private volatile IceSession ice;
+    private volatile DtlsSession dtls;
+    private volatile String answerSdp;
+    private volatile String state = "new";
+    private SrtpContext outbound;
+    private SrtpContext inbound;
+    private int transportSeq;
+    private long lastReportNanos;
+
+    // statistics (written by one thread each, read by anyone)
+    private volatile long packetsSent;
+    private volatile long bytesSent;
+    private volatile long packetsDropped;
+    private volatile long packetsLost;
+    private volatile double fractionLost;
+    private volatile double jitterMs;
+    private volatile double rttMs = -1;
+    private volatile long nacks;
+    private volatile long keyframeRequests;
+    private volatile long bandwidthBps;
+
+    SfuViewerSession(String id, String streamName, String remoteAddress, SfuTransport transport, StreamFanout fanout,
+            List<ViewerTrack> tracks, String cname) {
+        this.id = id;
+        this.streamName = streamName;
+        this.remoteAddress = remoteAddress;
+        this.transport = transport;
+        this.fanout = fanout;
+        this.tracks = tracks;
+        this.cname = cname;
+    }
+
+    void attach(IceSession iceSession, DtlsSession dtlsSession, String answer) {
+        this.ice = iceSession;
+        this.dtls = dtlsSession;
+        this.answerSdp = answer;
+    }
+
+    List<ViewerTrack> tracks() {
+        return tracks;
+    }
+
+    // ---- media out (fan-out thread) -----------------------------------------------------------------------------
+
+    /** Whether DTLS is done and packets can be sent. */
+    boolean ready() {
+        return outbound != null && !closed.get();
+    }
+
+    /** Rewrites one packet of the stream for this viewer, encrypts and sends it. */
+    void send(ViewerTrack track, PacketHistory history, long index, long viewerTs) {
+        synchronized (sendLock) {
+            if (closed.get()) {
+                return;
+            }
+            int len = history.length(index);
+            int seq = track.viewerSeq(index);
+            int headerLength = writeHeader(track, seq, viewerTs, history.marker(index));
+            System.arraycopy(history.payload(index), 0, sendBuf, headerLength, len);
+            if (!history.stillHolds(index)) {
+                return;
+            }
+            track.packetsSent++;
+            track.octetsSent += len;
+            track.lastStreamTs = history.timestamp(index);
+            track.lastCaptureMillis = history.captureTime(index);
+            transmit(headerLength + len);
+        }
+    }
+
+    private int writeHeader(ViewerTrack track, int seq, long viewerTs, boolean marker) {
+        var n = track.negotiated;
+        var h = track.header.clear();
+        h.payloadType(n.payloadType()).sequenceNumber(seq).timestamp(viewerTs).ssrc(n.ssrc()).marker(marker);
+        if (n.absSendTimeId() > 0) {
+            long t = ((System.nanoTime() / 1000) << 18) / 1_000_000;
+            ext[0] = (byte) (t >> 16);
+            ext[1] = (byte) (t >> 8);
+            ext[2] = (byte) t;
+            h.setExtension(n.absSendTimeId(), ext, 0, 3);
+        }
+        if (n.transportCcId() > 0) {
+            int s = transportSeq++;
+            ext[0] = (byte) (s >> 8);
+            ext[1] = (byte) s;
+            h.setExtension(n.transportCcId(), ext, 0, 2);
+        }
+        if (n.playoutDelayId() > 0 && track.kind == MediaKind.VIDEO) {
+            // min = max = 0: render as soon as decoded; the browser keeps no extra jitter buffer.
+            ext[0] = 0;
+            ext[1] = 0;
+            ext[2] = 0;
+            h.setExtension(n.playoutDelayId(), ext, 0, 3);
+        }
+        return h.write(sendBuf, 0);
+    }
+
+    private void transmit(int length) {
+        try {
+            int protectedLength = outbound.protectRtp(sendBuf, 0, length);
+            sendView.clear().limit(protectedLength);
+            if (ice.send(sendView)) {
+                packetsSent++;
+                bytesSent += protectedLength;
+            } else {
+                packetsDropped++;
+            }
+        } catch (SrtpException e) {
+            packetsDropped++;
+            LOG.debug("SRTP protect failed for session {}", id, e);
+        }
+    }
+
+    /** Sends sender reports about once a second (A/V sync and RTT); called on the fan-out thread. */
+    void maybeSendReports(long nowNanos) {
+        if (nowNanos - lastReportNanos < 1_000_000_000L) {
+            return;
+        }
+        lastReportNanos = nowNanos;
+        synchronized (sendLock) {
+            if (closed.get() || outbound == null) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            for (ViewerTrack t : tracks) {
+                if (!t.started() || t.packetsSent == 0) {
+                    continue;
+                }
+                int clock = t.kind == MediaKind.VIDEO ? 90_000 : 48_000;
+                long streamTsNow = t.lastStreamTs + (now - t.lastCaptureMillis) * clock / 1000;
+                int off = RtcpWriter.writeSenderReport(sendBuf, 0, t.negotiated.ssrc(), NtpTime.fromEpochMillis(now),
+                        t.viewerTs(streamTsNow), t.packetsSent, t.octetsSent);
+                off += RtcpWriter.writeSdesCname(sendBuf, off, t.negotiated.ssrc(), cname);
+                try {
+                    int len = outbound.protectRtcp(sendBuf, 0, off);
+                    sendView.clear().limit(len);
+                    ice.send(sendView);
+                } catch (SrtpException e) {
+                    LOG.debug("SRTCP protect failed for session {}", id, e);
+                }
+            }
+        }
+    }
+
+    // ---- ICE and DTLS callbacks ---------------------------------------------------------------------------------
+
+    @Override
+    public void onPathSelected(IceSession session, IcePath path) {
+        state = "connecting";
+        LOG.debug("Session {}: ICE path {} {}", id, path.protocol(), path.remoteAddress());
+    }
+
+    @Override
+    public void onDtls(IceSession session, ByteBuffer datagram) {
+        DtlsSession d = dtls;
+        if (d != null) {
+            d.onDatagram(datagram);
+        }
+    }
+
+    @Override
+    public void onRtcp(IceSession session, ByteBuffer packet) {
+        SrtpContext in = inbound;
+        int len = packet.remaining();
+        if (in == null || len > rtcpBuf.length) {
+            return;
+        }
+        // One ICE receive thread delivers RTCP for all sessions, so this buffer is never used concurrently.
+        packet.get(rtcpBuf, 0, len);
+        try {
+            int plain = in.unprotectRtcp(rtcpBuf, 0, len);
+            RtcpParser.parse(rtcpBuf, 0, plain, this);
+        } catch (SrtpException e) {
+            LOG.debug("Session {}: dropped undecryptable RTCP ({})", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onConsentExpired(IceSession session) {
+        LOG.info("Session {} of '{}': viewer stopped answering consent checks; closing", id, streamName);
+        close();
+    }
+
+    @Override
+    public void onHandshakeComplete(DtlsSession session, DtlsSrtpKeys keys) {
+        var profile = io.sightline.rtp.srtp.SrtpProfile.fromDtlsId(keys.profile().id());
+        SrtpSession srtp = SrtpSession.fromDtlsKeyingMaterial(profile, keys.keyingMaterial(), SrtpSession.Role.SERVER);
+        synchronized (sendLock) {
+            inbound = srtp.inbound();
+            outbound = srtp.outbound();
+        }
+        state = "connected";
+        LOG.info("Session {} of '{}' connected ({}, {})", id, streamName, profile,
+                ice.selectedPath() == null ? "?" : ice.selectedPath().protocol());
+        fanout.join(this);
+    }
+
+    @Override
+    public void onHandshakeFailed(DtlsSession session, Exception cause) {
+        LOG.info("Session {} of '{}': DTLS handshake failed: {}", id, streamName, cause.getMessage());
+        close();
+    }
+
+    @Override
+    public void onClosed(DtlsSession session) {
+        LOG.info("Session {} of '{}': viewer closed DTLS", id, streamName);
+        close();
+    }
+
+    // ---- RTCP from the viewer (ICE thread) ----------------------------------------------------------------------
+
+    @Override
+    public void onReportBlock(long senderSsrc, ReportBlock block) {
+        fractionLost = block.fractionLost() / 256.0;
+        packetsLost = block.cumulativeLost();
+        ViewerTrack t = trackBySsrc(block.ssrc());
+        int clock = t != null && t.kind == MediaKind.AUDIO ? 48_000 : 90_000;
+        jitterMs = block.jitter() * 1000.0 / clock;
+        long rtt = block.rttMillis(NtpTime.compact(NtpTime.fromEpochMillis(System.currentTimeMillis())));
+        if (rtt >= 0) {
+            rttMs = rtt;
+        }
+    }
+
+    @Override
+    public void onNack(long senderSsrc, long mediaSsrc, int sequenceNumber) {
+        nacks++;
+        ViewerTrack t = trackBySsrc(mediaSsrc);
+        if (t != null) {
+            fanout.retransmit(this, t, sequenceNumber);
+        }
+    }
+
+    /** Resends a packet this viewer lost (NACK), as RTX when negotiated. Runs on the ICE thread. */
+    void resend(ViewerTrack track, PacketHistory history, long index) {
+        synchronized (sendLock) {
+            if (closed.get() || outbound == null || !track.started() || index < track.startIndex) {
+                return;
+            }
+            var n = track.negotiated;
+            int len = history.length(index);
+            long ts = track.viewerTs(history.timestamp(index));
+            int seq = track.viewerSeq(index);
+            int headerLength;
+            int payloadOffset;
+            if (n.rtxPayloadType() > 0 && n.rtxSsrc() != 0) {
+                var h = track.header.clear();
+                h.payloadType(n.rtxPayloadType()).sequenceNumber(track.rtxSeq++ & 0xffff).timestamp(ts)
+                        .ssrc(n.rtxSsrc()).marker(history.marker(index));
+                headerLength = h.write(sendBuf, 0);
+                sendBuf[headerLength] = (byte) (seq >> 8);
+                sendBuf[headerLength + 1] = (byte) seq;
+                payloadOffset = headerLength + 2;
+            } else {
+                headerLength = writeHeader(track, seq, ts, history.marker(index));
+                payloadOffset = headerLength;
+            }
+            System.arraycopy(history.payload(index), 0, sendBuf, payloadOffset, len);
+            if (history.stillHolds(index)) {
+                transmit(payloadOffset + len);
+            }
+        }
+    }
+
+    @Override
+    public void onPli(long senderSsrc, long mediaSsrc) {
+        keyframeRequests++;
+        fanout.keyframeRequested();
+    }
+
+    @Override
+    public void onFir(long senderSsrc, long mediaSsrc, int sequenceNumber) {
+        keyframeRequests++;
+        fanout.keyframeRequested();
+    }
+
+    @Override
+    public void onRemb(long senderSsrc, long bitrateBps, long[] ssrcs) {
+        bandwidthBps = bitrateBps;
+    }
+
+    @Override
+    public void onBye(long ssrc) {
+        LOG.debug("Session {}: viewer sent RTCP BYE", id);
+    }
+
+    private ViewerTrack trackBySsrc(long ssrc) {
+        for (ViewerTrack t : tracks) {
+            if (t.negotiated.ssrc() == ssrc) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    // ---- ViewerSession ------------------------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String streamName() {
+        return streamName;
+    }
+
+    @Override
+    public String transportMode() {
+        return "sfu";
+    }
+
+    @Override
+    public String answerSdp() {
+        return answerSdp;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public long createdMillis() {
+        return created;
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public void addRemoteCandidates(String sdpFragment) {
+        try {
+            TrickleIceFragment.parse(sdpFragment);
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        // ICE-lite: the server learns the viewer's addresses from its connectivity checks, so candidates are
+        // validated and otherwise ignored (RFC 8838 allows a lite agent to do so).
+    }
+
+    @Override
+    public String restartIce(String sdpFragment) {
+        TrickleIceFragment fragment;
+        try {
+            fragment = TrickleIceFragment.parse(sdpFragment);
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (fragment.iceUfrag() == null || fragment.icePwd() == null) {
+            throw new IllegalArgumentException("ICE restart needs ice-ufrag and ice-pwd");
+        }
+        return transport.restartIce(this, ice);
+    }
+
+    @Override
+    public ViewerStats stats() {
+        return new ViewerStats(packetsSent, bytesSent, packetsDropped, packetsLost, fractionLost, jitterMs, rttMs, nacks,
+                keyframeRequests, bandwidthBps);
+    }
+
+    @Override
+    public void onClosed(Runnable listener) {
+        closeListeners.add(listener);
+        if (closed.get()) {
+            listener.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        state = "closed";
+        fanout.leave(this);
+        DtlsSession d = dtls;
+        if (d != null) {
+            d.close();
+        }
+        transport.sessionClosed(this, ice);
+        for (Runnable r : closeListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Close listener of session {} failed", id, e);
+            }
+        }
+        LOG.info("Session {} of '{}' closed ({} packets sent, {} dropped)", id, streamName, packetsSent, packetsDropped);
+    }
+}
