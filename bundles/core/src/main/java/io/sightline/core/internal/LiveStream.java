@@ -413,6 +413,7 @@ final class LiveStream implements Stream {
         final PictureEncoder encoder;
         volatile long startedAt;
         private boolean live;
+        private boolean encoderPaused;
 
         SourceSink(int generation, CaptureSourceFactory factory, VideoEncoderFactory encoderFactory) {
             this.generation = generation;
@@ -453,7 +454,16 @@ final class LiveStream implements Stream {
             }
             if (encoder == null || !wantsEncoded()) {
                 meter.picture(System.currentTimeMillis());
+                encoderPaused = true;
                 return;
+            }
+            if (encoderPaused) {
+                // Pictures were skipped while nobody wanted them: the cached GOP is stale, restart with a keyframe.
+                encoderPaused = false;
+                keyframeWanted = true;
+                synchronized (fanOut) {
+                    gop.clear();
+                }
             }
             EncodedUnit unit = encoder.encode(frame, keyframeWanted, track -> {
                 encodedVideoTrack = track;
