@@ -1,0 +1,226 @@
+// The Sightline player: a <video> fed by the WHEP client, a status line for every client state, unmute and
+// fullscreen buttons, and a stats overlay with glass-to-glass latency from the test pattern's timecode strip.
+// Used by the /play/<stream> page and by the <sightline-player> element.
+
+import { State, WhepClient } from './whep-client.js';
+import { StatsMeter } from './stats.js';
+import { watchTimecode } from './timecode.js';
+
+const STATS_INTERVAL_MS = 1000;
+/** Latency readings older than this are stale (the picture stopped or is not a test pattern). */
+const LATENCY_WINDOW_MS = 2000;
+
+const LABELS = {
+  [State.CONNECTING]: 'Connecting…',
+  [State.LIVE]: '',
+  [State.RECONNECTING]: 'Reconnecting…',
+  [State.OFFLINE]: 'Stream offline',
+  [State.UNAUTHORIZED]: 'Not authorized to watch this stream',
+  [State.NOT_FOUND]: 'Stream not found',
+  [State.ERROR]: 'Cannot play this stream',
+  [State.STOPPED]: 'Stopped',
+};
+
+const TEMPLATE = `
+  <div class="sl-player" data-state="connecting">
+    <video class="sl-video" playsinline></video>
+    <div class="sl-status" role="status" aria-live="polite"><span class="sl-status-text"></span><small class="sl-status-detail"></small></div>
+    <span class="sl-live" aria-hidden="true">LIVE</span>
+    <pre class="sl-stats" hidden></pre>
+    <button type="button" class="sl-play" hidden>Play</button>
+    <div class="sl-controls">
+      <button type="button" class="sl-unmute" title="Unmute">Unmute</button>
+      <button type="button" class="sl-stats-toggle" title="Show statistics" aria-pressed="false">Stats</button>
+      <button type="button" class="sl-fullscreen" title="Fullscreen">Fullscreen</button>
+    </div>
+  </div>`;
+
+/**
+ * Builds a player inside `container` (an element or a shadow root) and starts playing.
+ * options: { stream, token?, autoplay = true, muted = true, controls = false, stats = false,
+ *            server? (base URL of the Sightline server; default: where this script came from) }
+ * Returns { stats(), stop(), start(), state, client }.
+ */
+export function createPlayer(container, options) {
+  const settings = { autoplay: true, muted: true, controls: false, stats: false, ...options };
+  const template = document.createElement('template');
+  template.innerHTML = TEMPLATE.trim();
+  const root = template.content.firstElementChild;
+  container.appendChild(root);
+  const $ = (selector) => root.querySelector(selector);
+  const video = $('.sl-video');
+  const statsBox = $('.sl-stats');
+
+  const server = new URL(settings.server || new URL('../', import.meta.url), document.baseURI);
+  const client = new WhepClient(new URL(`whep/${encodeURIComponent(settings.stream)}`, server),
+    { token: settings.token });
+  const meter = new StatsMeter();
+  const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null };
+  const latencies = []; // [displayedAt, latencyMs], the last LATENCY_WINDOW_MS
+  let retryAt = 0;
+  let statsTimer = 0;
+  let countdownTimer = 0;
+  let stopTimecode = null;
+
+  video.muted = settings.muted;
+  video.autoplay = settings.autoplay;
+  video.controls = settings.controls;
+  root.classList.toggle('sl-native-controls', settings.controls);
+
+  // ---- state ------------------------------------------------------------------------------------------------
+
+  client.addEventListener('statechange', (event) => {
+    const { state, detail, retryInMs } = event.detail;
+    root.dataset.state = state;
+    retryAt = retryInMs > 0 ? performance.now() + retryInMs : 0;
+    $('.sl-status-detail').textContent = state === State.ERROR || state === State.OFFLINE ? detail : '';
+    showStatus();
+    if (state !== State.LIVE) meter.reset();
+  });
+  client.addEventListener('interrupted', () => showStatus());
+  client.addEventListener('track', (event) => {
+    if (video.srcObject !== event.detail.stream) video.srcObject = event.detail.stream;
+    if (settings.autoplay) play();
+  });
+
+  function showStatus() {
+    clearTimeout(countdownTimer);
+    let text = LABELS[client.state] ?? client.state;
+    if (retryAt > 0) {
+      const seconds = Math.ceil((retryAt - performance.now()) / 1000);
+      if (seconds > 0) {
+        text += ` — retrying in ${seconds} s`;
+        countdownTimer = setTimeout(showStatus, 1000);
+      }
+    }
+    $('.sl-status-text').textContent = text;
+  }
+
+  function play() {
+    video.play().then(() => { $('.sl-play').hidden = true; }).catch(() => {
+      // Autoplay with sound was refused: one click (a user gesture) starts it.
+      $('.sl-play').hidden = false;
+    });
+  }
+
+  // ---- controls ---------------------------------------------------------------------------------------------
+
+  const syncUnmute = () => { $('.sl-unmute').hidden = !video.muted; };
+  video.addEventListener('volumechange', syncUnmute);
+  syncUnmute();
+  $('.sl-unmute').addEventListener('click', () => {
+    video.muted = false;
+    play();
+  });
+  $('.sl-play').addEventListener('click', play);
+  $('.sl-fullscreen').addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else root.requestFullscreen?.().catch(() => {});
+  });
+  $('.sl-stats-toggle').addEventListener('click', () => setStatsVisible(statsBox.hidden));
+  function setStatsVisible(visible) {
+    statsBox.hidden = !visible;
+    $('.sl-stats-toggle').setAttribute('aria-pressed', String(visible));
+    if (visible) renderStats();
+  }
+
+  // ---- measurements -----------------------------------------------------------------------------------------
+
+  function onTimecode({ latencyMillis }) {
+    const now = performance.now();
+    latencies.push([now, latencyMillis]);
+    while (latencies.length && latencies[0][0] < now - LATENCY_WINDOW_MS) latencies.shift();
+    latest.latencyMs = median(latencies.map((l) => l[1]));
+  }
+
+  async function sampleStats() {
+    const pc = client.peerConnection;
+    if (pc && pc.connectionState !== 'closed') {
+      try {
+        Object.assign(latest, await meter.sample(pc));
+      } catch {
+        // The connection closed between the check and getStats: the next sample uses the next one.
+      }
+    }
+    const now = performance.now();
+    if (latencies.length && latencies[latencies.length - 1][0] < now - LATENCY_WINDOW_MS) {
+      latencies.length = 0;
+      latest.latencyMs = null;
+    }
+    if (!statsBox.hidden) renderStats();
+  }
+
+  function renderStats() {
+    const s = snapshot();
+    const n = (value, digits = 0, unit = '') => (value == null ? '–' : `${value.toFixed(digits)}${unit}`);
+    statsBox.textContent = [
+      `state      ${s.state}`,
+      `resolution ${s.width && s.height ? `${s.width}x${s.height}` : '–'}  ${s.codec ?? ''}`,
+      `fps        ${n(s.fps, 1)}`,
+      `bitrate    ${n(s.bitrateKbps, 0, ' kbit/s')}`,
+      `rtt        ${n(s.rttMs, 1, ' ms')}`,
+      `loss       ${n(s.packetLossPct, 2, ' %')}  (${s.packetsLost} total)`,
+      `jitter buf ${n(s.jitterBufferMs, 1, ' ms')}`,
+      `decode     ${n(s.decodeMs, 2, ' ms')}`,
+      `frames     ${s.framesDecoded} decoded, ${s.framesDropped ?? 0} dropped`,
+      `latency    ${n(s.latencyMs, 0, ' ms')} glass-to-glass`,
+    ].join('\n');
+  }
+
+  function snapshot() {
+    return { ...latest, state: client.state, muted: video.muted };
+  }
+
+  // ---- life cycle -------------------------------------------------------------------------------------------
+
+  // Leaving the page ends the session (DELETE); a page restored from the back/forward cache starts a new one.
+  const onPageHide = () => halt();
+  const onPageShow = (event) => { if (event.persisted && client.state === State.STOPPED) start(); };
+
+  function start() {
+    window.addEventListener('pagehide', onPageHide);
+    window.addEventListener('pageshow', onPageShow);
+    if (!stopTimecode && 'requestVideoFrameCallback' in HTMLVideoElement.prototype) {
+      stopTimecode = watchTimecode(video, onTimecode);
+    }
+    clearInterval(statsTimer);
+    statsTimer = setInterval(sampleStats, STATS_INTERVAL_MS);
+    client.start();
+  }
+
+  function halt() {
+    clearInterval(statsTimer);
+    clearTimeout(countdownTimer);
+    stopTimecode?.();
+    stopTimecode = null;
+    client.stop();
+  }
+
+  function stop() {
+    window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('pageshow', onPageShow);
+    halt();
+  }
+
+  showStatus();
+  start();
+  setStatsVisible(settings.stats);
+
+  return {
+    /** The latest figures: state, framesDecoded, latencyMs (null without timecode), fps, bitrateKbps, rttMs... */
+    stats: snapshot,
+    start,
+    stop,
+    get state() { return client.state; },
+    client,
+    element: root,
+    video,
+  };
+}
+
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
