@@ -23,16 +23,35 @@ record H264Profile(int profileIdc, int constraints, int levelIdc) {
     }
 
     /**
-     * Whether a stream with this profile conforms to what a decoder offering {@code offered} accepts: the same
-     * profile_idc with every constraint the offer demands also set in the stream, or a stream with constraint_set1
-     * (Constrained Baseline, decodable as Main) offered Main. Levels are not compared: WebRTC offers signal
-     * {@code level-asymmetry-allowed=1}.
+     * Whether a stream with this profile conforms to what a decoder offering {@code offered} accepts, comparing the
+     * profiles the ids stand for (so 42c01f and 42e01f are both Constrained Baseline, which any decoder accepts).
+     * Levels are not compared: WebRTC offers signal {@code level-asymmetry-allowed=1}.
      */
     boolean decodableBy(H264Profile offered) {
-        if (offered.profileIdc == profileIdc) {
-            return (offered.constraints & ~constraints) == 0;
-        }
-        return profileIdc == 0x42 && offered.profileIdc == 0x4d && (constraints & CONSTRAINT_SET1) != 0
-                && (offered.constraints & ~constraints) == 0;
+        Family mine = family();
+        Family theirs = offered.family();
+        return switch (mine) {
+            // Constrained Baseline is decodable by every profile's decoder (RFC 6184 8.1; libwebrtc does the same).
+            case CONSTRAINED_BASELINE -> theirs != Family.OTHER;
+            case BASELINE -> theirs == Family.BASELINE;
+            case MAIN -> theirs == Family.MAIN || theirs == Family.HIGH;
+            case HIGH -> theirs == Family.HIGH;
+            case OTHER -> offered.profileIdc == profileIdc && (offered.constraints & ~constraints) == 0;
+        };
+    }
+
+    /** The profile a profile_idc and its constraint flags stand for, as browsers classify them. */
+    enum Family { CONSTRAINED_BASELINE, BASELINE, MAIN, HIGH, OTHER }
+
+    Family family() {
+        boolean set0 = (constraints & 0x80) != 0;
+        boolean set1 = (constraints & CONSTRAINT_SET1) != 0;
+        return switch (profileIdc) {
+            case 0x42 -> set1 ? Family.CONSTRAINED_BASELINE : Family.BASELINE;
+            case 0x4d -> set0 ? Family.CONSTRAINED_BASELINE : Family.MAIN;
+            case 0x58 -> set0 && set1 ? Family.CONSTRAINED_BASELINE : Family.OTHER;
+            case 0x64 -> Family.HIGH;
+            default -> Family.OTHER;
+        };
     }
 }

@@ -1,0 +1,93 @@
+package io.sightline.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The bundled player in a real browser against the real server: the demo stream plays live with a plausible
+ * glass-to-glass latency, an unknown stream says so, and the start page links to the players.
+ */
+@ExtendWith(SightlineServerExtension.class)
+class PlayerE2E {
+    @RegisterExtension
+    static final HeadlessChromium browser = new HeadlessChromium();
+    private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
+    private static SightlineServer server;
+
+    @BeforeAll
+    static void server(SightlineServer running) {
+        server = running;
+    }
+
+    @Test
+    void playsTheDemoStreamLive() throws InterruptedException {
+        browser.open(server.url("/play/demo?stats=1"));
+
+        Map<String, Object> live = browser.await(Duration.ofSeconds(20), "live with more than 30 decoded frames",
+                PlayerE2E::stats, s -> "live".equals(s.get("state")) && number(s, "framesDecoded") > 30);
+
+        assertTrue(number(live, "width") > 0 && number(live, "height") > 0, "a decoded picture size: " + live);
+        // The timecode reader needs a few presented pictures; the test pattern carries the strip in every one.
+        Map<String, Object> measured = browser.await(Duration.ofSeconds(5), "reporting a latency",
+                PlayerE2E::stats, s -> s.get("latencyMs") != null);
+        double latency = number(measured, "latencyMs");
+        System.out.println("demo playing: " + measured);
+        browser.screenshot("PlayerE2E-demo-live");
+        assertTrue(latency > 0 && latency < 2000, "glass-to-glass latency " + latency + " ms");
+    }
+
+    @Test
+    void thePlayerElementPlaysInAnotherPage() throws InterruptedException {
+        browser.open(server.url("/streams"));
+        browser.script("document.body.innerHTML = '<sightline-player stream=\"demo\" style=\"width:640px\"></sightline-player>';"
+                + " import('/player/sightline-player.js');");
+
+        browser.await(Duration.ofSeconds(20), "the element playing", () -> elementStats(),
+                s -> "live".equals(s.get("state")) && number(s, "framesDecoded") > 30);
+    }
+
+    @Test
+    void anUnknownStreamSaysNotFound() throws InterruptedException {
+        browser.open(server.url("/play/nosuchstream"));
+
+        browser.await(Duration.ofSeconds(10), "in state not-found", PlayerE2E::stats,
+                s -> "not-found".equals(s.get("state")));
+        assertEquals("not-found", browser.script("return document.querySelector('.sl-player').dataset.state;"));
+        assertEquals("Stream not found", browser.script(
+                "const e = document.querySelector('.sl-status-text'); return e.offsetParent ? e.textContent : null;"),
+                "the state is shown to the viewer");
+    }
+
+    @Test
+    void theStartPageLinksToTheDemoPlayer() throws InterruptedException {
+        browser.open(server.url("/"));
+
+        Object href = browser.await(Duration.ofSeconds(10), "listing the demo stream",
+                () -> browser.script("const a = document.querySelector('tr[data-stream=\"demo\"] a');"
+                        + " return a ? a.href : null;"), h -> true);
+        assertEquals(server.url("/play/demo").toString(), href);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stats() {
+        return (Map<String, Object>) browser.script(STATS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> elementStats() {
+        return (Map<String, Object>) browser.script(
+                "const p = document.querySelector('sightline-player'); return p && p.stats ? p.stats() : null;");
+    }
+
+    private static double number(Map<String, Object> stats, String key) {
+        Object value = stats.get(key);
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
