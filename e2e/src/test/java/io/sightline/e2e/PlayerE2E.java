@@ -44,6 +44,15 @@ class PlayerE2E {
     }
 
     @Test
+    void playsAVp8StreamLive() throws InterruptedException {
+        browser.open(server.url("/play/vp8?stats=1"));
+        Map<String, Object> live = browser.await(Duration.ofSeconds(20), "VP8 live with more than 30 decoded frames",
+                PlayerE2E::stats, s -> "live".equals(s.get("state")) && number(s, "framesDecoded") > 30);
+        assertTrue(String.valueOf(live.get("codec")).contains("VP8"), "negotiated codec: " + live);
+        assertEquals(640.0, number(live, "width"), "picture width: " + live);
+    }
+
+    @Test
     void thePlayerElementPlaysInAnotherPage() throws InterruptedException {
         browser.open(server.url("/streams"));
         browser.script("document.body.innerHTML = '<sightline-player stream=\"demo\" style=\"width:640px\"></sightline-player>';"

@@ -53,6 +53,7 @@ final class SightlineServer implements AutoCloseable {
         run(workDir, "tar", "xzf", distribution.toString(), "-C", workDir.toString(), "--strip-components=1");
         int http = freePort();
         configurePorts(workDir, freePort(), freePort(), freePort());
+        defineTestStreams(workDir);
         ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -151,6 +152,13 @@ final class SightlineServer implements AutoCloseable {
                 handle.destroyForcibly();
             }
         }
+    }
+
+    /** Streams the tests use besides demo: a VP8-encoded test pattern (the demo stream is H.264). */
+    private static void defineTestStreams(Path home) throws IOException {
+        Files.writeString(home.resolve("etc/io.sightline.stream-vp8.cfg"), String.join("\n",
+                "source.type = testpattern", "source.width = 640", "source.height = 360", "access = public",
+                "video.codec = vp8", ""), StandardCharsets.ISO_8859_1);
     }
 
     /**
