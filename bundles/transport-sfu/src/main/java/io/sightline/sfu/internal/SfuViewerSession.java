@@ -236,7 +236,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
 
     @Override
     public void onHandshakeComplete(DtlsSession session, DtlsSrtpKeys keys) {
-        var profile = io.sightline.rtp.srtp.SrtpProfile.fromDtlsId(keys.profile().id());
+        var profile = keys.profile();
         SrtpSession srtp = SrtpSession.fromDtlsKeyingMaterial(profile, keys.keyingMaterial(), SrtpSession.Role.SERVER);
         synchronized (sendLock) {
             inbound = srtp.inbound();

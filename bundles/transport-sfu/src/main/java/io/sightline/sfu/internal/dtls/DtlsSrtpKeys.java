@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.srtp.SrtpProfile;
 import java.util.Arrays;
 
 /**

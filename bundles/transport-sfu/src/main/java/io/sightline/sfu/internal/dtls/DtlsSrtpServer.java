@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
@@ -40,6 +41,9 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     private final DtlsFingerprint expectedPeer;
     private final int handshakeTimeoutMillis;
     private final CloseHandler closeHandler;
+    /** GCM first: cheaper per packet with AES-NI, and Chromium offers it; every browser also has AES-CM. */
+    private static final SrtpProfile[] PREFERENCE = {SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80};
+
     private SrtpProfile profile;
     private volatile DtlsSrtpKeys keys;
 
@@ -101,9 +105,9 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         if (offered == null) {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "client did not offer use_srtp");
         }
-        for (SrtpProfile candidate : SrtpProfile.values()) {
+        for (SrtpProfile candidate : PREFERENCE) {
             for (int id : offered.getProtectionProfiles()) {
-                if (id == candidate.id()) {
+                if (id == candidate.dtlsId()) {
                     profile = candidate;
                     return;
                 }
@@ -116,7 +120,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     public Hashtable getServerExtensions() throws IOException {
         Hashtable extensions = super.getServerExtensions();
         // RFC 5764 §4.1.1: one profile, and no MKI (an empty srtp_mki declines the client's).
-        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {profile.id()}, TlsUtils.EMPTY_BYTES));
+        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {profile.dtlsId()}, TlsUtils.EMPTY_BYTES));
         return extensions;
     }
 

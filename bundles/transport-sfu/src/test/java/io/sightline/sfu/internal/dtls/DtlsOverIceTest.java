@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.srtp.SrtpProfile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -152,7 +153,7 @@ class DtlsOverIceTest {
             TestDtlsClient client = client(SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
             new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500));
             DtlsSrtpKeys keys = assertInstanceOfKeys(outcomes.poll(5, TimeUnit.SECONDS));
-            assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, keys.profile());
+            assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, keys.profile());
             assertEquals(60, keys.keyingMaterial().length);
             assertArrayEquals(client.keyingMaterial, keys.keyingMaterial());
             assertArrayEquals(java.util.Arrays.copyOfRange(client.keyingMaterial, 16, 32), keys.serverWriteKey());

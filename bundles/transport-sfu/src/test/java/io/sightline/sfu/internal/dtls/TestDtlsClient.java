@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
@@ -58,7 +59,7 @@ final class TestDtlsClient extends DefaultTlsClient {
     public void processServerExtensions(Hashtable serverExtensions) throws IOException {
         super.processServerExtensions(serverExtensions);
         UseSRTPData selected = TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
-        profile = SrtpProfile.fromId(selected.getProtectionProfiles()[0]);
+        profile = SrtpProfile.fromDtlsId(selected.getProtectionProfiles()[0]);
     }
 
     @Override
