@@ -65,8 +65,9 @@ class WhepErrorsE2E {
     }
 
     @Test
-    void unknownStreamIs404() throws Exception {
-        assertRefused(404, send("POST", "/whep/nosuchstream", "application/sdp", OFFER_HEAD));
+    void unknownStreamWithoutACredentialIs401LikeAForbiddenOne() throws Exception {
+        // No enumeration: without a credential an unknown name answers like a stream that needs a token.
+        assertRefused(401, send("POST", "/whep/nosuchstream", "application/sdp", OFFER_HEAD));
     }
 
     @Test

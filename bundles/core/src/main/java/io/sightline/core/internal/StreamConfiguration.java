@@ -47,6 +47,11 @@ import org.osgi.service.metatype.annotations.Option;
                     @Option(label = "Disabled", value = "disabled")})
     String access() default "token";
 
+    @AttributeDefinition(name = "Public from", required = false, description = "With access public: the addresses "
+            + "and CIDR blocks allowed to watch without a token, e.g. '127.0.0.1/8, ::1'. Empty means everyone. "
+            + "Host names are not accepted; a malformed list admits nobody anonymously.")
+    String[] access_public_from() default {};
+
     @AttributeDefinition(name = "Video codec", description = "Codec used when the stream encodes pictures from its "
             + "source (test pattern, raw capture, transcoding).",
             options = {@Option(label = "H.264", value = "h264"), @Option(label = "VP8", value = "vp8")})

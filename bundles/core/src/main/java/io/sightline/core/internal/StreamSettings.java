@@ -18,6 +18,9 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String FILE_PREFIX = StreamDefinition.FACTORY_PID + "-";
+    /** Addresses and CIDR blocks allowed anonymous access to a public stream; enforced by signaling. */
+    static final String PUBLIC_FROM = "access.public.from";
+    private static final Pattern ADDRESS_OR_BLOCK = Pattern.compile("[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(/\\d{1,3})?");
 
     static StreamSettings from(Map<String, Object> raw) {
         Map<String, Object> props = new TreeMap<>();
@@ -40,12 +43,30 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
         if (!access.equals("public") && !access.equals("token") && !access.equals("disabled")) {
             throw new IllegalArgumentException("access must be public, token or disabled, got '" + access + "'");
         }
+        checkAddressList(raw.get(PUBLIC_FROM));
         return new StreamSettings(name, str(raw, Stream.SOURCE_TYPE, "testpattern"), mode.equals("on-demand"),
                 num(raw, "on.demand.close.after.seconds", 10), str(raw, Stream.TRANSPORT_MODE, "sfu"), access,
                 str(raw, "video.codec", "h264").toLowerCase(), num(raw, "video.bitrate.kbps", 2000),
                 num(raw, "video.gop.frames", 60), num(raw, "reconnect.initial.delay.ms", 500),
                 num(raw, "reconnect.max.delay.ms", 10_000), num(raw, "source.timeout.ms", 10_000),
                 Collections.unmodifiableMap(props));
+    }
+
+    /** Refuses host names and other non-literals early, with the file's name in the log, instead of failing closed. */
+    private static void checkAddressList(Object value) {
+        if (value == null) {
+            return;
+        }
+        Iterable<?> entries = value instanceof String[] a ? java.util.Arrays.asList(a)
+                : value instanceof java.util.Collection<?> c ? c : java.util.List.of(value);
+        for (Object entry : entries) {
+            for (String part : String.valueOf(entry).split(",")) {
+                if (!part.isBlank() && !ADDRESS_OR_BLOCK.matcher(part.trim()).matches()) {
+                    throw new IllegalArgumentException(PUBLIC_FROM + " takes IP addresses and CIDR blocks such as "
+                            + "127.0.0.1/8 or ::1, got '" + part.trim() + "'");
+                }
+            }
+        }
     }
 
     static Map<String, Object> toMap(Dictionary<String, ?> dict) {

@@ -5,6 +5,8 @@ import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
 import io.sightline.api.health.HealthStatus;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +15,29 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health}: the worst status of all contributors' reports decides the answer, 200 while nothing is DOWN,
- * 503 otherwise, so load balancers and systemd watchdogs can use it as is.
+ * 503 otherwise, so load balancers and systemd watchdogs can use it as is. The per-stream details name the streams, so
+ * by default only loopback callers see them (no enumeration of streams from the network); others get the status only.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, configurationPid = HealthServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = HealthServlet.Config.class)
 @HttpWhiteboardServletPattern("/health")
 @HttpWhiteboardServletName("sightline-health")
 public final class HealthServlet extends HttpServlet {
@@ -34,7 +45,29 @@ public final class HealthServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(HealthServlet.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final String PID = "io.sightline.health";
+
+    /** Who may see the per-component details. */
+    enum Details {
+        LOOPBACK, ALWAYS, NEVER
+    }
+
+    @ObjectClassDefinition(name = "Sightline health endpoint", description = "GET /health")
+    @interface Config {
+        @AttributeDefinition(description = "Who sees per-stream and per-component details (which name the streams): "
+                + "loopback callers only, everyone, or nobody. Everyone else gets the overall status only.",
+                options = { @Option(value = "loopback"), @Option(value = "always"), @Option(value = "never") })
+        String details() default "loopback";
+    }
+
     private final transient List<HealthContributor> contributors = new CopyOnWriteArrayList<>();
+    private volatile Details details = Details.LOOPBACK;
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        details = Details.valueOf(config.details().trim().toUpperCase(java.util.Locale.ROOT));
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindContributor(HealthContributor contributor) {
@@ -52,7 +85,26 @@ public final class HealthServlet extends HttpServlet {
         response.setStatus(down ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        JSON.writeValue(response.getOutputStream(), body);
+        JSON.writeValue(response.getOutputStream(), mayShowDetails(request) ? body : Map.of("status", body.get("status")));
+    }
+
+    private boolean mayShowDetails(HttpServletRequest request) {
+        switch (details) {
+            case ALWAYS:
+                return true;
+            case NEVER:
+                return false;
+            default:
+                return isLoopback(request.getRemoteAddr());
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // a literal address never needs a lookup; anything else is not ours to trust
+        }
     }
 
     /** Builds the JSON document; kept apart from the servlet so it can be tested without a container. */

@@ -58,4 +58,12 @@ class HealthDocumentTest {
     void noContributorsIsUp() {
         assertEquals("up", HealthServlet.HealthDocument.build(List.of()).get("status"));
     }
+
+    @Test
+    void onlyLoopbackAddressesCountAsLocal() {
+        org.junit.jupiter.api.Assertions.assertTrue(HealthServlet.isLoopback("127.0.0.1"));
+        org.junit.jupiter.api.Assertions.assertTrue(HealthServlet.isLoopback("::1"));
+        org.junit.jupiter.api.Assertions.assertFalse(HealthServlet.isLoopback("10.1.2.3"));
+        org.junit.jupiter.api.Assertions.assertFalse(HealthServlet.isLoopback(null));
+    }
 }

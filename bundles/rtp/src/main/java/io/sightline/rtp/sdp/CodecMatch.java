@@ -25,11 +25,17 @@ public record CodecMatch(RtpFormat format, RtpFormat rtx, CodecParameters stream
     }
 
     /**
-     * The fmtp line for the answer. H.264 and VP8 echo the offered parameters of the chosen payload type, so the
-     * browser recognises its own format (for H.264 the matcher guarantees the stream decodes under that profile);
+     * The fmtp line for the answer. VP8 echoes the offered parameters of the chosen payload type. H.264 keeps the
+     * offered parameters and their order but states the profile-level-id the stream really has when the chosen
+     * format is of the same profile (so a 42c01f stream is answered as 42c01f on the offer's 42e01f payload type,
+     * level included); across profiles (a Constrained Baseline stream on a Main-only offer) the offered id is echoed,
+     * since the browser would not map another profile to that payload type and the stream conforms to it anyway.
      * Opus takes the offer's parameters updated with the stream's ({@code stereo}, {@code useinbandfec}).
      */
     public String answerFmtp() {
+        if (stream.codec() == Codec.H264) {
+            return h264Fmtp();
+        }
         if (stream.codec() != Codec.OPUS) {
             return format.fmtpLine();
         }
@@ -38,6 +44,21 @@ public record CodecMatch(RtpFormat format, RtpFormat rtx, CodecParameters stream
         if ("1".equals(merged.get("stereo"))) {
             merged.put("sprop-stereo", "1");
         }
+        return join(merged);
+    }
+
+    private String h264Fmtp() {
+        H264Profile ours = H264Profile.parse(stream.fmtp("profile-level-id"));
+        H264Profile offered = H264Profile.parse(format.fmtp("profile-level-id"));
+        if (ours == null || offered == null || !ours.sameProfileAs(offered)) {
+            return format.fmtpLine();
+        }
+        Map<String, String> params = new LinkedHashMap<>(format.fmtp());
+        params.put("profile-level-id", ours.toHex());
+        return join(params);
+    }
+
+    private static String join(Map<String, String> merged) {
         StringBuilder sb = new StringBuilder();
         merged.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";").append(k).append(v.isEmpty() ? "" : "=" + v));
         return sb.toString();

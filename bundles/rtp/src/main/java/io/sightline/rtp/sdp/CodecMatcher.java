@@ -8,9 +8,10 @@ import java.util.Optional;
  * Chooses the offered payload type that a stream's encoded media can be sent with unchanged.
  *
  * <p>H.264 (RFC 6184 section 8.2.2, RFC 7742 section 6.2): only packetization-mode=1 formats qualify (the packetizer
- * sends STAP-A and FU-A, which mode 0 forbids); among them the exact profile-level-id wins, then the same profile at
- * an equal or higher offered level, then any profile the stream conforms to (42e01f is decodable by an offered
- * 42001f Baseline or 4d001f Main decoder). VP8 takes the first VP8 format. Opus needs {@code opus/48000/2}. Ties go
+ * sends STAP-A and FU-A, which mode 0 forbids); among them the exact profile-level-id wins, then the same profile (as
+ * browsers classify profiles: 42c01f and 42e01f are both Constrained Baseline) at an equal or higher offered level,
+ * then the same profile at a lower level, then any profile the stream conforms to (Constrained Baseline is
+ * decodable by an offered 42001f Baseline or 4d001f Main decoder). VP8 takes the first VP8 format. Opus needs {@code opus/48000/2}. Ties go
  * to the offerer's preference order.
  */
 public final class CodecMatcher {
@@ -62,10 +63,11 @@ public final class CodecMatcher {
         if (ours.equals(offered)) {
             return 4;
         }
-        boolean sameProfile = ours.profileIdc() == offered.profileIdc() && ours.constraints() == offered.constraints();
-        if (sameProfile && offered.levelIdc() >= ours.levelIdc()) {
-            return 3;
+        // The offer's format of the stream's own profile (42e01f for an OpenH264 42c01f stream): the answer can
+        // then state the stream's real profile-level-id on a payload type the browser maps to that profile.
+        if (ours.sameProfileAs(offered)) {
+            return offered.levelIdc() >= ours.levelIdc() ? 3 : 2;
         }
-        return sameProfile ? 2 : 1;
+        return 1;
     }
 }

@@ -40,6 +40,23 @@ record H264Profile(int profileIdc, int constraints, int levelIdc) {
         };
     }
 
+    /**
+     * Whether both ids stand for the same profile as browsers compare them (libwebrtc's H264IsSameProfile): the
+     * family, and for other profiles the same profile_idc and constraint flags. Levels are not compared.
+     */
+    boolean sameProfileAs(H264Profile other) {
+        Family f = family();
+        if (f != other.family()) {
+            return false;
+        }
+        return f != Family.OTHER || (profileIdc == other.profileIdc && constraints == other.constraints);
+    }
+
+    /** The six hex digits of this id. */
+    String toHex() {
+        return String.format("%02x%02x%02x", profileIdc, constraints, levelIdc);
+    }
+
     /** The profile a profile_idc and its constraint flags stand for, as browsers classify them. */
     enum Family { CONSTRAINED_BASELINE, BASELINE, MAIN, HIGH, OTHER }
 

@@ -16,6 +16,7 @@ import io.sightline.rtp.srtp.SrtpSession;
 import io.sightline.sfu.internal.dtls.DtlsListener;
 import io.sightline.sfu.internal.dtls.DtlsSession;
 import io.sightline.sfu.internal.dtls.DtlsSrtpKeys;
+import io.sightline.sfu.internal.dtls.PacketSender;
 import io.sightline.sfu.internal.ice.IcePath;
 import io.sightline.sfu.internal.ice.IceSession;
 import io.sightline.sfu.internal.ice.IceSessionListener;
@@ -52,6 +53,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private final byte[] ext = new byte[4];
 
     private volatile IceSession ice;
+    /** Where media goes: the ICE session's selected path; non-blocking, false when the packet was dropped. */
+    private volatile PacketSender path = packet -> false;
     private volatile DtlsSession dtls;
     private volatile String answerSdp;
     private volatile String state = "new";
@@ -84,6 +87,12 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     }
 
     void attach(IceSession iceSession, DtlsSession dtlsSession, String answer) {
+        attach(iceSession::send, iceSession, dtlsSession, answer);
+    }
+
+    /** As {@link #attach(IceSession, DtlsSession, String)} with media sent through {@code sender}. */
+    void attach(PacketSender sender, IceSession iceSession, DtlsSession dtlsSession, String answer) {
+        this.path = sender;
         this.ice = iceSession;
         this.dtls = dtlsSession;
         this.answerSdp = answer;
@@ -152,7 +161,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         try {
             int protectedLength = outbound.protectRtp(sendBuf, 0, length);
             sendView.clear().limit(protectedLength);
-            if (ice.send(sendView)) {
+            if (path.send(sendView)) {
                 packetsSent++;
                 bytesSent += protectedLength;
             } else {
@@ -187,7 +196,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 try {
                     int len = outbound.protectRtcp(sendBuf, 0, off);
                     sendView.clear().limit(len);
-                    ice.send(sendView);
+                    path.send(sendView);
                 } catch (SrtpException e) {
                     LOG.debug("SRTCP protect failed for session {}", id, e);
                 }
@@ -238,13 +247,19 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     public void onHandshakeComplete(DtlsSession session, DtlsSrtpKeys keys) {
         var profile = keys.profile();
         SrtpSession srtp = SrtpSession.fromDtlsKeyingMaterial(profile, keys.keyingMaterial(), SrtpSession.Role.SERVER);
+        IceSession i = ice;
+        LOG.info("Session {} of '{}' connected ({}, {})", id, streamName, profile,
+                i == null || i.selectedPath() == null ? "?" : i.selectedPath().protocol());
+        startMedia(srtp);
+    }
+
+    /** Keys are agreed: from now on the fan-out sends this viewer media. */
+    void startMedia(SrtpSession srtp) {
         synchronized (sendLock) {
             inbound = srtp.inbound();
             outbound = srtp.outbound();
         }
         state = "connected";
-        LOG.info("Session {} of '{}' connected ({}, {})", id, streamName, profile,
-                ice.selectedPath() == null ? "?" : ice.selectedPath().protocol());
         fanout.join(this);
     }
 

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ final class StreamFanout implements MediaSubscriber {
     private static final int HISTORY_PACKETS = 2048;
     /** RTP ticks between the cached frames of a burst (1 ms at 90 kHz): decoded back to back, shown at once. */
     private static final int BURST_FRAME_TICKS = 90;
+    /** How long a forwarded keyframe request stands for all later ones before the source is asked again. */
+    static final long KEYFRAME_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private final Stream stream;
     private final Map<Integer, OutboundTrack> outbound = new ConcurrentHashMap<>();
@@ -37,6 +41,12 @@ final class StreamFanout implements MediaSubscriber {
     private final Object tracksKnown = new Object();
     private volatile List<Track> tracks = List.of();
     private volatile Subscription subscription;
+    /** A keyframe was asked for and has not arrived yet: later requests wait for the same one. */
+    private final AtomicBoolean keyframePending = new AtomicBoolean();
+    private volatile long keyframeRequestedNanos;
+    private final LongAdder keyframeRequestsForwarded = new LongAdder();
+    private final LongAdder keyframeRequestsCoalesced = new LongAdder();
+    private final LongAdder viewerFailures = new LongAdder();
 
     /** Packetization state of one track of the stream. */
     static final class OutboundTrack {
@@ -83,11 +93,12 @@ final class StreamFanout implements MediaSubscriber {
         return viewers.size() + joining.size();
     }
 
+    /**
+     * A viewer's keys are ready. It is admitted on the fan-out thread with the next unit: on the cached GOP when
+     * there is one, otherwise at the next keyframe, which admission then requests.
+     */
     void join(SfuViewerSession viewer) {
         joining.add(viewer);
-        if (subscription != null) {
-            subscription.requestKeyframe();
-        }
     }
 
     void leave(SfuViewerSession viewer) {
@@ -95,11 +106,44 @@ final class StreamFanout implements MediaSubscriber {
         joining.remove(viewer);
     }
 
+    /**
+     * Asks the source for a keyframe unless one was asked for less than {@link #KEYFRAME_WAIT_NANOS} ago and has not
+     * come yet: every viewer waiting for it is served by that one (a burst of PLIs from many viewers after a loss,
+     * or many viewers joining, costs one keyframe).
+     */
     void keyframeRequested() {
         Subscription s = subscription;
-        if (s != null) {
-            s.requestKeyframe();
+        if (s == null) {
+            return;
         }
+        long now = System.nanoTime();
+        if (keyframePending.get() && now - keyframeRequestedNanos < KEYFRAME_WAIT_NANOS) {
+            keyframeRequestsCoalesced.increment();
+            return;
+        }
+        keyframeRequestedNanos = now;
+        keyframePending.set(true);
+        keyframeRequestsForwarded.increment();
+        s.requestKeyframe();
+    }
+
+    long keyframeRequestsForwarded() {
+        return keyframeRequestsForwarded.sum();
+    }
+
+    long keyframeRequestsCoalesced() {
+        return keyframeRequestsCoalesced.sum();
+    }
+
+    /** Packets of a track packetized so far (for tests and statistics). */
+    long historyWritten(int trackId) {
+        OutboundTrack t = outbound.get(trackId);
+        return t == null ? 0 : t.history.written();
+    }
+
+    /** Viewers whose sending threw and who were closed so the others go on. */
+    long viewerFailures() {
+        return viewerFailures.sum();
     }
 
     void close() {
@@ -139,26 +183,42 @@ final class StreamFanout implements MediaSubscriber {
         if (t == null) {
             return;
         }
+        if (unit.keyframe() && t.track.kind() == MediaKind.VIDEO) {
+            keyframePending.set(false);
+        }
         admitJoiningViewers();
         long first = packetize(t, unit);
         long end = t.history.written();
         long now = System.nanoTime();
         for (SfuViewerSession v : viewers) {
-            ViewerTrack vt = viewerTrack(v, unit.trackId());
-            if (vt == null) {
-                continue;
+            try {
+                sendUnit(v, t, unit, first, end, now);
+            } catch (RuntimeException e) {
+                // One broken viewer must not starve the others: it is dropped, the loop goes on.
+                viewerFailures.increment();
+                LOG.warn("Viewer {} of '{}' failed while sending; closing it", v.id(), stream.name(), e);
+                viewers.remove(v);
+                v.close();
             }
-            if (!vt.started()) {
-                if (t.track.kind() == MediaKind.VIDEO && !unit.keyframe()) {
-                    continue;
-                }
-                startLive(vt, first);
-            }
-            for (long i = Math.max(first, vt.startIndex); i < end; i++) {
-                v.send(vt, t.history, i, vt.viewerTs(t.history.timestamp(i)));
-            }
-            v.maybeSendReports(now);
         }
+    }
+
+    private static void sendUnit(SfuViewerSession v, OutboundTrack t, EncodedUnit unit, long first, long end,
+            long now) {
+        ViewerTrack vt = viewerTrack(v, unit.trackId());
+        if (vt == null) {
+            return;
+        }
+        if (!vt.started()) {
+            if (t.track.kind() == MediaKind.VIDEO && !unit.keyframe()) {
+                return;
+            }
+            startLive(vt, first);
+        }
+        for (long i = Math.max(first, vt.startIndex); i < end; i++) {
+            v.send(vt, t.history, i, vt.viewerTs(t.history.timestamp(i)));
+        }
+        v.maybeSendReports(now);
     }
 
     private long packetize(OutboundTrack t, EncodedUnit unit) {
@@ -179,22 +239,34 @@ final class StreamFanout implements MediaSubscriber {
     /** Viewers whose DTLS just completed: start each on the cached GOP (video) and live (audio). */
     private void admitJoiningViewers() {
         for (SfuViewerSession v; (v = joining.poll()) != null;) {
-            for (ViewerTrack vt : v.tracks()) {
-                OutboundTrack t = outbound.get(vt.trackId);
-                if (t == null) {
-                    continue;
-                }
-                if (vt.kind == MediaKind.VIDEO) {
-                    long gop = t.gopStart;
-                    if (gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2) {
-                        sendGopBurst(v, vt, t, gop);
-                    }
-                    // Otherwise the viewer starts at the next keyframe, which join() has requested.
-                } else {
-                    startLive(vt, t.history.written());
-                }
+            try {
+                admit(v);
+                viewers.add(v);
+            } catch (RuntimeException e) {
+                viewerFailures.increment();
+                LOG.warn("Viewer {} of '{}' failed while starting; closing it", v.id(), stream.name(), e);
+                v.close();
             }
-            viewers.add(v);
+        }
+    }
+
+    private void admit(SfuViewerSession v) {
+        for (ViewerTrack vt : v.tracks()) {
+            OutboundTrack t = outbound.get(vt.trackId);
+            if (t == null) {
+                continue;
+            }
+            if (vt.kind != MediaKind.VIDEO) {
+                startLive(vt, t.history.written());
+                continue;
+            }
+            long gop = t.gopStart;
+            if (gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2) {
+                sendGopBurst(v, vt, t, gop);
+            } else {
+                // No usable GOP: the viewer starts at the next keyframe (coalesced with other requests).
+                keyframeRequested();
+            }
         }
     }
 

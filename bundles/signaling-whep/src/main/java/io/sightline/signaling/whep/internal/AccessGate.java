@@ -8,56 +8,93 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Combines a stream's access policy with the registered auth providers. A DENY from any provider refuses; otherwise
- * a public stream or at least one ALLOW admits the caller. Callers that are not admitted learn nothing about whether
- * the stream exists: unknown and forbidden streams get the same answer.
+ * Combines a stream's access policy with the registered auth providers, without letting unauthenticated callers
+ * enumerate streams (docs/decisions/0014-access-gate.md):
+ * <ul>
+ * <li>any DENY refuses: 403 when the provider named the caller (a valid credential that does not cover this stream
+ * or action), 401 otherwise (no, malformed, expired or forged credential);</li>
+ * <li>an ALLOW admits; the stream may then still be unknown (404) or disabled (403);</li>
+ * <li>without an ALLOW only a {@code public} stream admits, and only callers whose address is in its
+ * {@code access.public.from} list (everyone when the list is empty);</li>
+ * <li>everything else is 401, whether the stream exists or not.</li>
+ * </ul>
  */
 final class AccessGate {
-    /** Outcome of a check. */
+    /** Per-stream setting: addresses and CIDR blocks allowed anonymous access to a public stream. */
+    static final String PUBLIC_FROM = "access.public.from";
+
+    /** Outcome of a check, with the HTTP status it maps to. */
     enum Outcome {
         /** Go ahead. */
-        ALLOWED,
-        /** Admitted, but the stream does not exist (only said to callers allowed to know). */
-        UNKNOWN_STREAM,
-        /** Not admitted (no or bad credential, or not allowed for this stream). */
-        REFUSED
+        ALLOWED(200),
+        /** Admitted, but the stream does not exist (only said to callers whose credential covers the name). */
+        UNKNOWN_STREAM(404),
+        /** No valid credential: unknown and forbidden streams look the same. */
+        UNAUTHENTICATED(401),
+        /** A valid credential that does not cover this stream or action, or a disabled stream. */
+        FORBIDDEN(403);
+
+        final int status;
+
+        Outcome(int status) {
+            this.status = status;
+        }
     }
 
-    /** The outcome with who the caller is and why, for the log. */
+    /** The outcome with who the caller is and why, for the log (never a credential). */
     record Verdict(Outcome outcome, String principal, String reason) {
+        /** Whether the caller was identified by a credential rather than admitted anonymously. */
+        boolean authenticated() {
+            return !ANONYMOUS.equals(principal);
+        }
     }
+
+    static final String ANONYMOUS = "anonymous";
 
     private AccessGate() {
     }
 
     static Verdict check(AccessRequest request, Optional<Stream> stream, List<AuthProvider> providers) {
-        String access = stream.map(s -> String.valueOf(s.properties().getOrDefault(Stream.ACCESS, "token")))
-                .orElse("token");
-        if ("disabled".equals(access)) {
-            return new Verdict(Outcome.REFUSED, "anonymous", "stream access is disabled");
-        }
         AccessDecision allow = null;
         for (AuthProvider provider : providers) {
             AccessDecision d = provider.decide(request);
             if (d.verdict() == AccessDecision.Verdict.DENY) {
-                return new Verdict(Outcome.REFUSED, d.principal(), d.reason());
+                Outcome outcome = ANONYMOUS.equals(d.principal()) ? Outcome.UNAUTHENTICATED : Outcome.FORBIDDEN;
+                return new Verdict(outcome, d.principal(), d.reason());
             }
             if (d.allowed() && allow == null) {
                 allow = d;
             }
         }
-        if (allow == null && !"public".equals(access)) {
-            // With no auth plugin installed there are no credentials to check: say plainly that the stream is unknown.
-            if (stream.isEmpty() && providers.isEmpty()) {
-                return new Verdict(Outcome.UNKNOWN_STREAM, "anonymous", "no such stream");
+        String access = stream.map(AccessGate::policy).orElse("token");
+        if (allow != null) {
+            if (stream.isEmpty()) {
+                return new Verdict(Outcome.UNKNOWN_STREAM, allow.principal(), "no such stream");
             }
-            return new Verdict(Outcome.REFUSED, "anonymous", stream.isEmpty() ? "no such stream"
-                    : "stream requires a token");
+            if ("disabled".equals(access)) {
+                return new Verdict(Outcome.FORBIDDEN, allow.principal(), "stream access is disabled");
+            }
+            return new Verdict(Outcome.ALLOWED, allow.principal(), allow.reason());
         }
-        String principal = allow == null ? "anonymous" : allow.principal();
-        if (stream.isEmpty()) {
-            return new Verdict(Outcome.UNKNOWN_STREAM, principal, "no such stream");
+        if ("public".equals(access) && publicFrom(stream.get()).contains(request.remoteAddress())) {
+            return new Verdict(Outcome.ALLOWED, ANONYMOUS, "public stream");
         }
-        return new Verdict(Outcome.ALLOWED, principal, allow == null ? "public stream" : allow.reason());
+        String why = stream.isEmpty() ? "no such stream" : "public".equals(access) ? "address not in "
+                + PUBLIC_FROM : "stream access is " + access;
+        return new Verdict(Outcome.UNAUTHENTICATED, ANONYMOUS, request.bearerToken() == null ? "no credential; " + why
+                : "credential not accepted; " + why);
+    }
+
+    private static String policy(Stream s) {
+        return String.valueOf(s.properties().getOrDefault(Stream.ACCESS, "token")).trim();
+    }
+
+    /** The stream's anonymous-access list; a malformed list admits nobody (fail closed). */
+    static AddressRanges publicFrom(Stream s) {
+        try {
+            return AddressRanges.parse(s.properties().get(PUBLIC_FROM));
+        } catch (IllegalArgumentException e) {
+            return AddressRanges.NONE;
+        }
     }
 }

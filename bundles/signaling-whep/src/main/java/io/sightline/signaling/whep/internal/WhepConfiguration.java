@@ -16,6 +16,27 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Maximum body size (bytes)", description = "Larger offers are refused with 413.")
     int max_body_bytes() default 65536;
 
+    @AttributeDefinition(name = "Maximum sessions per stream", description = "Viewer sessions one stream may have; "
+            + "further offers get 503 with Retry-After. 0 means no limit.")
+    int max_sessions_per_stream() default 500;
+
+    @AttributeDefinition(name = "Maximum sessions in total", description = "Viewer sessions over all streams; "
+            + "further offers get 503 with Retry-After. 0 means no limit.")
+    int max_sessions_total() default 2000;
+
+    @AttributeDefinition(name = "Maximum requests per second per address", description = "Sustained WHEP requests "
+            + "(any method) one client address may send; more get 429 with Retry-After. IPv6 clients count per /64. "
+            + "0 means no limit.")
+    int max_requests_per_second_per_address() default 10;
+
+    @AttributeDefinition(name = "Request burst per address", description = "Requests an idle address may send at "
+            + "once (a player sends an offer and a few trickle PATCHes together).")
+    int request_burst_per_address() default 30;
+
+    @AttributeDefinition(name = "Tracked addresses", description = "Most client addresses the rate limiter keeps "
+            + "state for; beyond that, idle ones are forgotten and new ones share one bucket.")
+    int rate_limit_max_addresses() default 10000;
+
     @AttributeDefinition(name = "Retry-After (s)",
             description = "Seconds sent in Retry-After when a stream is not live or the server is at capacity.")
     int retry_after_seconds() default 2;

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -41,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * The WHEP endpoint (draft-ietf-wish-whep): {@code POST /whep/<stream>} with an SDP offer creates a viewer session
  * at {@code /whep/<stream>/<session>}, which takes {@code PATCH} (trickle ICE, ICE restart) and {@code DELETE}.
  *
- * <p>Every request is authorized before anything is allocated, and every refusal is a precise status with a short
- * plain-text reason and one log line. Credentials are never logged.
+ * <p>Every request is rate limited per client address and authorized before anything is allocated
+ * (docs/decisions/0014-access-gate.md), and every refusal is a precise status with a short plain-text reason and a
+ * log line, throttled per status so a flood cannot flood the log. Credentials are never logged.
  */
 @Component(service = Servlet.class, configurationPid = WhepServlet.PID)
 @HttpWhiteboardServletPattern("/whep/*")
@@ -55,12 +58,18 @@ public final class WhepServlet extends HttpServlet {
     private static final String SDP = "application/sdp";
     private static final String SDP_FRAG = "application/trickle-ice-sdpfrag";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 5, TimeUnit.SECONDS.toNanos(10),
+            System::nanoTime);
 
     private final transient List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
     private final transient Map<String, TransportStrategy> transports = new ConcurrentHashMap<>();
     /** Current strong entity tag of each session's ICE state (changes on ICE restart). */
     private final transient Map<String, String> etags = new ConcurrentHashMap<>();
+    /** Who created each session: PATCH and DELETE must come from the same principal. */
+    private final transient Map<String, String> owners = new ConcurrentHashMap<>();
     private transient volatile WhepConfiguration config;
+    private transient volatile RequestRateLimiter rateLimiter;
+    private final transient SessionQuota quota = new SessionQuota(0, 0);
 
     @Reference
     private transient StreamRegistry streams;
@@ -71,6 +80,9 @@ public final class WhepServlet extends HttpServlet {
     @Modified
     void configure(WhepConfiguration configuration) {
         this.config = configuration;
+        this.rateLimiter = new RequestRateLimiter(configuration.max_requests_per_second_per_address(),
+                configuration.request_burst_per_address(), configuration.rate_limit_max_addresses(), System::nanoTime);
+        quota.limits(configuration.max_sessions_per_stream(), configuration.max_sessions_total());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -113,6 +125,12 @@ public final class WhepServlet extends HttpServlet {
         Target target = Target.parse(req.getPathInfo());
         if (target == null) {
             refuse(req, resp, 404, "use /whep/<stream>");
+            return;
+        }
+        long wait = rateLimiter.acquire(req.getRemoteAddr());
+        if (wait > 0) {
+            resp.setHeader("Retry-After", String.valueOf(wait));
+            refuse(req, resp, 429, "too many requests from this address");
             return;
         }
         String method = req.getMethod();
@@ -168,45 +186,46 @@ public final class WhepServlet extends HttpServlet {
             refuse(req, resp, 415, "Content-Type must be application/sdp");
             return;
         }
-        AccessGate.Verdict verdict = authorize(req, target.stream());
-        if (verdict == null) {
-            refuseUnauthorized(req, resp);
+        if (req.getContentLengthLong() > config.max_body_bytes()) {
+            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
             return;
         }
         Optional<Stream> found = streams.find(target.stream());
-        if (verdict.outcome() == AccessGate.Outcome.UNKNOWN_STREAM || found.isEmpty()) {
-            refuse(req, resp, 404, "no such stream");
+        AccessGate.Verdict verdict = authorize(req, target.stream(), found);
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+            refuseAccess(req, resp, verdict);
             return;
         }
         Stream stream = found.get();
-        String offer = readBody(req, resp);
-        if (offer == null) {
+        SessionQuota.Refusal full = quota.reserve(stream.name());
+        if (full != SessionQuota.Refusal.NONE) {
+            retryLater(req, resp, 503, full == SessionQuota.Refusal.STREAM_FULL
+                    ? "this stream has reached its viewer limit" : "the server has reached its viewer limit");
             return;
         }
-        if (!offer.startsWith("v=0")) {
-            refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
-            return;
-        }
-        TransportStrategy transport = transports.get(stream.transportMode());
-        if (transport == null) {
-            retryLater(req, resp, 503, "no " + stream.transportMode() + " transport is installed");
-            return;
-        }
-        ViewerSession session;
+        ViewerSession session = null;
         try {
-            session = transport.open(stream, new SessionRequest(offer, req.getRemoteAddr(), verdict.principal()));
-        } catch (TransportException e) {
-            int status = e.reason().httpStatus();
-            if (status == 409 || status == 503) {
-                retryLater(req, resp, status, e.getMessage());
-            } else {
-                refuse(req, resp, status, e.getMessage());
+            session = open(stream, verdict, req, resp);
+        } finally {
+            if (session == null) {
+                quota.release(stream.name());
             }
+        }
+        if (session == null) {
             return;
         }
         String etag = newEtag();
-        etags.put(session.id(), etag);
-        session.onClosed(() -> etags.remove(session.id()));
+        String id = session.id();
+        etags.put(id, etag);
+        owners.put(id, verdict.principal());
+        AtomicBoolean released = new AtomicBoolean();
+        session.onClosed(() -> {
+            etags.remove(id);
+            owners.remove(id);
+            if (released.compareAndSet(false, true)) {
+                quota.release(stream.name());
+            }
+        });
         sessions.register(session);
         resp.setStatus(201);
         resp.setContentType(SDP);
@@ -224,21 +243,57 @@ public final class WhepServlet extends HttpServlet {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The verdict, or {@code null} when the caller is refused. Unknown streams answer 404 only to admitted callers. */
-    private AccessGate.Verdict authorize(HttpServletRequest req, String streamName) {
-        Optional<Stream> stream = streams.find(streamName);
+    /** Reads the offer and opens the session; {@code null} (with the refusal sent) when that fails. */
+    private ViewerSession open(Stream stream, AccessGate.Verdict verdict, HttpServletRequest req,
+            HttpServletResponse resp) throws IOException {
+        String offer = readBody(req, resp);
+        if (offer == null) {
+            return null;
+        }
+        if (!offer.startsWith("v=0")) {
+            refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
+            return null;
+        }
+        TransportStrategy transport = transports.get(stream.transportMode());
+        if (transport == null) {
+            retryLater(req, resp, 503, "no " + stream.transportMode() + " transport is installed");
+            return null;
+        }
+        try {
+            return transport.open(stream, new SessionRequest(offer, req.getRemoteAddr(), verdict.principal()));
+        } catch (TransportException e) {
+            int status = e.reason().httpStatus();
+            if (status == 409 || status == 503) {
+                retryLater(req, resp, status, e.getMessage());
+            } else {
+                refuse(req, resp, status, e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** Asks the gate whether the caller may READ the stream. */
+    private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {
         AccessRequest request = new AccessRequest(Action.READ, streamName, bearerToken(req), req.getRemoteAddr(),
                 req.getLocalAddr());
-        AccessGate.Verdict verdict = AccessGate.check(request, stream, authProviders);
-        return switch (verdict.outcome()) {
-            case ALLOWED -> verdict;
-            case UNKNOWN_STREAM -> new AccessGate.Verdict(AccessGate.Outcome.UNKNOWN_STREAM, verdict.principal(), "");
-            case REFUSED -> {
-                LOG.info("WHEP {} {} from {} refused: {}", req.getMethod(), streamName, req.getRemoteAddr(),
-                        verdict.reason());
-                yield null;
+        return AccessGate.check(request, stream, authProviders);
+    }
+
+    /** 401 with a challenge, 403, or 404: the status follows the verdict; the reason is only logged. */
+    private void refuseAccess(HttpServletRequest req, HttpServletResponse resp, AccessGate.Verdict verdict)
+            throws IOException {
+        String shown = switch (verdict.outcome()) {
+            case UNAUTHENTICATED -> {
+                resp.setHeader("WWW-Authenticate", "Bearer realm=\"sightline\"");
+                yield "a valid token for this stream is required";
             }
+            case FORBIDDEN -> "this credential does not allow that";
+            default -> "no such stream";
         };
+        REFUSALS.info(String.valueOf(verdict.outcome().status), "WHEP {} {} from {} as {} -> {}: {}", req.getMethod(),
+                req.getRequestURI(), req.getRemoteAddr(), verdict.principal(), verdict.outcome().status,
+                verdict.reason());
+        text(resp, verdict.outcome().status, shown);
     }
 
     // ---- PATCH: trickle ICE and ICE restart ---------------------------------------------------------------------
@@ -298,16 +353,27 @@ public final class WhepServlet extends HttpServlet {
         }
     }
 
+    /**
+     * The session, when the caller passes the gate for its stream and is the principal that created it (the
+     * session URL alone is not enough: a leaked URL must not let a stranger end or steer someone's session).
+     */
     private Optional<ViewerSession> sessionFor(Target target, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
-        if (authorize(req, target.stream()) == null) {
-            refuseUnauthorized(req, resp);
+        AccessGate.Verdict verdict = authorize(req, target.stream(), streams.find(target.stream()));
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+            refuseAccess(req, resp, verdict);
             return Optional.empty();
         }
         Optional<ViewerSession> session = sessions.session(target.session())
                 .filter(s -> s.streamName().equals(target.stream()));
         if (session.isEmpty()) {
             refuse(req, resp, 404, "no such session");
+            return session;
+        }
+        String owner = owners.get(session.get().id());
+        if (owner != null && !owner.equals(verdict.principal())) {
+            refuse(req, resp, 403, "the session belongs to another credential");
+            return Optional.empty();
         }
         return session;
     }
@@ -361,11 +427,6 @@ public final class WhepServlet extends HttpServlet {
         return "\"" + HexFormat.of().formatHex(b) + "\"";
     }
 
-    private void refuseUnauthorized(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setHeader("WWW-Authenticate", "Bearer realm=\"sightline\"");
-        text(resp, 401, "a valid token for this stream is required");
-    }
-
     private void retryLater(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
             throws IOException {
         resp.setHeader("Retry-After", String.valueOf(config.retry_after_seconds()));
@@ -379,8 +440,8 @@ public final class WhepServlet extends HttpServlet {
 
     private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
             throws IOException {
-        LOG.info("WHEP {} {} from {} -> {}: {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), status,
-                reason);
+        REFUSALS.info(String.valueOf(status), "WHEP {} {} from {} -> {}: {}", req.getMethod(), req.getRequestURI(),
+                req.getRemoteAddr(), status, reason);
         text(resp, status, reason);
     }
 

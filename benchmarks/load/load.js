@@ -1,0 +1,332 @@
+#!/usr/bin/env node
+'use strict';
+// SFU load benchmark: N WHEP viewers on one stream, N stepping up; per step it prints sessions established,
+// setup time (POST to first RTP packet), per-viewer bitrate and loss, and the server's CPU and RSS over a steady
+// window, compared with a no-viewer baseline. See README.md.
+
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+const { Viewer, ndc } = require('./viewer');
+const media = require('./media');
+
+function parseArgs(argv) {
+  const a = {
+    url: null, dist: null, httpPort: 9250, portBase: 9251, stream: 'demo', steps: [1, 50, 100, 200],
+    window: 20, settle: 4, concurrency: 8, pid: 0, setupTimeout: 15000, json: null, hold: 0,
+    fileStream: false, fileKbps: 2000, mediaDir: media.DEFAULT_DIR, streamGiven: false,
+  };
+  for (let i = 2; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    switch (k) {
+      case '--url': a.url = v; i++; break;
+      case '--dist': a.dist = path.resolve(v); i++; break;
+      case '--http-port': a.httpPort = Number(v); i++; break;
+      case '--port-base': a.portBase = Number(v); i++; break;
+      case '--stream': a.stream = v; a.streamGiven = true; i++; break;
+      case '--file-stream': a.fileStream = true; break;
+      case '--file-kbps': a.fileKbps = Number(v); i++; break;
+      case '--media-dir': a.mediaDir = path.resolve(v); i++; break;
+      case '--steps': a.steps = v.split(',').map(Number); i++; break;
+      case '--window': a.window = Number(v); i++; break;
+      case '--settle': a.settle = Number(v); i++; break;
+      case '--concurrency': a.concurrency = Number(v); i++; break;
+      case '--pid': a.pid = Number(v); i++; break;
+      case '--json': a.json = v; i++; break;
+      case '--hold': a.hold = Number(v); i++; break;
+      case '-h': case '--help':
+        console.log(fs.readFileSync(path.join(__dirname, 'README.md'), 'utf8'));
+        process.exit(0);
+        break;
+      default:
+        throw new Error('unknown option ' + k);
+    }
+  }
+  if (a.fileStream && !a.streamGiven) {
+    a.stream = 'load' + a.fileKbps + 'k';
+  }
+  if (!a.url && !a.dist) {
+    throw new Error('give --url http://host:port (a running server) or --dist DIR (an unpacked distribution)');
+  }
+  return a;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the server process ------------------------------------------------------------------------------------------
+
+const WHEP_LIMITS = [
+  '# Written by benchmarks/load: every benchmark viewer comes from 127.0.0.1.',
+  'max.requests.per.second.per.address = 1000',
+  'request.burst.per.address = 1000',
+  'max.sessions.per.stream = 2000',
+  'max.sessions.total = 2000',
+  '',
+].join('\n');
+
+/** Sets this run's ports in an unpacked distribution (HTTP by environment, SSH, RMI and SFU in etc/) and starts it. */
+function startDistribution(a) {
+  const etc = path.join(a.dist, 'etc');
+  const edit = (file, re, line) => {
+    const f = path.join(etc, file);
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(re, line));
+  };
+  edit('org.apache.karaf.shell.cfg', /^sshPort\s*=.*$/m, 'sshPort = ' + a.portBase);
+  edit('org.apache.karaf.management.cfg', /^rmiRegistryPort\s*=.*$/m, 'rmiRegistryPort = ' + (a.portBase + 1));
+  edit('org.apache.karaf.management.cfg', /^rmiServerPort\s*=.*$/m, 'rmiServerPort = ' + (a.portBase + 2));
+  edit('io.sightline.transport.sfu.cfg', /^udp\.port\s*=.*$/m, 'udp.port = ' + (a.portBase + 3));
+  edit('io.sightline.transport.sfu.cfg', /^tcp\.port\s*=.*$/m, 'tcp.port = ' + (a.portBase + 3));
+  // All viewers come from one address: lift the WHEP per-address rate limit and the per-stream session cap.
+  fs.writeFileSync(path.join(etc, 'io.sightline.signaling.whep.cfg'), WHEP_LIMITS);
+  if (a.clip) {
+    fs.writeFileSync(path.join(etc, 'io.sightline.stream-' + a.stream + '.cfg'), media.streamConfig(a.clip));
+  }
+  const log = fs.openSync(path.join(a.dist, 'load-bench-server.log'), 'w');
+  const child = spawn(path.join(a.dist, 'bin', 'karaf'), ['server'], {
+    cwd: a.dist, env: { ...process.env, SIGHTLINE_HTTP_PORT: String(a.httpPort) }, stdio: ['ignore', log, log],
+    detached: true,
+  });
+  a.url = 'http://127.0.0.1:' + a.httpPort;
+  return child;
+}
+
+async function waitForStream(a, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const v = new Viewer(whepUrl(a), -1);
+      await v.open(5000);
+      await v.close();
+      return;
+    } catch (e) {
+      await sleep(1000);
+    }
+  }
+  throw new Error('the stream did not play within ' + timeoutMs + ' ms at ' + whepUrl(a));
+}
+
+function whepUrl(a) {
+  return a.url.replace(/\/$/, '') + '/whep/' + encodeURIComponent(a.stream);
+}
+
+/** The pid of the process listening on the HTTP port (the Karaf java process), found through /proc. */
+function listeningPid(port) {
+  const inodes = new Set();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (e) {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const c = line.trim().split(/\s+/);
+      if (c.length > 9 && c[3] === '0A' && parseInt(c[1].split(':')[1], 16) === port) {
+        inodes.add(c[9]);
+      }
+    }
+  }
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) {
+      continue;
+    }
+    let fds;
+    try {
+      fds = fs.readdirSync('/proc/' + p + '/fd');
+    } catch (e) {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync('/proc/' + p + '/fd/' + fd));
+        if (m && inodes.has(m[1])) {
+          return Number(p);
+        }
+      } catch (e) {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return 0;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ on every x86-64 kernel we run on
+
+/** utime + stime (seconds) and VmRSS (KiB) of a process. */
+function processSample(pid) {
+  const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 and 15 of stat
+  const status = fs.readFileSync('/proc/' + pid + '/status', 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+  return { cpu, rss, at: performance.now() };
+}
+
+// ---- measuring -----------------------------------------------------------------------------------------------------
+
+function percentile(values, p) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((x, y) => x - y);
+  if (v.length === 0) {
+    return NaN;
+  }
+  return v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)];
+}
+
+async function openViewers(a, viewers, count, failures) {
+  const url = whepUrl(a);
+  let next = viewers.length;
+  const target = viewers.length + count;
+  const fresh = [];
+  const worker = async () => {
+    while (next < target) {
+      const v = new Viewer(url, next++);
+      try {
+        await v.open(a.setupTimeout);
+        viewers.push(v);
+        fresh.push(v);
+      } catch (e) {
+        failures.push(e.message);
+        v.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: a.concurrency }, worker));
+  return fresh;
+}
+
+/** Server and client figures over one steady window with the current viewers. */
+async function measureWindow(a, pid, viewers) {
+  const before = viewers.map((v) => v.snapshot());
+  const s0 = processSample(pid);
+  const c0 = process.cpuUsage();
+  await sleep(a.window * 1000);
+  const s1 = processSample(pid);
+  const c1 = process.cpuUsage();
+  const seconds = (s1.at - s0.at) / 1000;
+  const kbps = [];
+  let expected = 0;
+  let received = 0;
+  viewers.forEach((v, i) => {
+    const b = before[i];
+    const n = v.snapshot();
+    kbps.push(((n.bytes - b.bytes) * 8) / 1000 / seconds);
+    const e = n.highest - b.highest;
+    expected += e;
+    received += n.packets - b.packets;
+  });
+  const packetRate = received / seconds;
+  const lost = Math.max(0, expected - received);
+  const clientCpu = ((c1.user - c0.user + c1.system - c0.system) / 1e6 / seconds) * 100;
+  return {
+    cpuPct: ((s1.cpu - s0.cpu) / seconds) * 100,
+    rssMiB: s1.rss / 1024,
+    kbpsP50: percentile(kbps, 50),
+    kbpsMin: kbps.length ? Math.min(...kbps) : NaN,
+    lossPct: expected > 0 ? (lost / expected) * 100 : 0,
+    lostPackets: lost,
+    clientCpuPct: clientCpu,
+    packetRate,
+    seconds,
+  };
+}
+
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+function printRow(r, base, one) {
+  const perViewerCpu = r.n > 0 ? (r.cpuPct - base.cpuPct) / r.n : NaN;
+  const perViewerRss = r.n > 0 ? ((r.rssMiB - base.rssMiB) / r.n) * 1024 : NaN;
+  const marginalCpu = one && r.n > one.n ? (r.cpuPct - one.cpuPct) / (r.n - one.n) : NaN;
+  const marginalRss = one && r.n > one.n ? ((r.rssMiB - one.rssMiB) / (r.n - one.n)) * 1024 : NaN;
+  // server CPU time per packet delivered beyond the first step: transferable to streams of other bitrates
+  const usPerPacket = one && r.n > one.n ? ((r.cpuPct - one.cpuPct) / 100) * 1e6 / (r.packetRate - one.packetRate) : NaN;
+  const cols = [
+    String(r.n).padStart(4), `${r.established}/${r.n}`.padStart(8), fmt(r.setupP50, 0).padStart(6),
+    fmt(r.setupP95, 0).padStart(6), fmt(r.kbpsP50, 0).padStart(6), fmt(r.kbpsMin, 0).padStart(6),
+    fmt(r.lossPct, 3).padStart(7), fmt(r.cpuPct, 1).padStart(7), fmt(r.rssMiB, 0).padStart(6),
+    fmt(perViewerCpu, 3).padStart(8), fmt(perViewerRss, 0).padStart(8), fmt(marginalCpu, 3).padStart(8),
+    fmt(marginalRss, 0).padStart(8), fmt(usPerPacket, 1).padStart(6), fmt(r.clientCpuPct, 0).padStart(6),
+  ];
+  console.log(cols.join(' '));
+}
+
+async function main() {
+  const a = parseArgs(process.argv);
+  ndc.initLogger('Error', () => {});
+  let server = null;
+  if (a.fileStream) {
+    // A genuine 2 Mbit/s clip (the test pattern compresses to ~470 kbit/s); see media.js.
+    a.clip = media.ensureClip(a.mediaDir, a.fileKbps);
+    console.error(`clip ${a.clip}: ${JSON.stringify(media.probe(a.clip))}`);
+    if (!a.dist) {
+      console.error(`the attached server needs etc/io.sightline.stream-${a.stream}.cfg:\n` + media.streamConfig(a.clip));
+    }
+  }
+  if (a.dist) {
+    server = startDistribution(a);
+    console.error(`started ${a.dist} (pid ${server.pid}), HTTP ${a.url}`);
+  }
+  const stop = async (code) => {
+    if (server) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch (e) {
+        // already gone
+      }
+    }
+    ndc.cleanup();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stop(130));
+  try {
+    await waitForStream(a, 120000);
+    const pid = a.pid || listeningPid(new URL(a.url).port ? Number(new URL(a.url).port) : 80);
+    if (!pid) {
+      throw new Error('cannot find the server process listening on ' + a.url + ' (give --pid)');
+    }
+    console.error(`server pid ${pid}; stream ${whepUrl(a)}; window ${a.window} s`);
+    await sleep(a.settle * 1000);
+    const base = { n: 0, established: 0, ...(await measureWindow(a, pid, [])) };
+    console.log('                                                           - vs N=0 -------  - vs first N --------');
+    console.log('   N  sessions  setup  setup  kbit/s kbit/s   loss  server   RSS  CPU/view RSS/view CPU/view RSS/view  CPU/  client');
+    console.log('                p50ms  p95ms    p50    min      %   %core   MiB    %core     KiB    %core      KiB  pkt µs %core');
+    printRow(base, base, null);
+    const rows = [base];
+    const viewers = [];
+    for (const n of a.steps) {
+      const failures = [];
+      const fresh = await openViewers(a, viewers, n - viewers.length, failures);
+      const setups = fresh.map((v) => v.setupMs());
+      const retries = fresh.reduce((n, v) => n + v.retries, 0);
+      await sleep(a.settle * 1000);
+      const live = viewers.filter((v) => v.state === 'playing');
+      const w = await measureWindow(a, pid, live);
+      const row = {
+        n, established: live.length, setupP50: percentile(setups, 50), setupP95: percentile(setups, 95), ...w,
+        failures: failures.slice(0, 5),
+      };
+      rows.push(row);
+      printRow(row, base, rows[1]);
+      if (retries) {
+        console.error(`  ${retries} offers were retried after 429/503 (the server's per-address rate limit)`);
+      }
+      if (failures.length) {
+        console.error(`  ${failures.length} failed, e.g.: ${[...new Set(failures)].slice(0, 3).join(' | ')}`);
+      }
+    }
+    if (a.json) {
+      fs.writeFileSync(a.json, JSON.stringify({ url: a.url, stream: a.stream, window: a.window, rows }, null, 2));
+    }
+    if (a.hold > 0) {
+      console.error(`holding ${viewers.length} viewers for ${a.hold} s (e.g. to profile the server)`);
+      await sleep(a.hold * 1000);
+    }
+    await Promise.all(viewers.map((v) => v.close()));
+    await stop(0);
+  } catch (e) {
+    console.error('load benchmark failed: ' + e.message);
+    await stop(1);
+  }
+}
+
+main();

@@ -1,0 +1,261 @@
+package io.sightline.admin.api.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.api.auth.Action;
+import io.sightline.api.auth.TokenIssuer;
+import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.stream.StreamStats;
+import io.sightline.api.transport.SessionRegistry;
+import io.sightline.api.transport.ViewerSession;
+import io.sightline.api.transport.ViewerStats;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin REST API:
+ * <ul>
+ * <li>{@code GET /api/streams}: every stream with state, viewers and input stats;</li>
+ * <li>{@code GET /api/sessions}: every live viewer session;</li>
+ * <li>{@code DELETE /api/sessions/<id>}: ends a session;</li>
+ * <li>{@code POST /api/streams/<name>/share?ttl=10m}: a read-only share link (needs a {@link TokenIssuer}).</li>
+ * </ul>
+ * Every request needs HTTP Basic credentials of a JAAS realm user with the admin role (401 with a Basic challenge
+ * without valid credentials, 403 without the role). Bearer tokens are not accepted here.
+ */
+@Component(service = Servlet.class, configurationPid = AdminApiServlet.PID)
+@HttpWhiteboardServletPattern("/api/*")
+@HttpWhiteboardServletName("sightline-admin-api")
+@Designate(ocd = AdminApiConfiguration.class)
+public final class AdminApiServlet extends HttpServlet {
+    static final String PID = "io.sightline.admin.api";
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApiServlet.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Reference
+    private transient StreamRegistry streams;
+    @Reference
+    private transient SessionRegistry sessions;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile TokenIssuer tokenIssuer;
+
+    private transient volatile RealmAuthenticator authenticator;
+    private transient volatile AdminApiConfiguration config;
+
+    @Activate
+    @Modified
+    void configure(AdminApiConfiguration configuration) {
+        this.config = configuration;
+        this.authenticator = new RealmAuthenticator(configuration.jaas_realm(), configuration.admin_role(),
+                configuration.role_principal_class(), null);
+    }
+
+    /** For tests: the collaborators DS would inject, and a realm over a JAAS configuration of their own. */
+    void use(RealmAuthenticator realm, StreamRegistry streamRegistry, SessionRegistry sessionRegistry,
+            TokenIssuer issuer) {
+        this.authenticator = realm;
+        this.streams = streamRegistry;
+        this.sessions = sessionRegistry;
+        this.tokenIssuer = issuer;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        RealmAuthenticator.Result who = authenticator.authenticate(req.getHeader("Authorization"));
+        switch (who.outcome()) {
+            case UNAUTHENTICATED -> {
+                LOG.debug("admin API {} {} from {}: no valid credentials", req.getMethod(), req.getRequestURI(),
+                        req.getRemoteAddr());
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"sightline-admin\", charset=\"UTF-8\"");
+                error(resp, 401, "credentials of an admin user are required");
+                return;
+            }
+            case NO_ROLE -> {
+                LOG.info("admin API {} {} from {}: user {} lacks the admin role", req.getMethod(), req.getRequestURI(),
+                        req.getRemoteAddr(), who.user());
+                error(resp, 403, "this user may not use the admin API");
+                return;
+            }
+            default -> route(req, resp, who.user());
+        }
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse resp, String user) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String[] parts = path.replaceFirst("^/", "").split("/", -1);
+        String method = req.getMethod();
+        if (path.equals("/streams")) {
+            expect(method, "GET", resp, () -> json(resp, 200, streamList()));
+        } else if (path.equals("/sessions")) {
+            expect(method, "GET", resp, () -> json(resp, 200, sessionList()));
+        } else if (parts.length == 2 && parts[0].equals("sessions") && !parts[1].isEmpty()) {
+            expect(method, "DELETE", resp, () -> deleteSession(parts[1], user, req, resp));
+        } else if (parts.length == 3 && parts[0].equals("streams") && parts[2].equals("share")) {
+            expect(method, "POST", resp, () -> share(parts[1], user, req, resp));
+        } else {
+            error(resp, 404, "no such resource; see /api/streams, /api/sessions");
+        }
+    }
+
+    private interface Handler {
+        void handle() throws IOException;
+    }
+
+    private static void expect(String method, String allowed, HttpServletResponse resp, Handler handler)
+            throws IOException {
+        if (method.equals(allowed)) {
+            handler.handle();
+        } else {
+            resp.setHeader("Allow", allowed);
+            error(resp, 405, "use " + allowed);
+        }
+    }
+
+    // ---- resources ----------------------------------------------------------------------------------------------
+
+    private List<Map<String, Object>> streamList() {
+        return streams.streams().stream().map(AdminApiServlet::streamJson).toList();
+    }
+
+    static Map<String, Object> streamJson(Stream s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("state", s.status().state().name().toLowerCase());
+        m.put("detail", s.status().detail());
+        m.put("since", s.status().sinceMillis());
+        m.put("viewers", s.viewerCount());
+        m.put("source", s.sourceType());
+        m.put("transport", s.transportMode());
+        m.put("access", String.valueOf(s.properties().getOrDefault(Stream.ACCESS, "token")));
+        StreamStats st = s.stats();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("inputBitrateBps", st.inputBitrateBps());
+        stats.put("framesPerSecond", st.framesPerSecond());
+        stats.put("keyframeIntervalMs", st.keyframeIntervalMs());
+        stats.put("reconnects", st.reconnects());
+        stats.put("unitsIn", st.unitsIn());
+        stats.put("lastUnitMillis", st.lastUnitMillis());
+        m.put("stats", stats);
+        return m;
+    }
+
+    private List<Map<String, Object>> sessionList() {
+        return sessions.sessions().stream().map(AdminApiServlet::sessionJson).toList();
+    }
+
+    private static Map<String, Object> sessionJson(ViewerSession s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("stream", s.streamName());
+        m.put("transport", s.transportMode());
+        m.put("remoteAddress", s.remoteAddress());
+        m.put("created", s.createdMillis());
+        m.put("state", s.state());
+        ViewerStats st = s.stats();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("packetsSent", st.packetsSent());
+        stats.put("bytesSent", st.bytesSent());
+        stats.put("packetsDropped", st.packetsDropped());
+        stats.put("packetsLost", st.packetsLost());
+        stats.put("rttMs", st.rttMs());
+        stats.put("bandwidthEstimateBps", st.bandwidthEstimateBps());
+        m.put("stats", stats);
+        return m;
+    }
+
+    private void deleteSession(String id, String user, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        Optional<ViewerSession> session = sessions.session(id);
+        if (session.isEmpty()) {
+            error(resp, 404, "no such session");
+            return;
+        }
+        session.get().close();
+        LOG.info("admin {} from {} ended session {} of {}", user, req.getRemoteAddr(), id, session.get().streamName());
+        resp.setStatus(204);
+    }
+
+    private void share(String name, String user, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        TokenIssuer issuer = tokenIssuer;
+        if (issuer == null) {
+            resp.setHeader("Retry-After", "60");
+            error(resp, 503, "no token issuer is installed (feature sightline-auth-jwt)");
+            return;
+        }
+        Optional<Stream> stream = streams.find(name);
+        if (stream.isEmpty()) {
+            error(resp, 404, "no such stream");
+            return;
+        }
+        Duration ttl;
+        try {
+            String asked = req.getParameter("ttl");
+            ttl = Ttl.parse(asked == null ? config.share_default_ttl() : asked);
+            Duration max = Ttl.parse(config.share_max_ttl());
+            if (ttl.compareTo(max) > 0) {
+                throw new IllegalArgumentException("ttl may be at most " + config.share_max_ttl());
+            }
+        } catch (IllegalArgumentException e) {
+            error(resp, 400, e.getMessage());
+            return;
+        }
+        String token = issuer.issue(name, Set.of(Action.READ), ttl, "share by " + user);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("stream", name);
+        body.put("expires", Instant.now().plus(ttl).toString());
+        body.put("token", token);
+        body.put("url", baseUrl(req) + "/play/" + name + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        LOG.info("admin {} from {} created a share link for {} valid {}", user, req.getRemoteAddr(), name, ttl);
+        json(resp, 201, body);
+    }
+
+    private static String baseUrl(HttpServletRequest req) {
+        StringBuilder url = new StringBuilder(req.getScheme()).append("://").append(req.getServerName());
+        int port = req.getServerPort();
+        if (!(port == 80 && "http".equals(req.getScheme())) && !(port == 443 && "https".equals(req.getScheme()))) {
+            url.append(':').append(port);
+        }
+        return url.append(req.getContextPath()).toString();
+    }
+
+    // ---- responses ----------------------------------------------------------------------------------------------
+
+    private static void json(HttpServletResponse resp, int status, Object body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        JSON.writeValue(resp.getOutputStream(), body);
+    }
+
+    private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+        json(resp, status, Map.of("error", message));
+    }
+}

@@ -1,0 +1,296 @@
+package io.sightline.admin.api.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sightline.api.auth.Action;
+import io.sightline.api.auth.TokenIssuer;
+import io.sightline.api.stream.MediaSubscriber;
+import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamListener;
+import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.stream.StreamStats;
+import io.sightline.api.stream.StreamStatus;
+import io.sightline.api.stream.SubscribeOptions;
+import io.sightline.api.stream.Subscription;
+import io.sightline.api.stream.Track;
+import io.sightline.api.transport.SessionRegistry;
+import io.sightline.api.transport.ViewerSession;
+import io.sightline.api.transport.ViewerStats;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin API in a real Jetty, with a real JAAS login module and small registries. */
+class AdminApiHttpTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, ViewerSession> live = new ConcurrentHashMap<>();
+    private Server jetty;
+    private int port;
+    private String issued;
+
+    private void start(boolean withIssuer) throws Exception {
+        AdminApiServlet servlet = new AdminApiServlet();
+        servlet.configure((AdminApiConfiguration) Proxy.newProxyInstance(AdminApiConfiguration.class.getClassLoader(),
+                new Class<?>[] {AdminApiConfiguration.class}, (proxy, method, args) -> method.getDefaultValue()));
+        TokenIssuer issuer = (pattern, actions, ttl, subject) -> {
+            issued = pattern + " " + actions + " " + ttl + " " + subject;
+            return "tok.en";
+        };
+        servlet.use(new RealmAuthenticator("karaf", "admin", TableLoginModule.Role.class.getName(),
+                TableLoginModule.configuration()), new Streams(), new Sessions(), withIssuer ? issuer : null);
+        live.put("s1", new Session("s1"));
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(servlet), "/api/*");
+        jetty.setHandler(context);
+        jetty.start();
+        port = connector.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jetty.stop();
+    }
+
+    private HttpResponse<String> send(String method, String path, String user, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void everyEndpointNeedsAnAdmin() throws Exception {
+        start(true);
+        for (String[] e : new String[][] {{"GET", "/api/streams"}, {"GET", "/api/sessions"},
+                {"DELETE", "/api/sessions/s1"}, {"POST", "/api/streams/demo/share"}}) {
+            HttpResponse<String> none = send(e[0], e[1], null, null);
+            assertEquals(401, none.statusCode(), e[1]);
+            assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm="));
+            assertEquals(401, send(e[0], e[1], "admin", "wrong").statusCode(), e[1]);
+            assertEquals(403, send(e[0], e[1], "viewer", "pw").statusCode(), e[1]);
+        }
+        assertEquals(1, live.size(), "nothing was deleted by a refused request");
+        assertEquals(null, issued, "nothing was issued by a refused request");
+    }
+
+    @Test
+    void listsStreamsAndSessionsAndEndsASession() throws Exception {
+        start(true);
+        HttpResponse<String> streams = send("GET", "/api/streams", "admin", "secret");
+        assertEquals(200, streams.statusCode());
+        assertTrue(streams.body().startsWith("[{\"name\":\"demo\",\"state\":\"live\""), streams.body());
+        assertTrue(streams.body().contains("\"viewers\":1"), streams.body());
+        HttpResponse<String> sessions = send("GET", "/api/sessions", "admin", "secret");
+        assertTrue(sessions.body().contains("\"id\":\"s1\",\"stream\":\"demo\""), sessions.body());
+        assertEquals(204, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
+        assertTrue(live.isEmpty());
+        assertEquals(404, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
+        assertEquals(405, send("POST", "/api/sessions", "admin", "secret").statusCode());
+        assertEquals(404, send("GET", "/api/nothing", "admin", "secret").statusCode());
+    }
+
+    @Test
+    void shareIssuesAReadTokenForOneStream() throws Exception {
+        start(true);
+        HttpResponse<String> r = send("POST", "/api/streams/demo/share?ttl=2h", "admin", "secret");
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"url\":\"http://127.0.0.1:" + port + "/play/demo?token=tok.en\""), r.body());
+        assertEquals("demo " + Set.of(Action.READ) + " " + Duration.ofHours(2) + " share by admin", issued);
+        assertEquals(400, send("POST", "/api/streams/demo/share?ttl=30d", "admin", "secret").statusCode());
+        assertEquals(400, send("POST", "/api/streams/demo/share?ttl=soon", "admin", "secret").statusCode());
+        assertEquals(404, send("POST", "/api/streams/nosuch/share", "admin", "secret").statusCode());
+    }
+
+    @Test
+    void shareWithoutAnIssuerIs503() throws Exception {
+        start(false);
+        HttpResponse<String> r = send("POST", "/api/streams/demo/share", "admin", "secret");
+        assertEquals(503, r.statusCode());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+    }
+
+    // ---- fixtures -----------------------------------------------------------------------------------------------
+
+    private final class Streams implements StreamRegistry {
+        private final Stream demo = new Demo();
+
+        @Override
+        public Optional<Stream> find(String name) {
+            return name.equals("demo") ? Optional.of(demo) : Optional.empty();
+        }
+
+        @Override
+        public List<Stream> streams() {
+            return List.of(demo);
+        }
+
+        @Override
+        public AutoCloseable watch(StreamListener listener) {
+            return () -> { };
+        }
+    }
+
+    private final class Demo implements Stream {
+        @Override
+        public String name() {
+            return "demo";
+        }
+
+        @Override
+        public String sourceType() {
+            return "testpattern";
+        }
+
+        @Override
+        public String transportMode() {
+            return "sfu";
+        }
+
+        @Override
+        public StreamStatus status() {
+            return new StreamStatus(StreamState.LIVE, "", 1);
+        }
+
+        @Override
+        public List<Track> tracks() {
+            return List.of();
+        }
+
+        @Override
+        public StreamStats stats() {
+            return StreamStats.EMPTY;
+        }
+
+        @Override
+        public int viewerCount() {
+            return live.size();
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            return Map.of("access", "public");
+        }
+
+        @Override
+        public Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options) {
+            throw new UnsupportedOperationException("the admin API never subscribes");
+        }
+
+        @Override
+        public void requestKeyframe() {
+        }
+    }
+
+    private final class Sessions implements SessionRegistry {
+        @Override
+        public void register(ViewerSession session) {
+            live.put(session.id(), session);
+        }
+
+        @Override
+        public Optional<ViewerSession> session(String id) {
+            return Optional.ofNullable(live.get(id));
+        }
+
+        @Override
+        public List<ViewerSession> sessions() {
+            return List.copyOf(live.values());
+        }
+
+        @Override
+        public List<ViewerSession> sessions(String streamName) {
+            return sessions().stream().filter(s -> s.streamName().equals(streamName)).toList();
+        }
+    }
+
+    private final class Session implements ViewerSession {
+        private final String id;
+
+        Session(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String streamName() {
+            return "demo";
+        }
+
+        @Override
+        public String transportMode() {
+            return "sfu";
+        }
+
+        @Override
+        public String answerSdp() {
+            return "v=0\r\n";
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public long createdMillis() {
+            return 1;
+        }
+
+        @Override
+        public String state() {
+            return "connected";
+        }
+
+        @Override
+        public void addRemoteCandidates(String sdpFragment) {
+        }
+
+        @Override
+        public String restartIce(String sdpFragment) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ViewerStats stats() {
+            return ViewerStats.EMPTY;
+        }
+
+        @Override
+        public void onClosed(Runnable listener) {
+        }
+
+        @Override
+        public void close() {
+            live.remove(id);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.sightline.signaling.whep.internal;
+
+import io.sightline.api.auth.AccessDecision;
+import io.sightline.api.auth.AccessRequest;
+import io.sightline.api.auth.Action;
+import io.sightline.api.auth.AuthProvider;
+
+/**
+ * A real, tiny auth provider for tests: token {@code good-<stream>} allows READ of that stream (or of every stream
+ * for {@code good-*}), names the caller {@code viewer}, and is "valid but not for this" for other streams and
+ * actions; any other token is unknown. The same shape as a JWT provider's answers.
+ */
+final class FixedTokenProvider implements AuthProvider {
+    @Override
+    public AccessDecision decide(AccessRequest request) {
+        String token = request.bearerToken();
+        if (token == null) {
+            return AccessDecision.abstain();
+        }
+        if (!token.startsWith("good-")) {
+            return AccessDecision.deny("unknown token");
+        }
+        String covers = token.substring(5);
+        boolean stream = covers.equals("*") || covers.equals(request.streamName());
+        if (stream && request.action() == Action.READ) {
+            return AccessDecision.allow("viewer", "test token");
+        }
+        return new AccessDecision(AccessDecision.Verdict.DENY, "viewer", "token does not cover this");
+    }
+}

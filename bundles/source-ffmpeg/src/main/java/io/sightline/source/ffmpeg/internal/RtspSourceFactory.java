@@ -1,0 +1,19 @@
+package io.sightline.source.ffmpeg.internal;
+
+import io.sightline.api.source.CaptureSourceFactory;
+import io.sightline.ffmpeg.natives.FfmpegNatives;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The capture plugin for {@code source.type=rtsp}: an IP camera or RTSP server ({@code source.url=rtsp://host/path}, {@code source.rtsp.transport=tcp|udp}, {@code source.username}/{@code source.password}), opened without probing.
+ * Active only while {@link FfmpegNatives} is registered. Keys: see {@link SourceSettings}.
+ */
+@Component(service = CaptureSourceFactory.class, property = CaptureSourceFactory.SOURCE_TYPE + "=rtsp",
+        reference = @Reference(name = "natives", service = FfmpegNatives.class))
+public final class RtspSourceFactory extends FfmpegSourceFactory {
+    /** Registered by Declarative Services. */
+    public RtspSourceFactory() {
+        super(SourceType.RTSP);
+    }
+}

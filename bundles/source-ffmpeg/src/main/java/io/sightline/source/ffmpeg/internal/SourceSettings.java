@@ -1,0 +1,102 @@
+package io.sightline.source.ffmpeg.internal;
+
+import io.sightline.api.source.SourceContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One stream's FFmpeg source configuration, read from its {@code source.*} keys and checked when the source is
+ * created, so a value that can never work fails the stream at once instead of at every reconnect.
+ *
+ * <p>Keys (all types): {@code source.url}; {@code source.username}, {@code source.password} (merged into the URL,
+ * never logged); {@code source.passthrough} {@code auto} (default: H.264 without B-frames is forwarded as it is) or
+ * {@code never} (always decode, the stream re-encodes); {@code source.open.timeout.ms} (default 5000) and
+ * {@code source.read.timeout.ms} (default 5000): how long opening may take and how long a read may wait for data
+ * before the source reports failure. RTSP: {@code source.rtsp.transport} {@code tcp} (default) or {@code udp}.
+ * File: {@code source.loop} (default {@code true}), played at real time. V4L2: {@code source.device}
+ * (default {@code /dev/video0}), {@code source.width}, {@code source.height}, {@code source.fps},
+ * {@code source.input.format} (e.g. {@code mjpeg}, {@code yuyv422}), {@code source.audio.device} (an ALSA device
+ * such as {@code hw:1,0}, optional).
+ */
+record SourceSettings(SourceType type, String url, Credentials credentials, String rtspTransport, boolean loop,
+        boolean passthroughAllowed, int width, int height, int fps, String inputFormat, String audioDevice,
+        int openTimeoutMs, int readTimeoutMs) {
+
+    static SourceSettings from(SourceType type, SourceContext context) {
+        Credentials credentials = new Credentials(context.config("source.username", ""),
+                context.config("source.password", ""));
+        String url = type == SourceType.V4L2 ? context.config("source.device", context.config("source.url",
+                "/dev/video0")) : context.config("source.url", "");
+        if (url.isEmpty()) {
+            throw new IllegalArgumentException("source.url is required for source.type=" + type.id());
+        }
+        if (!type.accepts(url)) {
+            throw new IllegalArgumentException("source.url '" + credentials.redact(url) + "' does not fit source.type="
+                    + type.id());
+        }
+        String transport = context.config("source.rtsp.transport", "tcp").toLowerCase();
+        if (!transport.equals("tcp") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("source.rtsp.transport must be tcp or udp, got '" + transport + "'");
+        }
+        String passthrough = context.config("source.passthrough", "auto").toLowerCase();
+        if (!passthrough.equals("auto") && !passthrough.equals("never")) {
+            throw new IllegalArgumentException("source.passthrough must be auto or never, got '" + passthrough + "'");
+        }
+        int openTimeout = positive(context, "source.open.timeout.ms", 5000);
+        int readTimeout = positive(context, "source.read.timeout.ms", 5000);
+        return new SourceSettings(type, credentials.apply(url), credentials, transport,
+                Boolean.parseBoolean(context.config("source.loop", "true")), passthrough.equals("auto"),
+                context.config("source.width", 0), context.config("source.height", 0), context.config("source.fps", 0),
+                context.config("source.input.format", ""), context.config("source.audio.device", ""), openTimeout,
+                readTimeout);
+    }
+
+    /** The URL for logs: credentials masked. */
+    String safeUrl() {
+        return credentials.redact(url);
+    }
+
+    /**
+     * FFmpeg demuxer options for the main input. Passthrough-capable RTSP opens without probing (the SDP has the
+     * codecs, the SPS gives the size); other feeds probe a little so streams and their codecs are known.
+     */
+    Map<String, String> demuxerOptions() {
+        Map<String, String> o = new LinkedHashMap<>();
+        switch (type) {
+            case RTSP -> {
+                o.put("rtsp_transport", rtspTransport);
+                o.put("probesize", "32");
+                o.put("analyzeduration", "0");
+                // Microseconds; also bounds the RTSP handshake and each TCP read (the interrupt callback backs it up).
+                o.put("timeout", Long.toString(readTimeoutMs * 1000L));
+            }
+            case V4L2 -> {
+                if (width > 0 && height > 0) {
+                    o.put("video_size", width + "x" + height);
+                }
+                if (fps > 0) {
+                    o.put("framerate", Integer.toString(fps));
+                }
+                if (!inputFormat.isEmpty()) {
+                    o.put("input_format", inputFormat);
+                }
+            }
+            case FILE -> {
+            }
+            default -> {
+                o.put("probesize", "500000");
+                o.put("analyzeduration", "1000000");
+                o.put("rw_timeout", Long.toString(readTimeoutMs * 1000L));
+            }
+        }
+        return o;
+    }
+
+    private static int positive(SourceContext context, String key, int dflt) {
+        int v = context.config(key, dflt);
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + v);
+        }
+        return v;
+    }
+}

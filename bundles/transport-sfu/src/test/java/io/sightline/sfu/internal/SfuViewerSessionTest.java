@@ -1,0 +1,80 @@
+package io.sightline.sfu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A viewer's retransmissions (NACK) from the shared packet history, with and without RTX. */
+class SfuViewerSessionTest {
+    private StreamFanout fanout;
+
+    @BeforeEach
+    void start() {
+        fanout = new StreamFanout(new FakeStream());
+        fanout.start();
+        fanout.onTracks(List.of(Units.VIDEO));
+    }
+
+    private void play(int frames) {
+        for (int f = 0; f < frames; f++) {
+            fanout.onMedia(Units.frame(f, f == 0, 900 + f));
+        }
+    }
+
+    @Test
+    void nackIsAnsweredAsRtxWithTheOriginalSequenceNumberInFront() {
+        TestViewer v = new TestViewer(fanout, 0xa0a0a0a0L, 0xb0b0b0b0L, 102, 103, 40_000, 77, p -> true).connect();
+        play(6);
+        List<byte[]> sent = v.rtp();
+        byte[] lost = sent.get(2);
+        int before = v.wire.size();
+
+        v.session.onNack(1, 0xa0a0a0a0L, TestViewer.seq(lost));
+
+        assertEquals(before + 1, v.wire.size());
+        byte[] rtx = v.decryptFresh(v.wire.get(before));
+        assertEquals(103, TestViewer.payloadType(rtx));
+        assertEquals(0xb0b0b0b0L, TestViewer.ssrc(rtx));
+        assertEquals(5000, TestViewer.seq(rtx), "RTX has its own sequence");
+        assertEquals(TestViewer.timestamp(lost), TestViewer.timestamp(rtx));
+        byte[] payload = TestViewer.payload(rtx);
+        assertEquals(TestViewer.seq(lost), ((payload[0] & 0xff) << 8) | (payload[1] & 0xff), "OSN (RFC 4588)");
+        assertArrayEquals(TestViewer.payload(lost), Arrays.copyOfRange(payload, 2, payload.length));
+        assertEquals(1, v.session.stats().nacksReceived());
+    }
+
+    @Test
+    void withoutRtxTheSamePacketIsSentAgain() {
+        TestViewer v = new TestViewer(fanout, 0xc0c0c0c0L, 0, 102, -1, 9, 0, p -> true).connect();
+        play(6);
+        byte[] lost = v.rtp().get(1);
+        int before = v.wire.size();
+
+        v.session.onNack(1, 0xc0c0c0c0L, TestViewer.seq(lost));
+
+        byte[] again = v.decryptFresh(v.wire.get(before));
+        assertArrayEquals(lost, again);
+    }
+
+    @Test
+    void packetsNoLongerHeldOrBeforeTheViewersStartAreNotResent() {
+        TestViewer early = new TestViewer(fanout, 0xd0d0d0d0L, 0, 0).connect();
+        play(3);
+        TestViewer late = new TestViewer(fanout, 0xe0e0e0e0L, 500, 0).connect();
+        for (int f = 3; f < 2500; f++) {
+            fanout.onMedia(Units.frame(f, false, 200));
+        }
+        int before = late.wire.size();
+        late.session.onNack(1, 0xe0e0e0e0L, 500); // its first packet: gone from the 2048-packet history
+        late.session.onNack(1, 0xe0e0e0e0L, 499); // before its start
+        late.session.onNack(1, 0x12345678L, 600); // not its SSRC
+        assertEquals(before, late.wire.size());
+        early.session.onNack(1, 0xd0d0d0d0L, TestViewer.seq(early.rtp().get(early.rtp().size() - 3)));
+        assertEquals(103, TestViewer.payloadType(early.decryptFresh(early.wire.get(early.wire.size() - 1))),
+                "a recent packet is still resent");
+    }
+}
