@@ -27,8 +27,9 @@ public interface MediaSubscriber {
     void onMedia(EncodedUnit unit);
 
     /**
-     * One raw picture, delivered only to subscriptions opened with {@code SubscribeOptions.rawVideo} set and only for
-     * streams whose source produces pictures.
+     * One raw picture, delivered only to subscriptions opened with {@code SubscribeOptions.rawVideo} set: the
+     * source's own pictures, or, for a source that passes encoded video through, pictures the stream decodes once for
+     * all raw subscribers (when a {@code VideoDecoderFactory} for its codec is installed).
      */
     default void onRawVideo(RawVideoFrame frame) {
     }

@@ -1,5 +1,6 @@
 package io.sightline.core.internal;
 
+import io.sightline.api.codec.VideoDecoderFactory;
 import io.sightline.api.codec.VideoEncoderFactory;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.MediaKind;
@@ -19,6 +20,7 @@ import io.sightline.api.stream.Track;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream: it supervises its capture source (start, failure, backoff, on-demand), turns the source's media into
- * tracks and units (encoding pictures when needed), and fans them out to its subscribers' queues.
+ * tracks and units (encoding pictures when needed, decoding a passthrough source's video once for raw-picture
+ * subscribers when they exist), and fans them out to its subscribers' queues.
  *
  * <p>Threads: life-cycle changes run on the stream's own supervisor thread, one at a time, so they need no locks.
  * Media arrives on the source's thread; fan-out holds {@link #fanOut} only while offering to non-blocking queues.
@@ -56,6 +59,8 @@ final class LiveStream implements Stream {
     private volatile List<Track> tracks = List.of();
     private volatile boolean keyframeWanted;
     private volatile long lastKeyframeRequest;
+    /** Written on the supervisor thread under {@link #fanOut}, read by the producer under it. */
+    private StreamDecoder decoder;
 
     // Supervisor-thread state.
     private CaptureSource source;
@@ -65,6 +70,7 @@ final class LiveStream implements Stream {
     private ScheduledFuture<?> pending;
     private long lastDemandMillis;
     private boolean removed;
+    private String missingDecoderLogged;
 
     LiveStream(StreamHub hub, StreamSettings settings, Path dataDirectory) {
         this.hub = hub;
@@ -210,6 +216,11 @@ final class LiveStream implements Stream {
     }
 
     private void reconcile() {
+        reconcileSource();
+        reconcileDecoder();
+    }
+
+    private void reconcileSource() {
         if (removed) {
             return;
         }
@@ -312,6 +323,7 @@ final class LiveStream implements Stream {
         source = null;
         sink = null;
         generation++;
+        stopDecoder();
         if (s != null) {
             try {
                 s.stop();
@@ -384,17 +396,108 @@ final class LiveStream implements Stream {
         }
     }
 
-    private void deliver(EncodedUnit unit) {
+    /** Fans a unit out; {@code fromSource} units (not our own encodings) also feed the decoder, if one runs. */
+    private void deliver(EncodedUnit unit, boolean fromSource) {
         meter.unit(unit, System.currentTimeMillis());
         synchronized (fanOut) {
             gop.add(unit);
             for (SubscriberQueue q : subscribers) {
                 q.offer(unit);
             }
+            if (fromSource && decoder != null) {
+                decoder.offer(unit);
+            }
         }
         if (unit.keyframe() && unit.codec().kind() == MediaKind.VIDEO) {
             keyframeWanted = false;
         }
+    }
+
+    private void publishDecoded(RawVideoFrame picture) {
+        for (SubscriberQueue q : subscribers) {
+            q.offer(picture);
+        }
+    }
+
+    // ---- decoding for raw-picture subscribers (supervisor thread) ------------------------------------------------
+
+    /**
+     * Runs one decoder while the source delivers encoded video and someone wants raw pictures, and none otherwise;
+     * restarts it when the video track's codec or the best decoder plugin changes.
+     */
+    private void reconcileDecoder() {
+        Track video = decodableTrack();
+        VideoDecoderFactory factory = video == null ? null : hub.decoderFactory(codecKey(video));
+        StreamDecoder running = decoder;
+        if (running != null && (video == null || running.factory() != factory
+                || running.track().parameters().codec() != video.parameters().codec())) {
+            stopDecoder();
+        }
+        if (video == null || decoder != null) {
+            return;
+        }
+        if (factory == null) {
+            if (!codecKey(video).equals(missingDecoderLogged)) {
+                missingDecoderLogged = codecKey(video);
+                LOG.warn("Stream '{}': no {} decoder is installed, so raw-picture subscribers (P2P viewers) get no "
+                        + "pictures from this passthrough source", name(), missingDecoderLogged);
+            }
+            return;
+        }
+        missingDecoderLogged = null;
+        StreamDecoder started;
+        synchronized (fanOut) {
+            // Seed and hand-off start under the lock, so the decoder sees the cached GOP and every later unit.
+            started = new StreamDecoder(name(), factory, video, List.copyOf(gop.units()), this::publishDecoded,
+                    this::requestKeyframe);
+            decoder = started;
+        }
+        started.start();
+    }
+
+    /** The source's video track when the source delivers it encoded and a subscriber wants pictures, else null. */
+    private Track decodableTrack() {
+        SourceSink k = sink;
+        if (removed || k == null || k.pictures || !wantsRaw()) {
+            return null;
+        }
+        for (Track t : sourceTracks) {
+            if (t.kind() == MediaKind.VIDEO) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String codecKey(Track track) {
+        return track.parameters().codec().name().toLowerCase(Locale.ROOT);
+    }
+
+    private void stopDecoder() {
+        StreamDecoder d;
+        synchronized (fanOut) {
+            d = decoder;
+            decoder = null;
+        }
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /** The running decoder, for tests. */
+    StreamDecoder decoder() {
+        synchronized (fanOut) {
+            return decoder;
+        }
+    }
+
+    private boolean wantsRaw() {
+        for (SubscriberQueue q : subscribers) {
+            if (q.options().rawVideo()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean wantsEncoded() {
@@ -412,6 +515,7 @@ final class LiveStream implements Stream {
         final CaptureSourceFactory factory;
         final PictureEncoder encoder;
         volatile long startedAt;
+        volatile boolean pictures;
         private boolean live;
         private boolean encoderPaused;
 
@@ -432,6 +536,7 @@ final class LiveStream implements Stream {
             }
             sourceTracks = List.copyOf(announced);
             publishTracks();
+            supervisor.execute(LiveStream.this::reconcileDecoder);
         }
 
         @Override
@@ -440,7 +545,7 @@ final class LiveStream implements Stream {
                 return;
             }
             markLive();
-            deliver(unit);
+            deliver(unit, true);
         }
 
         @Override
@@ -449,6 +554,11 @@ final class LiveStream implements Stream {
                 return;
             }
             markLive();
+            if (!pictures) {
+                // A source that makes pictures itself needs no decoder.
+                pictures = true;
+                supervisor.execute(LiveStream.this::reconcileDecoder);
+            }
             for (SubscriberQueue q : subscribers) {
                 q.offer(frame);
             }
@@ -470,7 +580,7 @@ final class LiveStream implements Stream {
                 publishTracks();
             });
             if (unit != null) {
-                deliver(unit);
+                deliver(unit, false);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.sightline.core.internal;
 
+import io.sightline.api.codec.VideoDecoderFactory;
 import io.sightline.api.codec.VideoEncoderFactory;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.Stream;
@@ -30,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of the media side: holds the defined streams, tracks the capture plugins and encoders in the
- * service registry, and keeps the live viewer sessions. Plugins never see this class, only the API services it
- * registers.
+ * The composition root of the media side: holds the defined streams, tracks the capture plugins, encoders and
+ * decoders in the service registry, and keeps the live viewer sessions. Plugins never see this class, only the API
+ * services it registers.
  */
 @Component(service = {StreamRegistry.class, SessionRegistry.class, StreamHub.class}, immediate = true)
 public final class StreamHub implements StreamRegistry, SessionRegistry {
@@ -43,6 +44,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Ranked<CaptureSourceFactory>> sourceFactories = new CopyOnWriteArrayList<>();
     private final List<Ranked<VideoEncoderFactory>> encoderFactories = new CopyOnWriteArrayList<>();
+    private final List<Ranked<VideoDecoderFactory>> decoderFactories = new CopyOnWriteArrayList<>();
     private Path dataRoot = Path.of(System.getProperty("java.io.tmpdir"), "sightline");
 
     private record Ranked<T>(T service, String key, int ranking) {
@@ -155,12 +157,30 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         encoderFactories.removeIf(r -> r.service() == factory);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDecoderFactory(VideoDecoderFactory factory, Map<String, Object> props) {
+        decoderFactories.add(new Ranked<>(factory, String.valueOf(props.get(VideoDecoderFactory.CODEC)), ranking(props)));
+        // Passthrough streams with raw-picture subscribers start decoding now.
+        streams.values().forEach(LiveStream::sourceFactoriesChanged);
+    }
+
+    void unbindDecoderFactory(VideoDecoderFactory factory) {
+        decoderFactories.removeIf(r -> r.service() == factory);
+        // Streams decoding with it stop (and switch to another decoder plugin, if there is one).
+        streams.values().forEach(LiveStream::sourceFactoriesChanged);
+    }
+
     CaptureSourceFactory sourceFactory(String type) {
         return best(sourceFactories, type);
     }
 
     VideoEncoderFactory encoderFactory(String codec) {
         return best(encoderFactories, codec);
+    }
+
+    VideoDecoderFactory decoderFactory(String codec) {
+        return best(decoderFactories, codec);
     }
 
     private static <T> T best(List<Ranked<T>> candidates, String key) {
