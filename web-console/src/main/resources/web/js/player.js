@@ -9,6 +9,11 @@ import { watchTimecode } from './timecode.js';
 const STATS_INTERVAL_MS = 1000;
 /** Latency readings older than this are stale (the picture stopped or is not a test pattern). */
 const LATENCY_WINDOW_MS = 2000;
+/**
+ * A live connection that decodes no picture for this long is treated as failed: when the server restarts a
+ * stream's source the session can stay up (ICE keeps answering) while the picture never comes back.
+ */
+const STALL_MS = 4000;
 
 const LABELS = {
   [State.CONNECTING]: 'Connecting…',
@@ -28,6 +33,10 @@ const TEMPLATE = `
     <span class="sl-live" aria-hidden="true">LIVE</span>
     <pre class="sl-stats" hidden></pre>
     <button type="button" class="sl-play" hidden>Play</button>
+    <form class="sl-login" hidden>
+      <label>Access token <input class="sl-token" type="password" autocomplete="current-password" required></label>
+      <button type="submit">Watch</button>
+    </form>
     <div class="sl-controls">
       <button type="button" class="sl-unmute" title="Unmute">Unmute</button>
       <button type="button" class="sl-stats-toggle" title="Show statistics" aria-pressed="false">Stats</button>
@@ -37,12 +46,15 @@ const TEMPLATE = `
 
 /**
  * Builds a player inside `container` (an element or a shadow root) and starts playing.
- * options: { stream, token?, autoplay = true, muted = true, controls = false, stats = false,
- *            server? (base URL of the Sightline server; default: where this script came from) }
- * Returns { stats(), stop(), start(), state, client }.
+ * options: { stream, token?, tokenOptional?, autoplay = true, muted = true, controls = false, stats = false, login = true,
+ *            server? (base URL of the Sightline server; default: where this script came from),
+ *            onToken?(token) (called with a token the viewer typed into the login field, e.g. to remember it) }
+ * Returns { stats(), stop(), start(), setToken(token), state, client, element, video }.
+ * The element dispatches a bubbling, composed 'sl-timecode' event for every picture carrying the test pattern's
+ * timecode (detail: see watchTimecode in timecode.js).
  */
 export function createPlayer(container, options) {
-  const settings = { autoplay: true, muted: true, controls: false, stats: false, ...options };
+  const settings = { autoplay: true, muted: true, controls: false, stats: false, login: true, ...options };
   const template = document.createElement('template');
   template.innerHTML = TEMPLATE.trim();
   const root = template.content.firstElementChild;
@@ -53,10 +65,11 @@ export function createPlayer(container, options) {
 
   const server = new URL(settings.server || new URL('../', import.meta.url), document.baseURI);
   const client = new WhepClient(new URL(`whep/${encodeURIComponent(settings.stream)}`, server),
-    { token: settings.token });
+    { token: settings.token, tokenOptional: settings.tokenOptional });
   const meter = new StatsMeter();
-  const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null };
-  const latencies = []; // [displayedAt, latencyMs], the last LATENCY_WINDOW_MS
+  const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null, serverMs: null };
+  const latencies = []; // [displayedAt, latencyMs, serverMs|null], the last LATENCY_WINDOW_MS
+  let stall = { frames: -1, since: 0 }; // framesDecoded and since when it has not grown, while live
   let retryAt = 0;
   let statsTimer = 0;
   let countdownTimer = 0;
@@ -73,9 +86,14 @@ export function createPlayer(container, options) {
     const { state, detail, retryInMs } = event.detail;
     root.dataset.state = state;
     retryAt = retryInMs > 0 ? performance.now() + retryInMs : 0;
-    $('.sl-status-detail').textContent = state === State.ERROR || state === State.OFFLINE ? detail : '';
+    $('.sl-status-detail').textContent =
+      [State.ERROR, State.OFFLINE, State.UNAUTHORIZED, State.RECONNECTING].includes(state) ? detail : '';
+    $('.sl-login').hidden = !(state === State.UNAUTHORIZED && settings.login);
     showStatus();
-    if (state !== State.LIVE) meter.reset();
+    if (state !== State.LIVE) {
+      meter.reset();
+      stall = { frames: -1, since: 0 };
+    }
   });
   client.addEventListener('interrupted', () => showStatus());
   client.addEventListener('track', (event) => {
@@ -118,6 +136,17 @@ export function createPlayer(container, options) {
     else root.requestFullscreen?.().catch(() => {});
   });
   $('.sl-stats-toggle').addEventListener('click', () => setStatsVisible(statsBox.hidden));
+  $('.sl-login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('.sl-token').value.trim();
+    if (!token) return;
+    settings.onToken?.(token);
+    setToken(token);
+  });
+  function setToken(token) {
+    $('.sl-login').hidden = true;
+    client.token = token;
+  }
   function setStatsVisible(visible) {
     statsBox.hidden = !visible;
     $('.sl-stats-toggle').setAttribute('aria-pressed', String(visible));
@@ -126,11 +155,13 @@ export function createPlayer(container, options) {
 
   // ---- measurements -----------------------------------------------------------------------------------------
 
-  function onTimecode({ latencyMillis }) {
+  function onTimecode(reading) {
     const now = performance.now();
-    latencies.push([now, latencyMillis]);
+    latencies.push([now, reading.latencyMillis, reading.serverMillis]);
     while (latencies.length && latencies[0][0] < now - LATENCY_WINDOW_MS) latencies.shift();
     latest.latencyMs = median(latencies.map((l) => l[1]));
+    latest.serverMs = median(latencies.filter((l) => l[2] !== null).map((l) => l[2]));
+    root.dispatchEvent(new CustomEvent('sl-timecode', { detail: reading, bubbles: true, composed: true }));
   }
 
   async function sampleStats() {
@@ -146,8 +177,21 @@ export function createPlayer(container, options) {
     if (latencies.length && latencies[latencies.length - 1][0] < now - LATENCY_WINDOW_MS) {
       latencies.length = 0;
       latest.latencyMs = null;
+      latest.serverMs = null;
     }
+    watchForStall(now);
     if (!statsBox.hidden) renderStats();
+  }
+
+  /** framesDecoded that stops growing while "live" means the picture is gone: start a new session. */
+  function watchForStall(now) {
+    if (client.state !== State.LIVE) return;
+    if (latest.framesDecoded !== stall.frames) {
+      stall = { frames: latest.framesDecoded, since: now };
+    } else if (stall.frames > 0 && now - stall.since >= STALL_MS) { // > 0: an audio-only stream never decodes video
+      stall = { frames: -1, since: 0 };
+      client.reconnect(`no picture for ${Math.round(STALL_MS / 1000)} s`);
+    }
   }
 
   function renderStats() {
@@ -164,6 +208,7 @@ export function createPlayer(container, options) {
       `decode     ${n(s.decodeMs, 2, ' ms')}`,
       `frames     ${s.framesDecoded} decoded, ${s.framesDropped ?? 0} dropped`,
       `latency    ${n(s.latencyMs, 0, ' ms')} glass-to-glass`,
+      `  server   ${n(s.serverMs, 0, ' ms')} capture to receive`,
     ].join('\n');
   }
 
@@ -211,6 +256,7 @@ export function createPlayer(container, options) {
     stats: snapshot,
     start,
     stop,
+    setToken,
     get state() { return client.state; },
     client,
     element: root,

@@ -73,8 +73,10 @@ function averageLuma(data, width, x0, x1, y0, y1) {
 
 /**
  * Reads the timecode of every picture a <video> element presents and calls onReading({captureMillis,
- * latencyMillis}) for each one that carries a valid strip; latencyMillis is glass-to-glass (display time minus
- * capture time), meaningful when the server's and the browser's clocks agree. Returns a function that stops it.
+ * displayMillis, receiveMillis, latencyMillis, serverMillis, presentedFrames}) for each one that carries a valid
+ * strip (times in epoch ms). latencyMillis is glass-to-glass (display time minus capture time); serverMillis is
+ * capture to the arrival of the frame's last packet (null where the browser does not report receiveTime). Both
+ * are meaningful when the server's and the browser's clocks agree. Returns a function that stops it.
  * Needs requestVideoFrameCallback (Chromium, Safari, Firefox 132+).
  */
 export function watchTimecode(video, onReading) {
@@ -99,8 +101,25 @@ export function watchTimecode(video, onReading) {
     context.drawImage(video, 0, 0, width, frameHeight);
     const captureMillis = readTimecode(context.getImageData(0, 0, width, stripRows), { frameHeight });
     if (captureMillis !== null) {
-      const displayedAt = performance.timeOrigin + (metadata.expectedDisplayTime ?? now);
-      onReading({ captureMillis, latencyMillis: displayedAt - captureMillis });
+      // The server stamps its wall clock (CLOCK_REALTIME), which is what Date.now() reads. performance.timeOrigin
+      // plus a performance timestamp can be several ms off it (Chromium maps its monotonic clock to wall time
+      // once per process), so map the frame's performance timestamps through Date.now() read now; the +0.5
+      // centres Date.now()'s whole-millisecond truncation.
+      const wallOffset = Date.now() + 0.5 - performance.now();
+      // Shown no earlier than handed to the compositor: headless Chromium's expectedDisplayTime follows a
+      // synthetic begin-frame clock and can precede presentationTime (and even the frame's arrival).
+      const displayMillis = wallOffset + Math.max(metadata.expectedDisplayTime ?? now, metadata.presentationTime ?? 0);
+      // receiveTime (WebRTC only): when the frame's last packet arrived, so capture -> receive is the sender's
+      // share (render, encode, packetize, pacing, network) and receive -> display the browser's.
+      const receiveMillis = metadata.receiveTime ? wallOffset + metadata.receiveTime : null;
+      onReading({
+        captureMillis,
+        displayMillis,
+        receiveMillis,
+        latencyMillis: displayMillis - captureMillis,
+        serverMillis: receiveMillis === null ? null : receiveMillis - captureMillis,
+        presentedFrames: metadata.presentedFrames ?? null,
+      });
     }
     handle = video.requestVideoFrameCallback(onFrame);
   };

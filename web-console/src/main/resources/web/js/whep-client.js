@@ -21,6 +21,8 @@ const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
 /** ICE that has not connected by then will not: try again rather than wait for Chromium's ~30 s. */
 const CONNECT_TIMEOUT_MS = 15000;
+/** Attempts (backoff 1, 2, 4, 8, 16, 30 s) during which a stream that played and then went away is awaited. */
+const GONE_RETRIES = 6;
 /** Candidates gathered within this window go out in one PATCH. */
 const TRICKLE_BATCH_MS = 50;
 
@@ -38,15 +40,19 @@ export class WhepClient extends EventTarget {
   #attempt = 0;
   #iceServers = [];
   #stream = null;
+  #tokenOptional = false; // a remembered token: if refused, try once without it (the stream may be public)
+  #wasLive = false; // a 401/404 after the stream played in this page means it is being redefined: keep trying
 
   /**
    * @param {string|URL} url the WHEP endpoint, e.g. https://host/whep/demo
-   * @param {{token?: string}} options token: sent as "Authorization: Bearer <token>"
+   * @param {{token?: string, tokenOptional?: boolean}} options token: sent as "Authorization: Bearer <token>";
+   *   tokenOptional: the token was remembered rather than given for this stream, so a refusal retries without it
    */
   constructor(url, options = {}) {
     super();
     this.#url = new URL(url, document.baseURI);
     this.#token = options.token || null;
+    this.#tokenOptional = Boolean(options.tokenOptional);
   }
 
   get state() { return this.#state; }
@@ -59,6 +65,27 @@ export class WhepClient extends EventTarget {
     if (this.#state !== State.STOPPED) return;
     this.#failures = 0;
     this.#connect(State.CONNECTING);
+  }
+
+  /** The credential sent as "Authorization: Bearer"; a refused client tries again at once with the new one. */
+  set token(token) {
+    this.#token = token || null;
+    this.#tokenOptional = false;
+    if (this.#state === State.UNAUTHORIZED) {
+      this.#failures = 0;
+      this.#connect(State.CONNECTING);
+    }
+  }
+
+  get token() { return this.#token; }
+
+  /**
+   * Ends the current session and starts a new one after the usual backoff: for a caller that sees what ICE cannot,
+   * e.g. a connection that stays up while no picture arrives (the server restarted the stream's source).
+   */
+  reconnect(reason) {
+    if (FINAL.has(this.#state) || this.#state === State.STOPPED) return;
+    this.#retry(State.RECONNECTING, reason);
   }
 
   /** Ends the session (DELETE, also from pagehide thanks to keepalive) and stops reconnecting. */
@@ -132,6 +159,7 @@ export class WhepClient extends EventTarget {
     if (connectionState === 'connected') {
       clearTimeout(this.#connectTimer);
       this.#failures = 0;
+      this.#wasLive = true;
       this.#setState(State.LIVE, '');
     } else if (connectionState === 'failed') {
       // 'disconnected' is often transient (a lost packet burst, a Wi-Fi hand-over) and ICE recovers by itself.
@@ -144,9 +172,21 @@ export class WhepClient extends EventTarget {
   async #refused(response) {
     const reason = (await response.text().catch(() => '')).trim();
     const status = response.status;
-    if (status === 401 || status === 403) {
+    if ((status === 401 || status === 404) && this.#wasLive && this.#failures < GONE_RETRIES) {
+      // The stream played in this page: it is being removed and defined again (a configuration change). To a
+      // caller without a token an unknown stream answers 401 like a forbidden one, so both mean "wait" here, for
+      // a while; if the answer stays, it is final.
+      this.#retry(State.OFFLINE, 'the stream went away', retryAfterMillis(response.headers.get('Retry-After')));
+    } else if ((status === 401 || status === 403) && this.#token && this.#tokenOptional) {
+      this.#token = null;
+      this.#tokenOptional = false;
       this.#teardown();
-      this.#setState(State.UNAUTHORIZED, reason);
+      this.#connect(State.CONNECTING);
+    } else if (status === 401 || status === 403) {
+      this.#teardown();
+      // 401: no or a bad credential; 403: a good one that does not cover this stream. Both need another token.
+      this.#setState(State.UNAUTHORIZED, status === 401 ? (this.#token ? 'token rejected' : 'token required')
+        : 'this token does not cover the stream', 0, status);
     } else if (status === 404) {
       this.#teardown();
       this.#setState(State.NOT_FOUND, reason);
@@ -194,10 +234,10 @@ export class WhepClient extends EventTarget {
     fetch(url, { method: 'DELETE', headers: this.#headers({}), keepalive: true }).catch(() => {});
   }
 
-  #setState(state, detail, retryInMs = 0) {
+  #setState(state, detail, retryInMs = 0, status = 0) {
     const changed = state !== this.#state;
     this.#state = state;
-    this.dispatchEvent(new CustomEvent('statechange', { detail: { state, detail, retryInMs, changed } }));
+    this.dispatchEvent(new CustomEvent('statechange', { detail: { state, detail, retryInMs, changed, status } }));
   }
 
   #headers(extra) {

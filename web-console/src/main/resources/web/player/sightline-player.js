@@ -1,13 +1,14 @@
-// <sightline-player stream="demo" token="..." muted="1" autoplay="1" controls="0" stats="0" server="https://host/">
+// <sightline-player stream="demo" token="..." muted="1" autoplay="1" controls="0" stats="0" login="1" server="https://host/">
 // The Sightline player as a custom element for other pages. Load it as a module from the Sightline server:
 //   <script type="module" src="https://host/player/sightline-player.js"></script>
 // It plays from the server it was loaded from unless `server` names another. Changing an attribute restarts it.
-// element.stats() returns the same figures as the /play page's window.sightlinePlayer.stats().
+// element.stats() returns the same figures as the /play page's window.sightlinePlayer.stats(); element.state is the
+// player's state; a 'sl-timecode' event bubbles out for every picture carrying the test pattern's timecode.
 
 import { createPlayer } from '../js/player.js';
 
 const STYLES = new URL('../css/player.css', import.meta.url);
-const ATTRIBUTES = ['stream', 'token', 'muted', 'autoplay', 'controls', 'stats', 'server'];
+const ATTRIBUTES = ['stream', 'token', 'muted', 'autoplay', 'controls', 'stats', 'login', 'server'];
 
 /** "" (present), "1", "true" are true; "0", "false" false; absent is the default. */
 function flag(element, name, fallback) {
@@ -63,6 +64,7 @@ export class SightlinePlayerElement extends HTMLElement {
       muted: flag(this, 'muted', true),
       controls: flag(this, 'controls', false),
       stats: flag(this, 'stats', false),
+      login: flag(this, 'login', true),
     });
   }
 }

@@ -2,7 +2,11 @@ package io.sightline.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +44,12 @@ class PlayerE2E {
         double latency = number(measured, "latencyMs");
         System.out.println("demo playing: " + measured);
         browser.screenshot("PlayerE2E-demo-live");
-        assertTrue(latency > 0 && latency < 2000, "glass-to-glass latency " + latency + " ms");
+        // Same machine, same clock: anything above half a second is a real regression, not clock skew.
+        assertTrue(latency > 0 && latency < 500, "glass-to-glass latency " + latency + " ms");
+        double server = number(measured, "serverMs");
+        // Capture to the last packet's arrival is part of glass-to-glass; headless Chromium's expected display
+        // time runs on its own begin-frame clock, so allow one 60 Hz frame of slack between the two.
+        assertTrue(server > 0 && server <= latency + 17, "capture to receive " + server + " ms vs " + latency + " ms");
     }
 
     @Test
@@ -63,8 +72,12 @@ class PlayerE2E {
     }
 
     @Test
-    void anUnknownStreamSaysNotFound() throws InterruptedException {
-        browser.open(server.url("/play/nosuchstream"));
+    void anUnknownStreamSaysNotFoundToAViewerWhoseTokenCoversIt() throws InterruptedException {
+        // Anonymous callers cannot tell unknown from forbidden (both 401); a token for the name gets the 404.
+        String token = server.readToken("nosuchstream").orElse(null);
+        assumeTrue(token != null, "the distribution has no JWT provider");
+        forgetTokens();
+        browser.open(server.url("/play/nosuchstream?token=" + token));
 
         browser.await(Duration.ofSeconds(10), "in state not-found", PlayerE2E::stats,
                 s -> "not-found".equals(s.get("state")));
@@ -75,13 +88,30 @@ class PlayerE2E {
     }
 
     @Test
-    void theStartPageLinksToTheDemoPlayer() throws InterruptedException {
+    void theStartPageLinksToTheDemoPlayerOrAsksForAToken() throws Exception {
+        int listStatus = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.url("/streams.json")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        forgetTokens();
         browser.open(server.url("/"));
 
+        if (listStatus == 401) {
+            // The list needs a credential: the page must say so and offer the token field, not an empty table.
+            browser.await(Duration.ofSeconds(10), "offering the token field", () -> browser.script(
+                    "const f = document.getElementById('login'); return f && !f.hidden;"), Boolean.TRUE::equals);
+            String token = server.readToken("*").orElse(null);
+            assumeTrue(token != null, "the distribution has no JWT provider");
+            browser.open(server.url("/?token=" + token));
+        }
         Object href = browser.await(Duration.ofSeconds(10), "listing the demo stream",
                 () -> browser.script("const a = document.querySelector('tr[data-stream=\"demo\"] a');"
                         + " return a ? a.href : null;"), h -> true);
         assertEquals(server.url("/play/demo").toString(), href);
+    }
+
+    /** The player pages keep a token for the tab (sessionStorage): start each token test without one. */
+    static void forgetTokens() {
+        browser.open(server.url("/streams"));
+        browser.script("sessionStorage.clear();");
     }
 
     @SuppressWarnings("unchecked")

@@ -10,25 +10,34 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The real Sightline distribution as a child process: unpacked fresh from the tar.gz, started with
  * {@code bin/karaf server} on free ports (HTTP through {@code SIGHTLINE_HTTP_PORT}; SSH and JMX in its etc/ files so
- * parallel builds do not collide), ready once {@code GET /health} and the start page {@code GET /} answer 200 (health
- * answers before the last bundles have registered their servlets). {@link #close()} ends the whole
+ * parallel builds do not collide), ready once {@code GET /health} and the start page {@code GET /} answer 200 and
+ * the WHEP servlet takes requests (health answers before the last bundles have registered their servlets). {@link #close()} ends the whole
  * process tree (the script and its JVM), first politely, then forcibly, and a shutdown hook does the same if the
  * test JVM dies first.
  */
 final class SightlineServer implements AutoCloseable {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String JWT_CONFIG = "etc/io.sightline.auth.jwt.cfg";
+    /** The e2e distribution's HS256 secret: test-only, never a real deployment's. */
+    private static final String JWT_SECRET = "sightline-e2e-only-secret-0123456789abcdef";
 
     private final Path home;
     private final int httpPort;
@@ -54,6 +63,7 @@ final class SightlineServer implements AutoCloseable {
         int http = freePort();
         configurePorts(workDir, freePort(), freePort(), freePort());
         defineTestStreams(workDir);
+        bootJwtProvider(workDir);
         ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -80,10 +90,41 @@ final class SightlineServer implements AutoCloseable {
         return home;
     }
 
+    /**
+     * A signed HS256 token that lets its holder read the named streams (patterns as the JWT provider takes them) for
+     * ten minutes, or empty when the distribution has no JWT provider.
+     */
+    Optional<String> readToken(String... streams) {
+        if (!Files.isRegularFile(home.resolve(JWT_CONFIG))) {
+            return Optional.empty();
+        }
+        StringBuilder list = new StringBuilder();
+        for (String stream : streams) {
+            list.append(list.length() == 0 ? "" : ",").append('"').append(stream).append('"');
+        }
+        long exp = Instant.now().plus(Duration.ofMinutes(10)).getEpochSecond();
+        String payload = "{\"sub\":\"e2e\",\"exp\":" + exp + ",\"streams\":[" + list + "],\"actions\":[\"read\"]}";
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Optional.of(signingInput + "."
+                    + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+        }
+    }
+
     private void awaitHealthy() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // The WHEP servlet can register after the pages: until it does, the default servlet answers its POST with
+        // 405. WHEP itself refuses a text/plain offer with 415 (or 401 where it checks the caller first).
         List<HttpRequest> probes = List.of(HttpRequest.newBuilder(url("/health")).timeout(Duration.ofSeconds(5)).build(),
-                HttpRequest.newBuilder(url("/")).timeout(Duration.ofSeconds(5)).build());
+                HttpRequest.newBuilder(url("/")).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(url("/whep/demo")).timeout(Duration.ofSeconds(5)).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("probe")).build());
         Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
         int ready = 0;
         int last = -1;
@@ -93,11 +134,13 @@ final class SightlineServer implements AutoCloseable {
                         + home.resolve("console.log") + " and " + home.resolve("data/log/karaf.log"));
             }
             try {
-                last = http.send(probes.get(ready), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (last == 200 && ++ready == probes.size()) {
+                HttpRequest probe = probes.get(ready);
+                last = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                boolean up = probe.method().equals("POST") ? last != 404 && last != 405 && last < 500 : last == 200;
+                if (up && ++ready == probes.size()) {
                     return;
                 }
-                if (last == 200) {
+                if (up) {
                     continue;
                 }
             } catch (IOException e) {
@@ -106,7 +149,7 @@ final class SightlineServer implements AutoCloseable {
             Thread.sleep(250);
         }
         Path threads = dumpThreads();
-        throw new IllegalStateException("Sightline did not answer " + probes.get(ready).uri().getPath() + " with 200 within "
+        throw new IllegalStateException("Sightline did not answer " + probes.get(ready).uri().getPath() + " as expected within "
                 + BOOT_TIMEOUT.toSeconds() + " s (last status " + last + "); see " + home.resolve("data/log/karaf.log") + " and " + threads);
     }
 
@@ -152,6 +195,43 @@ final class SightlineServer implements AutoCloseable {
                 handle.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Boots the JWT auth provider with a fixed test secret when the distribution ships it (it does not by default):
+     * tests can then act as a viewer with a token ({@link #readToken}). Without a token the provider has no opinion,
+     * so public streams behave as without it.
+     */
+    private static void bootJwtProvider(Path home) throws IOException {
+        if (!hasFeature(home, "sightline-auth-jwt")) {
+            return;
+        }
+        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
+        String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
+        Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
+        if (!line.find()) {
+            throw new IllegalStateException("no featuresBoot line in " + features);
+        }
+        if (!line.group(1).contains("sightline-auth-jwt")) {
+            Files.writeString(features, line.replaceFirst(Matcher.quoteReplacement(
+                    line.group(1) + ", sightline-auth-jwt)")), StandardCharsets.ISO_8859_1);
+        }
+        Files.writeString(home.resolve(JWT_CONFIG), "hmac.secret = " + JWT_SECRET + "\n", StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean hasFeature(Path home, String feature) throws IOException {
+        Path repo = home.resolve("system/io/sightline/sightline-features");
+        if (!Files.isDirectory(repo)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(repo)) {
+            for (Path xml : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
+                if (Files.readString(xml).contains("name=\"" + feature + "\"")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Streams the tests use besides demo: a VP8-encoded test pattern (the demo stream is H.264). */

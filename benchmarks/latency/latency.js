@@ -1,0 +1,332 @@
+// Glass-to-glass latency of Sightline's bundled player, read from the test pattern's timecode (docs/timecode.md)
+// in Debian's headless Chromium (never a downloaded browser). Prints figures; it is a benchmark, not a test.
+//
+//   npm install
+//   node latency.js                                  # starts ../../karaf-assembly/target/sightline-karaf-*.tar.gz
+//   node latency.js --url http://127.0.0.1:8080 --streams 720p30=demo,360p30=my360   # attaches to a running server
+//   node latency.js --duration 30m                   # drift mode: first-minute vs last-minute p50
+//
+// Options: --runs 5  --seconds 10 (measured window per run)  --warmup 2 (s after the first frame, not measured)
+//          --players 1,4  --port-base 9300 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --no-rig
+//
+// Per run: a fresh browser opens N /play/<stream> pages at once; each page's player fires an 'sl-timecode' event
+// per presented picture carrying the timecode (capture, receive and expected display time, all wall clock).
+// Figures: time to first frame (WHEP POST -> first picture with a timecode); server share (capture -> the
+// picture's last packet received, rVFC receiveTime); glass-to-glass (capture -> expectedDisplayTime); freezes
+// (gaps > 200 ms between presented pictures); pictures never shown (gaps in the capture times) and the decoder's
+// framesDropped. Each configuration runs --runs times; the table shows the median of the runs' figures.
+'use strict';
+const { chromium } = require('playwright-core');
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // Several players in one browser: keep background pages rendering at full rate.
+  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
+const FREEZE_MS = 200;
+const FPS = 30;
+
+const INSTRUMENT = () => {
+  window.__bench = { frames: [], whepAt: null };
+  const originalFetch = window.fetch;
+  window.fetch = function (input, init) {
+    if (!window.__bench.whepAt && init && init.method === 'POST' && String(input).includes('/whep/')) {
+      window.__bench.whepAt = Date.now();
+    }
+    return originalFetch.apply(this, arguments);
+  };
+  document.addEventListener('sl-timecode', (e) => {
+    const d = e.detail;
+    window.__bench.frames.push([d.captureMillis, d.displayMillis, d.receiveMillis]);
+  });
+};
+
+// ---- options ------------------------------------------------------------------------------------------------
+
+function options(argv) {
+  const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
+    streams: null, duration: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--runs') o.runs = +next();
+    else if (a === '--seconds') o.seconds = +next();
+    else if (a === '--warmup') o.warmup = +next();
+    else if (a === '--players') o.players = next().split(',').map(Number);
+    else if (a === '--port-base') o.portBase = +next();
+    else if (a === '--url') o.url = next().replace(/\/$/, '');
+    else if (a === '--dist') o.dist = next();
+    else if (a === '--streams') o.streams = Object.fromEntries(next().split(',').map((kv) => kv.split('=')));
+    else if (a === '--no-rig') o.rig = false;
+    else if (a === '--duration') o.duration = parseDuration(next());
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function parseDuration(text) {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
+  if (!m) throw new Error(`bad duration ${text}`);
+  return +m[1] * { s: 1, m: 60, h: 3600 }[m[2] || 's'];
+}
+
+// ---- the distribution ---------------------------------------------------------------------------------------
+
+/** Unpacks the distribution into a temp dir, moves every port into portBase.., defines the 360p stream, starts it. */
+async function startDistribution(o) {
+  const dist = o.dist || findDistribution();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-latency-'));
+  execFileSync('tar', ['xzf', dist, '-C', home, '--strip-components=1']);
+  const p = o.portBase;
+  setKey(path.join(home, 'etc/org.apache.karaf.shell.cfg'), 'sshPort', p + 1);
+  setKey(path.join(home, 'etc/org.apache.karaf.management.cfg'), 'rmiRegistryPort', p + 2);
+  setKey(path.join(home, 'etc/org.apache.karaf.management.cfg'), 'rmiServerPort', p + 3);
+  setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'udp.port', p + 4);
+  setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'tcp.port', p + 5);
+  fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-bench360.cfg'), [
+    '# The latency benchmark\'s 360p30 stream: the demo stream\'s settings at a quarter of the pixels.',
+    'source.type = testpattern', 'source.width = 640', 'source.height = 360', 'source.fps = 30', 'mode = always-on',
+    'transport.mode = sfu', 'access = public', 'video.codec = h264', 'video.bitrate.kbps = 800',
+    'video.gop.frames = 60', ''].join('\n'));
+  const log = fs.openSync(path.join(home, 'console.log'), 'w');
+  const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
+    cwd: home, detached: true, stdio: ['ignore', log, log],
+    env: { ...process.env, SIGHTLINE_HTTP_PORT: String(p), SIGHTLINE_BIND_ADDRESS: '127.0.0.1' },
+  });
+  const url = `http://127.0.0.1:${p}`;
+  const stop = () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } };
+  process.on('exit', stop);
+  const started = Date.now();
+  while (!(await ok(`${url}/health`) && await ok(`${url}/play/demo`) && await whepKnows(url, 'bench360'))) {
+    if (Date.now() - started > 120000) throw new Error(`no healthy server at ${url} after 120 s (see ${home})`);
+    await sleep(500);
+  }
+  console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await sleep(3000); // let the always-on encoders settle before the first measured viewer
+  return { url, stop, streams: { '720p30': 'demo', '360p30': 'bench360' } };
+}
+
+function findDistribution() {
+  const dir = path.join(__dirname, '../../karaf-assembly/target');
+  const file = fs.existsSync(dir) && fs.readdirSync(dir).find((f) => /^sightline-karaf-.*\.tar\.gz$/.test(f));
+  if (!file) throw new Error(`no distribution in ${dir}: build karaf-assembly or pass --dist / --url`);
+  return path.join(dir, file);
+}
+
+function setKey(file, key, value) {
+  const text = fs.readFileSync(file, 'latin1');
+  const line = new RegExp(`^\\s*${key.replace('.', '\\.')}\\s*=.*$`, 'm');
+  if (!line.test(text)) throw new Error(`${file} has no ${key}`);
+  fs.writeFileSync(file, text.replace(line, `${key} = ${value}`), 'latin1');
+}
+
+async function ok(url) {
+  try {
+    return (await fetch(url)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether WHEP knows the stream (a bare POST answers 400 rather than 404). */
+async function whepKnows(url, stream) {
+  try {
+    const r = await fetch(`${url}/whep/${stream}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+    return r.status !== 404;
+  } catch {
+    return false;
+  }
+}
+
+// ---- one run ------------------------------------------------------------------------------------------------
+
+async function openPlayers(browser, url, stream, players) {
+  const pages = [];
+  for (let i = 0; i < players; i++) {
+    const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
+    await page.addInitScript(INSTRUMENT);
+    pages.push(page);
+  }
+  await Promise.all(pages.map((page) => page.goto(`${url}/play/${stream}?muted=1`)));
+  const deadline = Date.now() + 30000;
+  for (const page of pages) {
+    await page.waitForFunction(() => window.__bench && window.__bench.frames.length > 0,
+      null, { timeout: Math.max(1000, deadline - Date.now()), polling: 100 });
+  }
+  return pages;
+}
+
+const playerStats = (page) => page.evaluate(() => window.sightlinePlayer.stats());
+
+async function measureRun(url, stream, players, o) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const pages = await openPlayers(browser, url, stream, players);
+    const firsts = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames[0][1] - window.__bench.whepAt)));
+    await sleep(o.warmup * 1000);
+    const marks = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames.length)));
+    const before = await Promise.all(pages.map(playerStats));
+    await sleep(o.seconds * 1000);
+    const after = await Promise.all(pages.map(playerStats));
+    const frames = await Promise.all(pages.map((p, i) => p.evaluate((m) => window.__bench.frames.slice(m), marks[i])));
+    const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, unshown: 0, decoderDropped: 0 };
+    frames.forEach((list, i) => {
+      for (const [capture, display, receive] of list) {
+        run.g2g.push(display - capture);
+        if (receive !== null) run.server.push(receive - capture);
+      }
+      run.freezes += gaps(list.map((f) => f[1])).filter((g) => g > FREEZE_MS).length;
+      run.unshown += gaps(list.map((f) => f[0])).reduce((sum, g) => sum + Math.max(0, Math.round(g * FPS / 1000) - 1), 0);
+      run.decoderDropped += (after[i].framesDropped ?? 0) - (before[i].framesDropped ?? 0);
+    });
+    run.freezes /= players;
+    run.unshown /= players;
+    run.decoderDropped /= players;
+    run.samples = run.g2g.length;
+    return summarise(run);
+  } finally {
+    await browser.close();
+  }
+}
+
+function summarise(run) {
+  return {
+    ttff: run.ttff,
+    serverP50: percentile(run.server, 50), serverP95: percentile(run.server, 95),
+    g2gP50: percentile(run.g2g, 50), g2gP95: percentile(run.g2g, 95), g2gMax: Math.max(...run.g2g),
+    freezes: run.freezes, unshown: run.unshown, decoderDropped: run.decoderDropped, samples: run.samples,
+  };
+}
+
+// ---- drift mode ---------------------------------------------------------------------------------------------
+
+async function drift(url, stream, players, o) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const pages = await openPlayers(browser, url, stream, players);
+    await sleep(o.warmup * 1000);
+    await Promise.all(pages.map((p) => p.evaluate(() => { window.__bench.frames.length = 0; })));
+    const minutes = [];
+    const totalMinutes = Math.max(1, Math.round(o.duration / 60));
+    for (let m = 0; m < totalMinutes; m++) {
+      await sleep(Math.min(60, o.duration) * 1000);
+      // Take and empty in one step, so a long run does not grow the pages' memory and no picture is lost.
+      const slices = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames.splice(0))));
+      const all = slices.flat();
+      const minute = {
+        g2g: percentile(all.map((f) => f[1] - f[0]), 50),
+        server: percentile(all.filter((f) => f[2] !== null).map((f) => f[2] - f[0]), 50),
+        freezes: slices.reduce((n, l) => n + gaps(l.map((f) => f[1])).filter((g) => g > FREEZE_MS).length, 0),
+        samples: all.length,
+      };
+      minutes.push(minute);
+      console.log(`minute ${m + 1}: glass-to-glass p50 ${fmt(minute.g2g)} ms, server share p50 ${fmt(minute.server)} ms, `
+        + `freezes ${minute.freezes}, ${minute.samples} pictures`);
+    }
+    const first = minutes[0];
+    const last = minutes[minutes.length - 1];
+    console.log(`drift over ${totalMinutes} min (${stream}, ${players} player(s)): glass-to-glass p50 first minute `
+      + `${fmt(first.g2g)} ms, last minute ${fmt(last.g2g)} ms (${fmt(last.g2g - first.g2g, 1)} ms); server share `
+      + `${fmt(first.server)} -> ${fmt(last.server)} ms`);
+  } finally {
+    await browser.close();
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------------------
+
+function gaps(times) {
+  const out = [];
+  for (let i = 1; i < times.length; i++) out.push(times[i] - times[i - 1]);
+  return out;
+}
+
+function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function median(values) {
+  return percentile(values.filter((v) => Number.isFinite(v)), 50);
+}
+
+const fmt = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rigFloor(label) {
+  const [w, h] = label.startsWith('720') ? [1280, 720] : [640, 360];
+  const kbps = label.startsWith('720') ? 2000 : 800;
+  try {
+    const out = execFileSync(path.join(__dirname, 'rig/rig-floor.sh'), [w, h, FPS, kbps, 10].map(String),
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const total = /total\s+p50\s+([\d.]+)\s+p95\s+([\d.]+)/.exec(out);
+    process.stdout.write(out);
+    return total ? `${(+total[1]).toFixed(1)} / ${(+total[2]).toFixed(1)}` : '–';
+  } catch (e) {
+    console.log(`rig floor ${label} failed: ${e.message.split('\n')[0]}`);
+    return '–';
+  }
+}
+
+// ---- main ---------------------------------------------------------------------------------------------------
+
+(async () => {
+  const o = options(process.argv.slice(2));
+  const server = o.url ? { url: o.url, stop: () => {}, streams: o.streams || { '720p30': 'demo' } }
+    : await startDistribution(o);
+  const streams = o.streams || server.streams;
+  console.log(`Chromium ${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim()}; `
+    + `${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  try {
+    if (o.duration > 0) {
+      const [label, stream] = Object.entries(streams)[0];
+      console.log(`drift mode: ${label} (${stream}), ${o.players[0]} player(s), ${o.duration} s`);
+      await drift(server.url, stream, o.players[0], o);
+      return;
+    }
+    const rows = [];
+    for (const [label, stream] of Object.entries(streams)) {
+      for (const players of o.players) {
+        const runs = [];
+        for (let r = 0; r < o.runs; r++) {
+          try {
+            const run = await measureRun(server.url, stream, players, o);
+            runs.push(run);
+            console.log(`${label} N=${players} run ${r + 1}: first frame ${fmt(run.ttff)} ms, server share p50/p95 `
+              + `${fmt(run.serverP50, 1)}/${fmt(run.serverP95, 1)} ms, glass-to-glass p50/p95/max ${fmt(run.g2gP50, 1)}/`
+              + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms, freezes ${fmt(run.freezes, 1)}, not shown `
+              + `${fmt(run.unshown, 1)}, decoder dropped ${fmt(run.decoderDropped, 1)} (per player), ${run.samples} pictures`);
+          } catch (e) {
+            console.log(`${label} N=${players} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
+          }
+        }
+        const m = (key) => median(runs.map((run) => run[key]));
+        rows.push([label, players, runs.length, fmt(m('ttff')), `${fmt(m('serverP50'), 1)} / ${fmt(m('serverP95'), 1)}`,
+          `${fmt(m('g2gP50'), 1)} / ${fmt(m('g2gP95'), 1)} / ${fmt(m('g2gMax'))}`, fmt(m('freezes'), 1),
+          `${fmt(m('unshown'), 1)} / ${fmt(m('decoderDropped'), 1)}`]);
+      }
+    }
+    const floors = o.rig ? Object.keys(streams).map((label) => [label, rigFloor(label)]) : [];
+    console.log(`\nMedians of ${o.runs} runs, ${o.seconds} s measured per run after ${o.warmup} s of warm-up; load `
+      + `average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log('| stream | players | runs | first frame (ms) | server share p50 / p95 (ms) | glass-to-glass p50 / p95 / max (ms) '
+      + '| freezes > 200 ms (per player) | not shown / decoder dropped (per player) |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    if (floors.length) {
+      console.log('\n| stream | rig floor: render + encode + decode p50 / p95 (ms) |\n|---|---|');
+      for (const [label, floor] of floors) console.log(`| ${label} | ${floor} |`);
+    }
+  } finally {
+    server.stop();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
