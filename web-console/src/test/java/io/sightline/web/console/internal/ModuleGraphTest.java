@@ -33,6 +33,14 @@ class ModuleGraphTest {
     }
 
     @Test
+    void everyReferenceOfTheAdminPageResolves() {
+        List<String> seen = new ArrayList<>();
+        follow(URI.create("http://host/admin"), AdminPageServlet.PAGE, seen);
+        assertTrue(seen.contains("js/admin.js") && seen.contains("css/admin.css") && seen.contains("css/console.css"),
+                seen.toString());
+    }
+
+    @Test
     void everyReferenceOfThePlayerElementResolves() {
         List<String> seen = new ArrayList<>();
         follow(URI.create("http://host/player/sightline-player.js"), "player/sightline-player.js", seen);

@@ -40,4 +40,21 @@ class RoutesTest {
         assertFalse(StreamListServlet.isListPath("/streams/x", null));
         assertFalse(StreamListServlet.isListPath("/whatever", "/x"));
     }
+
+    @Test
+    void theAdminPageAnswersExactlyAdmin() {
+        assertTrue(AdminPageServlet.isAdminPath("/admin", null));
+        assertTrue(AdminPageServlet.isAdminPath("/admin", ""));
+        assertFalse(AdminPageServlet.isAdminPath("/admin", "/x"));
+        assertFalse(AdminPageServlet.isAdminPath("/admin/", null));
+        assertFalse(AdminPageServlet.isAdminPath(null, null));
+    }
+
+    @Test
+    void theAdminPageMayNotBeFramedNorTalkToOtherOrigins() {
+        String csp = AdminPageServlet.CONTENT_SECURITY_POLICY;
+        assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+        assertTrue(csp.contains("connect-src 'self'"), csp);
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+    }
 }
