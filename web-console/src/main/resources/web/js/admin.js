@@ -39,6 +39,11 @@ login.addEventListener('submit', async (event) => {
       loginError.textContent = 'This user is not an admin (the admin role is missing).';
       return;
     }
+    if (response.status === 429) {
+      const wait = response.headers.get('Retry-After') || 'a few';
+      loginError.textContent = `Too many failed sign-ins: try again in ${wait} seconds.`;
+      return;
+    }
     if (!response.ok) {
       loginError.textContent = await problem(response, 'Sign-in failed');
       return;

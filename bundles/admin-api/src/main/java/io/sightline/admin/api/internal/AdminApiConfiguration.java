@@ -24,4 +24,27 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Maximum share TTL", description = "Longest lifetime a share link may ask for.")
     String share_max_ttl() default "7d";
+
+    @AttributeDefinition(name = "Failures before delay", description = "Failed logins from one address (IPv6: one "
+            + "/64), or for one user name, within the failure window before further attempts are refused with 429 "
+            + "and Retry-After, without a realm login. 0 turns the throttle off.")
+    int login_failures_before_delay() default 5;
+
+    @AttributeDefinition(name = "Longest lockout (s)", description = "The refusal lasts 1 s after the last allowed "
+            + "failure and doubles with each further failure, up to this.")
+    int login_lockout_max_seconds() default 300;
+
+    @AttributeDefinition(name = "Failure window (s)", description = "Failures of an address or user name are "
+            + "forgotten this long after its last failure. A successful admin login clears its address at once.")
+    int login_failure_window_seconds() default 900;
+
+    @AttributeDefinition(name = "Tracked keys", description = "Most addresses, and most user names, tracked at "
+            + "once; when all are busy, newcomers share one counter.")
+    int login_throttle_max_entries() default 10000;
+
+    @AttributeDefinition(name = "Login cache (s)", description = "How long a successful admin login is remembered "
+            + "(by a keyed hash of the Authorization header, in memory) so a polling console does not log in on "
+            + "every request. A removed user or changed password is honoured after at most this long; a failed "
+            + "login for the user forgets it at once. 0 turns the cache off.")
+    int login_cache_seconds() default 30;
 }

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code POST /api/streams/<name>/share?ttl=10m}: a read-only share link (needs a {@link TokenIssuer}).</li>
  * </ul>
  * Every request needs HTTP Basic credentials of a JAAS realm user with the admin role (401 with a Basic challenge
- * without valid credentials, 403 without the role). Bearer tokens are not accepted here.
+ * without valid credentials, 403 without the role). Bearer tokens are not accepted here. Repeated failed logins
+ * from one address or for one user name are answered 429 with {@code Retry-After} without a realm login
+ * ({@link LoginGuard}).
  */
 @Component(service = Servlet.class, configurationPid = AdminApiServlet.PID)
 @HttpWhiteboardServletPattern("/api/*")
@@ -65,21 +67,20 @@ public final class AdminApiServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile TokenIssuer tokenIssuer;
 
-    private transient volatile RealmAuthenticator authenticator;
+    private transient volatile LoginGuard guard;
     private transient volatile AdminApiConfiguration config;
 
     @Activate
     @Modified
     void configure(AdminApiConfiguration configuration) {
         this.config = configuration;
-        this.authenticator = new RealmAuthenticator(configuration.jaas_realm(), configuration.admin_role(),
-                configuration.role_principal_class(), null);
+        this.guard = LoginGuard.of(configuration);
     }
 
-    /** For tests: the collaborators DS would inject, and a realm over a JAAS configuration of their own. */
-    void use(RealmAuthenticator realm, StreamRegistry streamRegistry, SessionRegistry sessionRegistry,
+    /** For tests: the collaborators DS would inject, and a guard over a JAAS configuration of their own. */
+    void use(LoginGuard loginGuard, StreamRegistry streamRegistry, SessionRegistry sessionRegistry,
             TokenIssuer issuer) {
-        this.authenticator = realm;
+        this.guard = loginGuard;
         this.streams = streamRegistry;
         this.sessions = sessionRegistry;
         this.tokenIssuer = issuer;
@@ -87,7 +88,15 @@ public final class AdminApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        RealmAuthenticator.Result who = authenticator.authenticate(req.getHeader("Authorization"));
+        LoginGuard.Verdict verdict = guard.check(req.getHeader("Authorization"), req.getRemoteAddr());
+        if (verdict.throttled()) {
+            LOG.debug("admin API {} {} from {}: refused, too many failed logins", req.getMethod(),
+                    req.getRequestURI(), req.getRemoteAddr());
+            resp.setHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+            error(resp, 429, "too many failed logins; try again later");
+            return;
+        }
+        RealmAuthenticator.Result who = verdict.result();
         switch (who.outcome()) {
             case UNAUTHENTICATED -> {
                 LOG.debug("admin API {} {} from {}: no valid credentials", req.getMethod(), req.getRequestURI(),

@@ -49,20 +49,11 @@ final class RealmAuthenticator {
     }
 
     Result authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return new Result(Outcome.UNAUTHENTICATED, null);
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        String decoded = decode(authorization);
+        if (decoded == null) {
             return new Result(Outcome.UNAUTHENTICATED, null);
         }
         int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            return new Result(Outcome.UNAUTHENTICATED, null);
-        }
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
         try {
@@ -74,6 +65,27 @@ final class RealmAuthenticator {
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
+    }
+
+    /** The user name a Basic header claims (not proven), or null when the header is missing or malformed. */
+    static String claimedUser(String authorization) {
+        String decoded = decode(authorization);
+        return decoded == null ? null : decoded.substring(0, decoded.indexOf(':'));
+    }
+
+    /** {@code user:password} of a Basic header with a non-empty user, or null. */
+    private static String decode(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return decoded.indexOf(':') > 0 ? decoded : null;
     }
 
     /** The logged-in subject, or null when the realm refuses. */

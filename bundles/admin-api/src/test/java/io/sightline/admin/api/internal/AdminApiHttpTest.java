@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -46,6 +47,8 @@ class AdminApiHttpTest {
     private int port;
     private String issued;
 
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
     private void start(boolean withIssuer) throws Exception {
         AdminApiServlet servlet = new AdminApiServlet();
         servlet.configure((AdminApiConfiguration) Proxy.newProxyInstance(AdminApiConfiguration.class.getClassLoader(),
@@ -54,8 +57,11 @@ class AdminApiHttpTest {
             issued = pattern + " " + actions + " " + ttl + " " + subject;
             return "tok.en";
         };
-        servlet.use(new RealmAuthenticator("karaf", "admin", TableLoginModule.Role.class.getName(),
-                TableLoginModule.configuration()), new Streams(), new Sessions(), withIssuer ? issuer : null);
+        RealmAuthenticator realm = new RealmAuthenticator("karaf", "admin", TableLoginModule.Role.class.getName(),
+                TableLoginModule.configuration());
+        LoginGuard guard = new LoginGuard(realm, new LoginThrottle(5, 300, 900, 1000, clock::get),
+                new LoginCache(30, 16, clock::get), clock::get);
+        servlet.use(guard, new Streams(), new Sessions(), withIssuer ? issuer : null);
         live.put("s1", new Session("s1"));
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -132,6 +138,38 @@ class AdminApiHttpTest {
         HttpResponse<String> r = send("POST", "/api/streams/demo/share", "admin", "secret");
         assertEquals(503, r.statusCode());
         assertTrue(r.headers().firstValue("Retry-After").isPresent());
+    }
+
+    @Test
+    void repeatedWrongPasswordsAreRefusedWith429WithoutAskingTheRealm() throws Exception {
+        start(true);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, send("GET", "/api/streams", "admin", "guess" + i).statusCode());
+        }
+        int logins = TableLoginModule.LOGINS.get();
+        HttpResponse<String> locked = send("GET", "/api/streams", "admin", "guess5");
+        assertEquals(429, locked.statusCode());
+        assertEquals("1", locked.headers().firstValue("Retry-After").orElse(""));
+        assertEquals(429, send("GET", "/api/streams", "admin", "secret").statusCode(), "even the right password");
+        assertEquals(429, send("GET", "/api/streams", "viewer", "pw").statusCode(), "the address is locked");
+        assertEquals(logins, TableLoginModule.LOGINS.get(), "no realm login while locked");
+
+        clock.addAndGet(1_000_000_000L);
+        assertEquals(200, send("GET", "/api/streams", "admin", "secret").statusCode());
+        assertEquals(401, send("GET", "/api/streams", "admin", "wrong").statusCode(), "the success reset the count");
+    }
+
+    @Test
+    void aPollingConsoleLogsInOncePerCacheLifetime() throws Exception {
+        start(true);
+        int before = TableLoginModule.LOGINS.get();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, send("GET", "/api/streams", "admin", "secret").statusCode());
+        }
+        assertEquals(before + 1, TableLoginModule.LOGINS.get());
+        clock.addAndGet(31_000_000_000L);
+        assertEquals(200, send("GET", "/api/sessions", "admin", "secret").statusCode());
+        assertEquals(before + 2, TableLoginModule.LOGINS.get(), "expired: logged in again");
     }
 
     // ---- fixtures -----------------------------------------------------------------------------------------------

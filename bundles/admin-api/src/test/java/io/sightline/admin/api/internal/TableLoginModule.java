@@ -3,6 +3,7 @@ package io.sightline.admin.api.internal;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
@@ -22,6 +23,9 @@ public final class TableLoginModule implements LoginModule {
     /** Role principals, like Karaf's RolePrincipal. */
     public record Role(String getName) implements Principal {
     }
+
+    /** Every login() call, so tests can tell whether the realm was asked at all. */
+    static final AtomicInteger LOGINS = new AtomicInteger();
 
     private static final Map<String, String[]> USERS = Map.of("admin", new String[] {"secret", "admin"},
             "viewer", new String[] {"pw", "viewer"});
@@ -50,6 +54,7 @@ public final class TableLoginModule implements LoginModule {
 
     @Override
     public boolean login() throws LoginException {
+        LOGINS.incrementAndGet();
         NameCallback name = new NameCallback("user");
         PasswordCallback password = new PasswordCallback("password", false);
         try {
