@@ -195,14 +195,25 @@ async function openViewers(a, viewers, count, failures) {
   return fresh;
 }
 
+/** Host-wide UDP counters (/proc/net/snmp): datagrams out and buffer overflows, of every process on the host. */
+function udpCounters() {
+  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = lines[0].split(/\s+/);
+  const values = lines[1].split(/\s+/).map(Number);
+  const get = (n) => values[names.indexOf(n)] || 0;
+  return { out: get('OutDatagrams'), sndbufErrors: get('SndbufErrors'), rcvbufErrors: get('RcvbufErrors') };
+}
+
 /** Server and client figures over one steady window with the current viewers. */
 async function measureWindow(a, pid, viewers) {
   const before = viewers.map((v) => v.snapshot());
   const s0 = processSample(pid);
   const c0 = process.cpuUsage();
+  const u0 = udpCounters();
   await sleep(a.window * 1000);
   const s1 = processSample(pid);
   const c1 = process.cpuUsage();
+  const u1 = udpCounters();
   const seconds = (s1.at - s0.at) / 1000;
   const kbps = [];
   let expected = 0;
@@ -228,6 +239,10 @@ async function measureWindow(a, pid, viewers) {
     clientCpuPct: clientCpu,
     packetRate,
     seconds,
+    // Cross-checks when the clients get less than the stream carries: did the host send it, did buffers overflow?
+    hostUdpOutPerSec: (u1.out - u0.out) / seconds,
+    hostSndbufErrors: u1.sndbufErrors - u0.sndbufErrors,
+    hostRcvbufErrors: u1.rcvbufErrors - u0.rcvbufErrors,
   };
 }
 
@@ -307,6 +322,9 @@ async function main() {
       };
       rows.push(row);
       printRow(row, base, rows[1]);
+      console.error(`  host UDP (all processes): ${fmt(w.hostUdpOutPerSec, 0)} datagrams/s out, ` +
+        `${w.hostSndbufErrors} send / ${w.hostRcvbufErrors} receive buffer overflows; viewers received ` +
+        `${fmt(w.packetRate, 0)} packets/s`);
       if (retries) {
         console.error(`  ${retries} offers were retried after 429/503 (the server's per-address rate limit)`);
       }
