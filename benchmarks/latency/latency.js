@@ -8,6 +8,13 @@
 //
 // Options: --runs 5  --seconds 10 (measured window per run)  --warmup 2 (s after the first frame, not measured)
 //          --players 1,4  --port-base 9300 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --no-rig
+//          --late 20-30 (also measure a later window, seconds after the first frame: lasting latency of the start)
+//          --viewer-start gop-burst,wait,next-keyframe (SFU viewer.start per run, alternating; own server only)
+//          --background 1 (players kept on the stream in another browser for the whole session, so the measured
+//          player joins a watched stream mid-GOP; without them each run's player is the stream's first viewer and the
+//          encoder, paused without viewers, restarts with a keyframe)  --join-spread 2000 (random 0..ms wait before
+//          each run, to spread joins over the GOP)
+//          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
 // Per run: a fresh browser opens N /play/<stream> pages at once; each page's player fires an 'sl-timecode' event
 // per presented picture carrying the timecode (capture, receive and expected display time, all wall clock).
@@ -15,6 +22,7 @@
 // picture's last packet received, rVFC receiveTime); glass-to-glass (capture -> expectedDisplayTime); freezes
 // (gaps > 200 ms between presented pictures); pictures never shown (gaps in the capture times) and the decoder's
 // framesDropped. Each configuration runs --runs times; the table shows the median of the runs' figures.
+// Jitter buffer: the video inbound-rtp jitterBufferDelay / jitterBufferEmittedCount over each measured window.
 'use strict';
 const { chromium } = require('playwright-core');
 const { spawn, execFileSync } = require('child_process');
@@ -31,8 +39,18 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const FREEZE_MS = 200;
 const FPS = 30;
 
-const INSTRUMENT = () => {
-  window.__bench = { frames: [], whepAt: null };
+const INSTRUMENT = (traceStart) => {
+  window.__bench = { frames: [], whepAt: null, pcs: [], start: null };
+  // Keep the player's peer connections so the benchmark can read the receiver's jitter buffer from getStats.
+  const NativePc = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new NativePc(...args);
+    window.__bench.pcs.push(pc);
+    if (traceStart) traceUntilFirstPicture(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = NativePc.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, NativePc);
   const originalFetch = window.fetch;
   window.fetch = function (input, init) {
     if (!window.__bench.whepAt && init && init.method === 'POST' && String(input).includes('/whep/')) {
@@ -40,6 +58,24 @@ const INSTRUMENT = () => {
     }
     return originalFetch.apply(this, arguments);
   };
+  // --trace-start: every 20 ms until the first picture is shown, when the receiver had assembled (framesReceived)
+  // and decoded its first frame, and how many frames it had decoded and dropped by the first picture.
+  function traceUntilFirstPicture(pc) {
+    const t = { received: null, decoded: null, atFirst: null };
+    window.__bench.start = t;
+    const poll = setInterval(async () => {
+      let v = null;
+      (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') v = r; });
+      if (!v || !window.__bench.whepAt) return;
+      const since = Date.now() - window.__bench.whepAt;
+      if (t.received === null && v.framesReceived > 0) t.received = since;
+      if (t.decoded === null && v.framesDecoded > 0) t.decoded = since;
+      if (window.__bench.frames.length > 0) {
+        t.atFirst = { framesReceived: v.framesReceived, framesDecoded: v.framesDecoded, framesDropped: v.framesDropped };
+        clearInterval(poll);
+      }
+    }, 20);
+  }
   document.addEventListener('sl-timecode', (e) => {
     const d = e.detail;
     window.__bench.frames.push([d.captureMillis, d.displayMillis, d.receiveMillis]);
@@ -50,7 +86,7 @@ const INSTRUMENT = () => {
 
 function options(argv) {
   const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
-    streams: null, duration: 0 };
+    streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -64,6 +100,11 @@ function options(argv) {
     else if (a === '--streams') o.streams = Object.fromEntries(next().split(',').map((kv) => kv.split('=')));
     else if (a === '--no-rig') o.rig = false;
     else if (a === '--duration') o.duration = parseDuration(next());
+    else if (a === '--late') o.late = next().split('-').map(Number);
+    else if (a === '--viewer-start') o.viewerStarts = next().split(',');
+    else if (a === '--trace-start') o.traceStart = true;
+    else if (a === '--background') o.background = +next();
+    else if (a === '--join-spread') o.joinSpread = +next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -99,6 +140,8 @@ async function startDistribution(o) {
     env: { ...process.env, SIGHTLINE_HTTP_PORT: String(p), SIGHTLINE_BIND_ADDRESS: '127.0.0.1' },
   });
   const url = `http://127.0.0.1:${p}`;
+  const sfuCfg = path.join(home, 'etc/io.sightline.transport.sfu.cfg');
+  if (o.viewerStarts) setOrAddKey(sfuCfg, 'viewer.start', o.viewerStarts[0]);
   const stop = () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } };
   process.on('exit', stop);
   const started = Date.now();
@@ -108,7 +151,33 @@ async function startDistribution(o) {
   }
   console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await sleep(3000); // let the always-on encoders settle before the first measured viewer
-  return { url, stop, streams: { '720p30': 'demo', '360p30': 'bench360' } };
+  return { url, stop, streams: { '720p30': 'demo', '360p30': 'bench360' },
+    viewerStart: (mode) => switchViewerStart(home, url, mode) };
+}
+
+/** Sets the SFU's viewer.start and waits for the SFU to come back with it (its activation log line names it). */
+async function switchViewerStart(home, url, mode) {
+  const log = path.join(home, 'data/log/karaf.log');
+  const activations = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split(`viewer.start=${mode}`).length - 1 : 0);
+  const cfg = path.join(home, 'etc/io.sightline.transport.sfu.cfg');
+  if (new RegExp(`^viewer\\.start = ${mode}$`, 'm').test(fs.readFileSync(cfg, 'latin1')) && activations() > 0) {
+    return false;
+  }
+  const before = activations();
+  setOrAddKey(cfg, 'viewer.start', mode);
+  const started = Date.now();
+  while (!(activations() > before && await whepKnows(url, 'demo'))) {
+    if (Date.now() - started > 30000) throw new Error(`the SFU did not restart with viewer.start=${mode}`);
+    await sleep(250);
+  }
+  await sleep(3000); // as after boot: let the demo stream's fan-out settle before the measured viewer
+  return true;
+}
+
+function setOrAddKey(file, key, value) {
+  const text = fs.readFileSync(file, 'latin1');
+  if (new RegExp(`^\\s*${key.replace('.', '\\.')}\\s*=`, 'm').test(text)) setKey(file, key, value);
+  else fs.writeFileSync(file, `${text.replace(/\n?$/, '\n')}${key} = ${value}\n`, 'latin1');
 }
 
 function findDistribution() {
@@ -145,11 +214,11 @@ async function whepKnows(url, stream) {
 
 // ---- one run ------------------------------------------------------------------------------------------------
 
-async function openPlayers(browser, url, stream, players) {
+async function openPlayers(browser, url, stream, players, traceStart = false) {
   const pages = [];
   for (let i = 0; i < players; i++) {
     const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-    await page.addInitScript(INSTRUMENT);
+    await page.addInitScript(INSTRUMENT, traceStart);
     pages.push(page);
   }
   await Promise.all(pages.map((page) => page.goto(`${url}/play/${stream}?muted=1`)));
@@ -163,18 +232,49 @@ async function openPlayers(browser, url, stream, players) {
 
 const playerStats = (page) => page.evaluate(() => window.sightlinePlayer.stats());
 
+/** The video receiver's cumulative jitter buffer figures, summed over the page's peer connections. */
+const jitterBuffer = (page) => page.evaluate(async () => {
+  let delay = 0;
+  let emitted = 0;
+  for (const pc of window.__bench.pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
+        delay += r.jitterBufferDelay ?? 0;
+        emitted += r.jitterBufferEmittedCount ?? 0;
+      }
+    });
+  }
+  return { delay, emitted };
+});
+
+/** Mean jitter buffer delay (ms) of the pictures emitted between two jitterBuffer() readings of each page. */
+function jitterBufferMs(from, to) {
+  let delay = 0;
+  let emitted = 0;
+  from.forEach((f, i) => { delay += to[i].delay - f.delay; emitted += to[i].emitted - f.emitted; });
+  return emitted > 0 ? (delay / emitted) * 1000 : NaN;
+}
+
 async function measureRun(url, stream, players, o) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const pages = await openPlayers(browser, url, stream, players);
+    const pages = await openPlayers(browser, url, stream, players, o.traceStart);
     const firsts = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames[0][1] - window.__bench.whepAt)));
+    const firstAt = Date.now();
     await sleep(o.warmup * 1000);
+    const jbStart = await Promise.all(pages.map(jitterBuffer));
     const marks = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames.length)));
     const before = await Promise.all(pages.map(playerStats));
     await sleep(o.seconds * 1000);
     const after = await Promise.all(pages.map(playerStats));
+    const jbEnd = await Promise.all(pages.map(jitterBuffer));
     const frames = await Promise.all(pages.map((p, i) => p.evaluate((m) => window.__bench.frames.slice(m), marks[i])));
-    const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, unshown: 0, decoderDropped: 0 };
+    const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, unshown: 0, decoderDropped: 0,
+      // From the connection's start, so a start burst's pictures (emitted before the first one shown) count too.
+      jbFirst: jitterBufferMs(pages.map(() => ({ delay: 0, emitted: 0 })), jbEnd), jb: jitterBufferMs(jbStart, jbEnd) };
+    if (o.late) Object.assign(run, await measureLate(pages, firstAt, o));
+    if (o.traceStart) run.start = await pages[0].evaluate(() => window.__bench.start);
     frames.forEach((list, i) => {
       for (const [capture, display, receive] of list) {
         run.g2g.push(display - capture);
@@ -188,10 +288,24 @@ async function measureRun(url, stream, players, o) {
     run.unshown /= players;
     run.decoderDropped /= players;
     run.samples = run.g2g.length;
-    return summarise(run);
+    return { ...summarise(run), jbFirst: run.jbFirst, jb: run.jb, late: run.late, start: run.start };
   } finally {
     await browser.close();
   }
+}
+
+/** Glass-to-glass and the jitter buffer over the window --late FROM-TO seconds after the first picture. */
+async function measureLate(pages, firstAt, o) {
+  const [from, to] = o.late;
+  await sleep(Math.max(0, firstAt + from * 1000 - Date.now()));
+  const marks = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench.frames.length)));
+  const jbStart = await Promise.all(pages.map(jitterBuffer));
+  await sleep(Math.max(0, firstAt + to * 1000 - Date.now()));
+  const jbEnd = await Promise.all(pages.map(jitterBuffer));
+  const frames = await Promise.all(pages.map((p, i) => p.evaluate((m) => window.__bench.frames.slice(m), marks[i])));
+  const g2g = frames.flat().map(([capture, display]) => display - capture);
+  return { late: { g2gP50: percentile(g2g, 50), g2gP95: percentile(g2g, 95), jb: jitterBufferMs(jbStart, jbEnd),
+    samples: g2g.length } };
 }
 
 function summarise(run) {
@@ -274,6 +388,60 @@ function rigFloor(label) {
   }
 }
 
+// ---- viewer.start comparison ------------------------------------------------------------------------------
+
+/** Alternates the SFU's viewer.start run by run (A B C A B C ...) so slow drifts of the machine hit every mode alike. */
+async function compareViewerStarts(server, [label, stream], o) {
+  const players = o.players[0];
+  const byMode = Object.fromEntries(o.viewerStarts.map((m) => [m, []]));
+  const background = o.background > 0
+    ? await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }) : null;
+  let watchers = [];
+  for (let r = 0; r < o.runs; r++) {
+    for (const mode of o.viewerStarts) {
+      try {
+        const switched = await server.viewerStart(mode);
+        if (background && (switched || watchers.length === 0)) {
+          // The SFU restarted and closed every session: the background players join again.
+          await Promise.all(watchers.map((page) => page.close()));
+          watchers = await openPlayers(background, server.url, stream, o.background);
+          await sleep(3000);
+        }
+        await sleep(Math.random() * o.joinSpread);
+        const run = await measureRun(server.url, stream, players, o);
+        byMode[mode].push(run);
+        console.log(`${mode} run ${r + 1}: first frame ${fmt(run.ttff)} ms; 0-${o.warmup + o.seconds} s g2g p50/p95/max `
+          + `${fmt(run.g2gP50, 1)}/${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms, jitter buffer ${fmt(run.jbFirst, 1)} ms`
+          + (run.late ? `; ${o.late.join('-')} s g2g p50/p95 ${fmt(run.late.g2gP50, 1)}/${fmt(run.late.g2gP95, 1)} ms, `
+            + `jitter buffer ${fmt(run.late.jb, 1)} ms` : '')
+          + (run.start ? `; first frame received ${fmt(run.start.received)} ms, decoded ${fmt(run.start.decoded)} ms, `
+            + `at the first picture ${JSON.stringify(run.start.atFirst)}` : '')
+          + `; freezes ${fmt(run.freezes, 1)}, not shown ${fmt(run.unshown, 1)}, ${run.samples} pictures; `
+          + `load ${os.loadavg()[0].toFixed(2)}`);
+      } catch (e) {
+        console.log(`${mode} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
+      }
+    }
+  }
+  if (background) await background.close();
+  const late = o.late ? o.late.join('-') : null;
+  console.log(`\n${label} (${stream}), ${players} player(s), ${o.background} background player(s), joins spread over `
+    + `${o.joinSpread} ms; medians of the runs; first window ${o.warmup}-`
+    + `${o.warmup + o.seconds} s after the first picture${late ? `, late window ${late} s` : ''}; load average now `
+    + `${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`| viewer.start | runs | first frame (ms) | g2g p50 / p95 / max, first window (ms) | jitter buffer, from `
+    + `the start to the first window's end (ms) |${late ? ' g2g p50 / p95, late window (ms) | jitter buffer, late window (ms) |' : ''} freezes |`);
+  console.log(`|---|---|---|---|---|${late ? '---|---|' : ''}---|`);
+  for (const [mode, runs] of Object.entries(byMode)) {
+    const m = (f) => median(runs.map(f));
+    console.log(`| ${mode} | ${runs.length} | ${fmt(m((r) => r.ttff))} | ${fmt(m((r) => r.g2gP50), 1)} / `
+      + `${fmt(m((r) => r.g2gP95), 1)} / ${fmt(m((r) => r.g2gMax))} | ${fmt(m((r) => r.jbFirst), 1)} |`
+      + (late ? ` ${fmt(m((r) => r.late.g2gP50), 1)} / ${fmt(m((r) => r.late.g2gP95), 1)} | `
+        + `${fmt(m((r) => r.late.jb), 1)} |` : '')
+      + ` ${fmt(m((r) => r.freezes), 1)} |`);
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------------------------
 
 (async () => {
@@ -288,6 +456,11 @@ function rigFloor(label) {
       const [label, stream] = Object.entries(streams)[0];
       console.log(`drift mode: ${label} (${stream}), ${o.players[0]} player(s), ${o.duration} s`);
       await drift(server.url, stream, o.players[0], o);
+      return;
+    }
+    if (o.viewerStarts) {
+      if (!server.viewerStart) throw new Error('--viewer-start needs the benchmark\'s own server (no --url)');
+      await compareViewerStarts(server, Object.entries(streams)[0], o);
       return;
     }
     const rows = [];

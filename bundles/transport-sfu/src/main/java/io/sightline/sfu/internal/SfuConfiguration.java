@@ -2,6 +2,7 @@ package io.sightline.sfu.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Settings of the SFU media plane ({@code etc/io.sightline.transport.sfu.cfg}). */
 @ObjectClassDefinition(name = "Sightline SFU transport",
@@ -40,4 +41,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Track wait (ms)", description = "How long a request waits for a starting stream "
             + "(on-demand) to announce its tracks before answering 409.")
     int track_wait_ms() default 5000;
+
+    @AttributeDefinition(name = "Viewer start", description = "How a viewer joining a running stream gets its first "
+            + "picture: gop-burst = at once from the cached group of pictures; next-keyframe = at the next keyframe, "
+            + "asked of the source (an encoder makes one at once, a camera waits up to a GOP); wait = at the next "
+            + "keyframe the source makes by itself, asking for none.",
+            options = { @Option(label = "Cached GOP burst", value = "gop-burst"),
+                    @Option(label = "Next keyframe, requested", value = "next-keyframe"),
+                    @Option(label = "Next natural keyframe", value = "wait") })
+    String viewer_start() default "gop-burst";
 }

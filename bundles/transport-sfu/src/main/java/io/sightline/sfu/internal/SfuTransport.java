@@ -60,12 +60,14 @@ public final class SfuTransport implements TransportStrategy {
     private final Map<String, SfuViewerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private SfuConfiguration config;
+    private ViewerStart viewerStart = ViewerStart.GOP_BURST;
     private IceServer ice;
     private DtlsServer dtls;
 
     @Activate
     void activate(SfuConfiguration configuration) throws IOException {
         this.config = configuration;
+        this.viewerStart = ViewerStart.parse(configuration.viewer_start());
         InetAddress bind = configuration.bind_address().isBlank() ? null
                 : InetAddress.getByName(configuration.bind_address().trim());
         InetAddress pub = configuration.public_address().isBlank() ? null
@@ -74,7 +76,8 @@ public final class SfuTransport implements TransportStrategy {
                 Duration.ofSeconds(configuration.consent_timeout_seconds()), List.of(configuration.interfaces()),
                 configuration.include_loopback(), pub, 256));
         dtls = new DtlsServer(2, Duration.ofSeconds(10));
-        LOG.info("SFU media on UDP {}{}; candidates {}", ice.udpAddress(),
+        // viewer.start first: the log layout cuts long lines, and the candidate list is long.
+        LOG.info("SFU viewer.start={}; media on UDP {}{}; candidates {}", viewerStart.key(), ice.udpAddress(),
                 ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(), ice.candidates());
     }
 
@@ -119,7 +122,7 @@ public final class SfuTransport implements TransportStrategy {
 
     private StreamFanout fanoutFor(Stream stream) {
         return fanouts.computeIfAbsent(stream.name(), n -> {
-            StreamFanout f = new StreamFanout(stream);
+            StreamFanout f = new StreamFanout(stream, viewerStart);
             f.start();
             return f;
         });

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SFU's single subscriber to one stream: every unit is packetized once into a per-track {@link PacketHistory},
- * then each viewer only rewrites the header and encrypts. New viewers start on the cached group of pictures, sent at
- * once with compressed timestamps so the first picture shows immediately and no latency is added.
+ * then each viewer only rewrites the header and encrypts. How new viewers start is the {@link ViewerStart}: by default
+ * on the cached group of pictures, sent at once with compressed timestamps so the first picture shows immediately and
+ * no latency is added.
  */
 final class StreamFanout implements MediaSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(StreamFanout.class);
@@ -35,6 +36,7 @@ final class StreamFanout implements MediaSubscriber {
     static final long KEYFRAME_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private final Stream stream;
+    private final ViewerStart viewerStart;
     private final Map<Integer, OutboundTrack> outbound = new ConcurrentHashMap<>();
     private final List<SfuViewerSession> viewers = new CopyOnWriteArrayList<>();
     private final Queue<SfuViewerSession> joining = new ConcurrentLinkedQueue<>();
@@ -63,7 +65,12 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     StreamFanout(Stream stream) {
+        this(stream, ViewerStart.GOP_BURST);
+    }
+
+    StreamFanout(Stream stream, ViewerStart viewerStart) {
         this.stream = stream;
+        this.viewerStart = viewerStart;
     }
 
     void start() {
@@ -94,8 +101,9 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     /**
-     * A viewer's keys are ready. It is admitted on the fan-out thread with the next unit: on the cached GOP when
-     * there is one, otherwise at the next keyframe, which admission then requests.
+     * A viewer's keys are ready. It is admitted on the fan-out thread with the next unit and starts as the
+     * {@link ViewerStart} says (by default on the cached GOP when there is one, otherwise at the next keyframe, which
+     * admission then requests).
      */
     void join(SfuViewerSession viewer) {
         joining.add(viewer);
@@ -186,7 +194,7 @@ final class StreamFanout implements MediaSubscriber {
         if (unit.keyframe() && t.track.kind() == MediaKind.VIDEO) {
             keyframePending.set(false);
         }
-        admitJoiningViewers();
+        admitJoiningViewers(unit);
         long first = packetize(t, unit);
         long end = t.history.written();
         long now = System.nanoTime();
@@ -236,11 +244,11 @@ final class StreamFanout implements MediaSubscriber {
         return first;
     }
 
-    /** Viewers whose DTLS just completed: start each on the cached GOP (video) and live (audio). */
-    private void admitJoiningViewers() {
+    /** Viewers whose DTLS just completed: video starts as {@link ViewerStart} says, audio live. */
+    private void admitJoiningViewers(EncodedUnit unit) {
         for (SfuViewerSession v; (v = joining.poll()) != null;) {
             try {
-                admit(v);
+                admit(v, unit);
                 viewers.add(v);
             } catch (RuntimeException e) {
                 viewerFailures.increment();
@@ -250,7 +258,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private void admit(SfuViewerSession v) {
+    private void admit(SfuViewerSession v, EncodedUnit unit) {
         for (ViewerTrack vt : v.tracks()) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (t == null) {
@@ -260,13 +268,28 @@ final class StreamFanout implements MediaSubscriber {
                 startLive(vt, t.history.written());
                 continue;
             }
-            long gop = t.gopStart;
-            if (gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2) {
-                sendGopBurst(v, vt, t, gop);
-            } else {
-                // No usable GOP: the viewer starts at the next keyframe (coalesced with other requests).
-                keyframeRequested();
+            if (unit.keyframe() && unit.trackId() == vt.trackId) {
+                // Admitted with a keyframe: sendUnit starts the viewer on it; nothing to burst or ask for.
+                continue;
             }
+            // Not started: sendUnit starts the viewer at the next video keyframe.
+            switch (viewerStart) {
+                case WAIT -> {
+                    // The source's own next keyframe, however long its GOP: nothing is forced on other viewers.
+                }
+                case NEXT_KEYFRAME -> keyframeRequested();
+                case GOP_BURST -> startOnCachedGop(v, vt, t);
+            }
+        }
+    }
+
+    private void startOnCachedGop(SfuViewerSession v, ViewerTrack vt, OutboundTrack t) {
+        long gop = t.gopStart;
+        if (gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2) {
+            sendGopBurst(v, vt, t, gop);
+        } else {
+            // No usable GOP: the viewer starts at the next keyframe (coalesced with other requests).
+            keyframeRequested();
         }
     }
 

@@ -3,6 +3,7 @@ package io.sightline.sfu.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -143,6 +144,84 @@ class StreamFanoutTest {
         fanout.onMedia(Units.frame(0, false, 500));
         assertEquals(1, stream.keyframeRequests.get());
         assertEquals(19, fanout.keyframeRequestsCoalesced());
+    }
+
+    @Test
+    void gopBurstIsTheDefaultAndStartsALateViewerAtOnce() {
+        assertEquals(ViewerStart.GOP_BURST, ViewerStart.parse(" gop-burst "));
+        StreamFanout burst = modeFanout(ViewerStart.GOP_BURST);
+        TestViewer late = lateViewerOnACachedGop(burst);
+        assertEquals(4 + 1 + 1 + 1, late.rtp().size(), "the cached keyframe and two delta frames, then frame 3");
+        assertEquals(0, stream.keyframeRequests.get(), "the early viewer started on keyframe 0, the late on the GOP");
+    }
+
+    @Test
+    void nextKeyframeModeAsksForAKeyframeAndStartsTheLateViewerOnIt() {
+        StreamFanout next = modeFanout(ViewerStart.NEXT_KEYFRAME);
+        TestViewer late = lateViewerOnACachedGop(next);
+        assertTrue(late.rtp().isEmpty(), "nothing from the cached GOP");
+        assertEquals(1, stream.keyframeRequests.get(), "the late viewer's admission asked for a keyframe");
+        stream.subscriber.onMedia(Units.frame(4, true, 3000));
+        assertLiveFromKeyframe(late, 4);
+    }
+
+    @Test
+    void waitModeAsksForNothingAndStartsTheLateViewerOnTheNaturalKeyframe() {
+        StreamFanout wait = modeFanout(ViewerStart.WAIT);
+        TestViewer late = lateViewerOnACachedGop(wait);
+        for (int f = 4; f < 10; f++) {
+            stream.subscriber.onMedia(Units.frame(f, false, 500));
+        }
+        assertTrue(late.rtp().isEmpty(), "no picture before the source's own keyframe");
+        assertEquals(0, stream.keyframeRequests.get(), "neither viewer asked for a keyframe");
+        stream.subscriber.onMedia(Units.frame(10, true, 3000));
+        assertLiveFromKeyframe(late, 10);
+    }
+
+    @Test
+    void anUnknownViewerStartIsRejected() {
+        assertEquals(ViewerStart.NEXT_KEYFRAME, ViewerStart.parse("Next-Keyframe"));
+        assertEquals(ViewerStart.WAIT, ViewerStart.parse("wait"));
+        assertThrows(IllegalArgumentException.class, () -> ViewerStart.parse("gop_burst"));
+    }
+
+    /** A fan-out in the given mode on a fresh stream (the one from {@link #start()} is left unused). */
+    private StreamFanout modeFanout(ViewerStart mode) {
+        stream = new FakeStream();
+        StreamFanout f = new StreamFanout(stream, mode);
+        f.start();
+        f.onTracks(List.of(Units.VIDEO));
+        return f;
+    }
+
+    @Test
+    void aViewerAdmittedWithAKeyframeStartsOnItWithoutABurstOrRequest() {
+        fanout.onMedia(Units.frame(0, true, 3000));
+        fanout.onMedia(Units.frame(1, false, 500));
+        TestViewer v = new TestViewer(fanout, 0x56565656L, 500, 0).connect();
+        fanout.onMedia(Units.frame(2, true, 3000));
+        assertLiveFromKeyframe(v, 2);
+        assertEquals(0, stream.keyframeRequests.get());
+    }
+
+    /** An early viewer watches keyframe 0 and deltas 1-2; a late viewer joins and frame 3 (a delta) follows. */
+    private TestViewer lateViewerOnACachedGop(StreamFanout f) {
+        new TestViewer(f, 0x12121212L, 0, 0).connect();
+        f.onMedia(Units.frame(0, true, 3000));
+        f.onMedia(Units.frame(1, false, 500));
+        f.onMedia(Units.frame(2, false, 500));
+        TestViewer late = new TestViewer(f, 0x34343434L, 500, 0).connect();
+        f.onMedia(Units.frame(3, false, 500));
+        return late;
+    }
+
+    /** The viewer's first packet is the keyframe's SPS+PPS at its sequence base, with the keyframe's own timestamp. */
+    private static void assertLiveFromKeyframe(TestViewer v, int keyframe) {
+        List<byte[]> p = v.rtp();
+        assertEquals(24, TestViewer.payload(p.get(0))[0] & 0x1f, "starts with SPS+PPS");
+        assertEquals(500, TestViewer.seq(p.get(0)));
+        assertEquals(keyframe * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(p.get(0)), "not squeezed");
+        assertEquals(4, p.size(), "STAP-A and the IDR in 3 fragments");
     }
 
     private long fanoutHistoryWritten() {
