@@ -72,6 +72,9 @@ final class AccessMatrixServer implements AutoCloseable {
         // The matrix fires many requests from 127.0.0.1; one session per stream makes the 503 row cheap.
         write(workDir.resolve("etc/io.sightline.signaling.whep.cfg"), "max.requests.per.second.per.address = 1000",
                 "request.burst.per.address = 1000", "max.sessions.per.stream = 1", "max.body.bytes = 65536");
+        // The matrix sends wrong passwords from one address on purpose and expects 401 each time: the failed-login
+        // throttle (tested in admin-api's AdminApiHttpTest) would answer 429 after five of them.
+        write(workDir.resolve("etc/io.sightline.admin.api.cfg"), "login.failures.before.delay = 0");
         ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
                 .directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("console.log").toFile());
