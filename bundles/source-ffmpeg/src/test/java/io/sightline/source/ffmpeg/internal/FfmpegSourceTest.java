@@ -237,6 +237,35 @@ class FfmpegSourceTest {
     }
 
     @Test
+    void httpMjpegCameraIsDecodedToPictures() throws Exception {
+        // What many IP cameras serve: multipart/x-mixed-replace JPEG pictures over HTTP.
+        cleanup.add(Producer.ffmpeg(dir.resolve("mjpeg-http.log"), "-re", "-f", "lavfi", "-i",
+                "testsrc=size=320x240:rate=15", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "5", "-f", "mpjpeg",
+                "-listen", "1", "http://127.0.0.1:9130/cam.mjpg"));
+        RecordingContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:9130/cam.mjpg"));
+        assertTrue(await(() -> ctx.frames.size() >= 15, 10_000), "frames " + ctx.frames.size() + " " + ctx.failures);
+        assertTrue(ctx.video.isEmpty(), "MJPEG is never passed through");
+        assertEquals(320, ctx.frames.get(0).width());
+        assertEquals(240, ctx.frames.get(0).height());
+        int luma = ctx.frames.get(5).data()[320 * 120 + 160] & 0xff;
+        assertTrue(luma > 0, "a decoded picture, not an empty buffer");
+    }
+
+    @Test
+    void httpHlsPlaylistIsPassedThrough() throws Exception {
+        Path hls = Files.createDirectories(dir.resolve("hls"));
+        Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=6", "-c:v", "libx264",
+                "-preset", "ultrafast", "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "hls", "-hls_time", "1",
+                "-hls_list_size", "0", "-hls_playlist_type", "vod", hls.resolve("index.m3u8").toString());
+        cleanup.add(Producer.httpFileServer(hls, 9132, dir.resolve("hls-http.log")));
+        RecordingContext ctx = start(new HttpSourceFactory(),
+                Map.of("source.url", "http://127.0.0.1:9132/index.m3u8"));
+        assertTrue(await(() -> ctx.video.size() >= 30, 10_000), "units " + ctx.video.size() + " " + ctx.failures);
+        assertEquals(320, ctx.announced.get(0).get(0).width());
+        assertKeyframesCarryParameterSets(ctx.video);
+    }
+
+    @Test
     void fileLoopsAtRealTime() throws Exception {
         Path mp4 = dir.resolve("clip.mp4");
         Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=1", "-c:v", "libx264",

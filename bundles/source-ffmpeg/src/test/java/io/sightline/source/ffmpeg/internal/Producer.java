@@ -45,6 +45,13 @@ final class Producer implements AutoCloseable {
         return new Producer(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
     }
 
+    /** Serves the files of {@code dir} over HTTP on 127.0.0.1:{@code port} (Python's http.server), as an HLS origin. */
+    static Producer httpFileServer(Path dir, int port, Path log) throws IOException {
+        return new Producer(new ProcessBuilder("/usr/bin/python3", "-m", "http.server", String.valueOf(port),
+                "--bind", "127.0.0.1", "--directory", dir.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    }
+
     /** Runs ffmpeg to completion (generating test media). */
     static void ffmpegNow(String... args) throws Exception {
         assumeFfmpeg();
