@@ -1,5 +1,7 @@
 package io.sightline.metrics.internal;
 
+import io.sightline.edge.AddressRanges;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +25,14 @@ final class ScrapeAccess {
         FORBIDDEN
     }
 
-    private final List<AddressRange> allowed;
+    /** Never empty-means-everyone here: no valid entry is {@link AddressRanges#NONE}. */
+    private final AddressRanges allowed;
     private final ScrapeToken token;
     /** Set while the token file is unusable, so a broken file is logged once, not on every scrape. */
     private volatile boolean tokenBroken;
 
-    ScrapeAccess(List<AddressRange> allowed, ScrapeToken token) {
-        this.allowed = List.copyOf(allowed);
+    ScrapeAccess(AddressRanges allowed, ScrapeToken token) {
+        this.allowed = allowed;
         this.token = token;
     }
 
@@ -41,14 +44,15 @@ final class ScrapeAccess {
      * @param bearerTokenFile path of the token file, or empty for none
      */
     static ScrapeAccess of(String[] allowFrom, String bearerTokenFile) {
-        List<AddressRange> ranges = new ArrayList<>();
+        List<String> ranges = new ArrayList<>();
         for (String entry : allowFrom == null ? new String[0] : allowFrom) {
             for (String part : entry.split(",")) {
                 if (part.isBlank()) {
                     continue;
                 }
                 try {
-                    ranges.add(AddressRange.parse(part));
+                    AddressRanges.parse(part); // checked one by one, so a bad entry is named and left out
+                    ranges.add(part.trim());
                 } catch (IllegalArgumentException e) {
                     LOG.error("metrics allow.from: {}; entry ignored", e.getMessage());
                 }
@@ -64,13 +68,12 @@ final class ScrapeAccess {
                         token.file(), e.getMessage());
             }
         }
-        return new ScrapeAccess(ranges, token);
+        return new ScrapeAccess(ranges.isEmpty() ? AddressRanges.NONE : AddressRanges.parse(ranges), token);
     }
 
     /** Decides on a request from {@code remoteAddress} with this {@code Authorization} header (may be null). */
     Decision decide(String remoteAddress, String authorization) {
-        byte[] address = remoteAddress == null ? null : AddressRange.literal(remoteAddress);
-        if (address == null || allowed.stream().noneMatch(r -> r.contains(address))) {
+        if (remoteAddress == null || !allowed.contains(remoteAddress)) {
             return Decision.FORBIDDEN;
         }
         if (token == null) {

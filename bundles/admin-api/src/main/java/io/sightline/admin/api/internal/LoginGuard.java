@@ -1,5 +1,7 @@
 package io.sightline.admin.api.internal;
 
+import io.sightline.edge.ThrottledLog;
+
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,7 @@ final class LoginGuard {
         cache.forget(claimed);
         LoginThrottle.Lockout lockout = throttle.failed(address, claimed);
         if (lockout.seconds() > 0) {
-            lockoutLog.warn("admin API: {} failed logins from {} (user {}); refusing further attempts for {} s",
+            lockoutLog.warn("lockout", "admin API: {} failed logins from {} (user {}); refusing further attempts for {} s",
                     lockout.failures(), address, printable(claimed), lockout.seconds());
         }
     }

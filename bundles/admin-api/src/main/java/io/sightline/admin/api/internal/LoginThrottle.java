@@ -1,5 +1,7 @@
 package io.sightline.admin.api.internal;
 
+import io.sightline.edge.AddressRanges;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -67,7 +69,7 @@ final class LoginThrottle {
             return 0;
         }
         long now = nanoClock.getAsLong();
-        long wait = Math.max(addresses.remainingNanos(addressKey(address), now),
+        long wait = Math.max(addresses.remainingNanos(AddressRanges.clientKey(address), now),
                 user == null ? 0 : users.remainingNanos(userKey(user), now));
         return wait <= 0 ? 0 : Math.max(1, (wait + SECOND - 1) / SECOND);
     }
@@ -78,32 +80,19 @@ final class LoginThrottle {
             return Lockout.NONE;
         }
         long now = nanoClock.getAsLong();
-        Lockout a = addresses.fail(addressKey(address), now);
+        Lockout a = addresses.fail(AddressRanges.clientKey(address), now);
         Lockout u = user == null ? Lockout.NONE : users.fail(userKey(user), now);
         return a.seconds() >= u.seconds() ? a : u;
     }
 
     /** A successful login from this address: its failures are forgotten. */
     synchronized void succeeded(String address) {
-        addresses.entries.remove(addressKey(address));
+        addresses.entries.remove(AddressRanges.clientKey(address));
     }
 
     /** Addresses and user names tracked (for tests and the log). */
     synchronized int trackedKeys() {
         return addresses.entries.size() + users.entries.size();
-    }
-
-    /** IPv4 addresses as they are; IPv6 addresses by their first 64 bits, the block one host usually controls. */
-    static String addressKey(String address) {
-        byte[] bytes = ClientAddress.literal(address);
-        if (bytes == null || bytes.length == 4) {
-            return String.valueOf(address);
-        }
-        StringBuilder k = new StringBuilder(20);
-        for (int i = 0; i < 8; i++) {
-            k.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
-        }
-        return k.append("::/64").toString();
     }
 
     /** Case-folded (LDAP realms ignore case) and cut short, so a long name cannot make an entry large. */

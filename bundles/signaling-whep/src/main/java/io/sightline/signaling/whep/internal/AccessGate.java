@@ -1,5 +1,7 @@
 package io.sightline.signaling.whep.internal;
 
+import io.sightline.edge.AddressRanges;
+
 import io.sightline.api.auth.AccessDecision;
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.AuthProvider;

@@ -1,5 +1,7 @@
 package io.sightline.signaling.whep.internal;
 
+import io.sightline.edge.AddressRanges;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -58,7 +60,7 @@ final class RequestRateLimiter {
             return 0;
         }
         long now = nanoClock.getAsLong();
-        String key = key(address);
+        String key = AddressRanges.clientKey(address);
         Bucket b = buckets.get(key);
         if (b == null) {
             if (buckets.size() >= maxAddresses && !evictIdle(now)) {
@@ -108,18 +110,5 @@ final class RequestRateLimiter {
             }
         }
         return freed && buckets.size() < maxAddresses;
-    }
-
-    /** IPv4 addresses as they are; IPv6 addresses by their first 64 bits. */
-    static String key(String address) {
-        byte[] bytes = AddressRanges.literal(address);
-        if (bytes == null || bytes.length == 4) {
-            return String.valueOf(address);
-        }
-        StringBuilder k = new StringBuilder(20);
-        for (int i = 0; i < 8; i++) {
-            k.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
-        }
-        return k.append("::/64").toString();
     }
 }

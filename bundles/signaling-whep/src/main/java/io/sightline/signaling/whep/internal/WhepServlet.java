@@ -1,5 +1,7 @@
 package io.sightline.signaling.whep.internal;
 
+import io.sightline.edge.ThrottledLog;
+
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;

@@ -1,4 +1,4 @@
-package io.sightline.signaling.whep.internal;
+package io.sightline.edge;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,13 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * A list of addresses and CIDR blocks ({@code 127.0.0.1/8, ::1, 10.1.2.0/24, fd00::/8}), the value of a stream's
- * {@code access.public.from}. Only IP literals are accepted: a host name would make every check a DNS lookup.
+ * {@code access.public.from} or the metrics' {@code allow.from}. Only IP literals are accepted: a host name would make
+ * every check a DNS lookup.
  */
-final class AddressRanges {
+public final class AddressRanges {
     /** Matches every address: the meaning of an empty list. */
-    static final AddressRanges ANY = new AddressRanges(List.of());
+    public static final AddressRanges ANY = new AddressRanges(List.of());
     /** Matches no address (a zero-length network never equals a 4- or 16-byte address): for failing closed. */
-    static final AddressRanges NONE = new AddressRanges(List.of(new Block(new byte[0], 0)));
+    public static final AddressRanges NONE = new AddressRanges(List.of(new Block(new byte[0], 0)));
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
     private record Block(byte[] network, int prefixBits) {
@@ -49,7 +50,7 @@ final class AddressRanges {
      *
      * @throws IllegalArgumentException when an entry is not an IP address or CIDR block
      */
-    static AddressRanges parse(Object value) {
+    public static AddressRanges parse(Object value) {
         List<String> entries = new ArrayList<>();
         if (value instanceof String[] array) {
             for (String s : array) {
@@ -68,7 +69,7 @@ final class AddressRanges {
     }
 
     /** Whether the address is in one of the blocks (always for an empty list; never for a malformed address). */
-    boolean contains(String address) {
+    public boolean contains(String address) {
         if (blocks.isEmpty()) {
             return true;
         }
@@ -84,7 +85,8 @@ final class AddressRanges {
         return false;
     }
 
-    boolean isEmpty() {
+    /** Whether no block is listed (which {@link #contains} reads as "everyone"). */
+    public boolean isEmpty() {
         return blocks.isEmpty();
     }
 
@@ -118,7 +120,7 @@ final class AddressRanges {
     }
 
     /** The address bytes of an IP literal (IPv4-mapped IPv6 folded to IPv4), or null; never a DNS lookup. */
-    static byte[] literal(String address) {
+    public static byte[] literal(String address) {
         if (address == null) {
             return null;
         }
@@ -136,5 +138,21 @@ final class AddressRanges {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /**
+     * The key under which per-client limits count a caller: an IPv4 address as it is, an IPv6 address by its first
+     * 64 bits (the block one host usually controls), anything else as given.
+     */
+    public static String clientKey(String address) {
+        byte[] bytes = literal(address);
+        if (bytes == null || bytes.length == 4) {
+            return String.valueOf(address);
+        }
+        StringBuilder k = new StringBuilder(20);
+        for (int i = 0; i < 8; i++) {
+            k.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
+        }
+        return k.append("::/64").toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.sightline.signaling.whep.internal;
+package io.sightline.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.sightline.signaling.whep.internal;
+package io.sightline.edge;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,5 +38,14 @@ class AddressRangesTest {
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/x"));
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("1.2.3"));
+    }
+
+    @Test
+    void clientKeysGroupAnIpv6HostsSlash64() {
+        org.junit.jupiter.api.Assertions.assertEquals("203.0.113.9", AddressRanges.clientKey("203.0.113.9"));
+        org.junit.jupiter.api.Assertions.assertEquals(AddressRanges.clientKey("2001:db8:1:2::1"),
+                AddressRanges.clientKey("2001:db8:1:2:ffff::9"));
+        org.junit.jupiter.api.Assertions.assertEquals("20010db800010002::/64", AddressRanges.clientKey("2001:db8:1:2::1"));
+        org.junit.jupiter.api.Assertions.assertEquals("not-an-address", AddressRanges.clientKey("not-an-address"));
     }
 }
