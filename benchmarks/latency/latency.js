@@ -14,6 +14,10 @@
 //          player joins a watched stream mid-GOP; without them each run's player is the stream's first viewer and the
 //          encoder, paused without viewers, restarts with a keyframe)  --join-spread 2000 (random 0..ms wait before
 //          each run, to spread joins over the GOP)
+//          --playout-delay 0,30,browser (compare the SFU's playout.delay: one on-demand 720p30 stream per value,
+//          runs alternating; each run starts its stream afresh, so the frame clock's phase against the display's
+//          refresh differs run to run, as it drifts for a real camera and screen; own server only)
+//          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
 // Per run: a fresh browser opens N /play/<stream> pages at once; each page's player fires an 'sl-timecode' event
@@ -86,7 +90,8 @@ const INSTRUMENT = (traceStart) => {
 
 function options(argv) {
   const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
-    streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0 };
+    streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0,
+    samples: null, playoutDelays: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -105,6 +110,8 @@ function options(argv) {
     else if (a === '--trace-start') o.traceStart = true;
     else if (a === '--background') o.background = +next();
     else if (a === '--join-spread') o.joinSpread = +next();
+    else if (a === '--samples') o.samples = next();
+    else if (a === '--playout-delay') o.playoutDelays = next().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -134,6 +141,13 @@ async function startDistribution(o) {
     'source.type = testpattern', 'source.width = 640', 'source.height = 360', 'source.fps = 30', 'mode = always-on',
     'transport.mode = sfu', 'access = public', 'video.codec = h264', 'video.bitrate.kbps = 800',
     'video.gop.frames = 60', ''].join('\n'));
+  for (const delay of o.playoutDelays || []) {
+    fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${playoutStream(delay)}.cfg`), [
+      '# The latency benchmark\'s playout delay comparison: the demo stream\'s settings, started by each run.',
+      'source.type = testpattern', 'source.width = 1280', 'source.height = 720', 'source.fps = 30',
+      'mode = on-demand', 'on.demand.close.after.seconds = 1', 'transport.mode = sfu', 'access = public',
+      'video.codec = h264', 'video.bitrate.kbps = 2000', 'video.gop.frames = 60', `playout.delay = ${delay}`, ''].join('\n'));
+  }
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -288,10 +302,16 @@ async function measureRun(url, stream, players, o) {
     run.unshown /= players;
     run.decoderDropped /= players;
     run.samples = run.g2g.length;
+    if (o.samples) appendSamples(o.samples, stream, players, frames);
     return { ...summarise(run), jbFirst: run.jbFirst, jb: run.jb, late: run.late, start: run.start };
   } finally {
     await browser.close();
   }
+}
+
+/** --samples FILE: one JSON line per run with every measured picture's [capture, display, receive] wall-clock ms. */
+function appendSamples(file, stream, players, frames) {
+  fs.appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), stream, players, frames })}\n`);
 }
 
 /** Glass-to-glass and the jitter buffer over the window --late FROM-TO seconds after the first picture. */
@@ -313,6 +333,7 @@ function summarise(run) {
     ttff: run.ttff,
     serverP50: percentile(run.server, 50), serverP95: percentile(run.server, 95),
     g2gP50: percentile(run.g2g, 50), g2gP95: percentile(run.g2g, 95), g2gMax: Math.max(...run.g2g),
+    g2gSpread: percentile(run.g2g, 95) - percentile(run.g2g, 50),
     freezes: run.freezes, unshown: run.unshown, decoderDropped: run.decoderDropped, samples: run.samples,
   };
 }
@@ -388,6 +409,46 @@ function rigFloor(label) {
   }
 }
 
+// ---- playout delay comparison -------------------------------------------------------------------------------
+
+/** The benchmark's stream for one playout.delay value (0-100 -> pd-0to100). */
+const playoutStream = (delay) => `pd-${delay.replace('-', 'to')}`;
+
+/**
+ * Alternates runs over one on-demand stream per playout.delay value. Between runs the stream closes (1 s after its
+ * viewer left), so every run restarts the source with a new frame clock phase.
+ */
+async function comparePlayoutDelays(server, o) {
+  const players = o.players[0];
+  const byDelay = Object.fromEntries(o.playoutDelays.map((d) => [d, []]));
+  for (let r = 0; r < o.runs; r++) {
+    for (const delay of o.playoutDelays) {
+      await sleep(2500); // the previous run's stream closes after 1 s without viewers
+      try {
+        const run = await measureRun(server.url, playoutStream(delay), players, o);
+        byDelay[delay].push(run);
+        console.log(`playout.delay=${delay} run ${r + 1}: first frame ${fmt(run.ttff)} ms, server share p50/p95 `
+          + `${fmt(run.serverP50, 1)}/${fmt(run.serverP95, 1)} ms, glass-to-glass p50/p95/max ${fmt(run.g2gP50, 1)}/`
+          + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms (p95-p50 ${fmt(run.g2gSpread, 1)}), freezes `
+          + `${fmt(run.freezes, 1)}, not shown ${fmt(run.unshown, 1)}, ${run.samples} pictures; load ${os.loadavg()[0].toFixed(2)}`);
+      } catch (e) {
+        console.log(`playout.delay=${delay} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
+      }
+    }
+  }
+  console.log(`\n720p30, ${players} player(s), medians of the runs (each run ${o.seconds} s after ${o.warmup} s of `
+    + `warm-up, its stream started afresh); load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log('| playout.delay | runs | first frame (ms) | server share p50 / p95 (ms) | glass-to-glass p50 / p95 / max (ms) '
+    + '| p95 - p50 within a run (ms) | runs with p95 - p50 > 10 ms | freezes |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [delay, runs] of Object.entries(byDelay)) {
+    const m = (key) => median(runs.map((run) => run[key]));
+    console.log(`| ${delay} | ${runs.length} | ${fmt(m('ttff'))} | ${fmt(m('serverP50'), 1)} / ${fmt(m('serverP95'), 1)} `
+      + `| ${fmt(m('g2gP50'), 1)} / ${fmt(m('g2gP95'), 1)} / ${fmt(m('g2gMax'))} | ${fmt(m('g2gSpread'), 1)} `
+      + `| ${runs.filter((run) => run.g2gSpread > 10).length} | ${fmt(m('freezes'), 1)} |`);
+  }
+}
+
 // ---- viewer.start comparison ------------------------------------------------------------------------------
 
 /** Alternates the SFU's viewer.start run by run (A B C A B C ...) so slow drifts of the machine hit every mode alike. */
@@ -458,6 +519,11 @@ async function compareViewerStarts(server, [label, stream], o) {
       await drift(server.url, stream, o.players[0], o);
       return;
     }
+    if (o.playoutDelays) {
+      if (o.url) throw new Error('--playout-delay needs the benchmark\'s own server (no --url)');
+      await comparePlayoutDelays(server, o);
+      return;
+    }
     if (o.viewerStarts) {
       if (!server.viewerStart) throw new Error('--viewer-start needs the benchmark\'s own server (no --url)');
       await compareViewerStarts(server, Object.entries(streams)[0], o);
@@ -473,7 +539,7 @@ async function compareViewerStarts(server, [label, stream], o) {
             runs.push(run);
             console.log(`${label} N=${players} run ${r + 1}: first frame ${fmt(run.ttff)} ms, server share p50/p95 `
               + `${fmt(run.serverP50, 1)}/${fmt(run.serverP95, 1)} ms, glass-to-glass p50/p95/max ${fmt(run.g2gP50, 1)}/`
-              + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms, freezes ${fmt(run.freezes, 1)}, not shown `
+              + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms (p95-p50 ${fmt(run.g2gSpread, 1)}), freezes ${fmt(run.freezes, 1)}, not shown `
               + `${fmt(run.unshown, 1)}, decoder dropped ${fmt(run.decoderDropped, 1)} (per player), ${run.samples} pictures`);
           } catch (e) {
             console.log(`${label} N=${players} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
@@ -481,7 +547,7 @@ async function compareViewerStarts(server, [label, stream], o) {
         }
         const m = (key) => median(runs.map((run) => run[key]));
         rows.push([label, players, runs.length, fmt(m('ttff')), `${fmt(m('serverP50'), 1)} / ${fmt(m('serverP95'), 1)}`,
-          `${fmt(m('g2gP50'), 1)} / ${fmt(m('g2gP95'), 1)} / ${fmt(m('g2gMax'))}`, fmt(m('freezes'), 1),
+          `${fmt(m('g2gP50'), 1)} / ${fmt(m('g2gP95'), 1)} / ${fmt(m('g2gMax'))}`, fmt(m('g2gSpread'), 1), fmt(m('freezes'), 1),
           `${fmt(m('unshown'), 1)} / ${fmt(m('decoderDropped'), 1)}`]);
       }
     }
@@ -489,8 +555,8 @@ async function compareViewerStarts(server, [label, stream], o) {
     console.log(`\nMedians of ${o.runs} runs, ${o.seconds} s measured per run after ${o.warmup} s of warm-up; load `
       + `average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log('| stream | players | runs | first frame (ms) | server share p50 / p95 (ms) | glass-to-glass p50 / p95 / max (ms) '
-      + '| freezes > 200 ms (per player) | not shown / decoder dropped (per player) |');
-    console.log('|---|---|---|---|---|---|---|---|');
+      + '| glass-to-glass p95 - p50 within a run (ms) | freezes > 200 ms (per player) | not shown / decoder dropped (per player) |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     if (floors.length) {
       console.log('\n| stream | rig floor: render + encode + decode p50 / p95 (ms) |\n|---|---|');

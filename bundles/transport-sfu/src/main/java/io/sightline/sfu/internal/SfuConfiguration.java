@@ -50,4 +50,10 @@ import org.osgi.service.metatype.annotations.Option;
                     @Option(label = "Next keyframe, requested", value = "next-keyframe"),
                     @Option(label = "Next natural keyframe", value = "wait") })
     String viewer_start() default "gop-burst";
+
+    @AttributeDefinition(name = "Playout delay", description = "The playout delay asked of Chromium-based viewers "
+            + "(RTP playout-delay extension): a fixed delay in ms, a range MIN-MAX, or browser (not sent: the "
+            + "browser's adaptive jitter buffer). 0 shows each picture as soon as it is decoded; a small fixed delay "
+            + "shows pictures on a steady cadence. Multiples of 10 ms. A stream's own playout.delay overrides it.")
+    String playout_delay() default PlayoutDelay.DEFAULT_KEY;
 }

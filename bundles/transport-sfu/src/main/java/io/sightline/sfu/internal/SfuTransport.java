@@ -35,6 +35,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class SfuTransport implements TransportStrategy {
     static final String PID = "io.sightline.transport.sfu";
     private static final Logger LOG = LoggerFactory.getLogger(SfuTransport.class);
+    /** A stream's own playout delay, overriding the SFU's ({@code etc/io.sightline.stream-<name>.cfg}). */
+    static final String PLAYOUT_DELAY = "playout.delay";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -61,6 +64,8 @@ public final class SfuTransport implements TransportStrategy {
     private final AtomicInteger pending = new AtomicInteger();
     private SfuConfiguration config;
     private ViewerStart viewerStart = ViewerStart.GOP_BURST;
+    private PlayoutDelay playoutDelay = PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY);
+    private final Set<String> warnedPlayoutDelays = ConcurrentHashMap.newKeySet();
     private IceServer ice;
     private DtlsServer dtls;
 
@@ -68,6 +73,7 @@ public final class SfuTransport implements TransportStrategy {
     void activate(SfuConfiguration configuration) throws IOException {
         this.config = configuration;
         this.viewerStart = ViewerStart.parse(configuration.viewer_start());
+        this.playoutDelay = PlayoutDelay.parse(configuration.playout_delay());
         InetAddress bind = configuration.bind_address().isBlank() ? null
                 : InetAddress.getByName(configuration.bind_address().trim());
         InetAddress pub = configuration.public_address().isBlank() ? null
@@ -77,7 +83,8 @@ public final class SfuTransport implements TransportStrategy {
                 configuration.include_loopback(), pub, 256));
         dtls = new DtlsServer(2, Duration.ofSeconds(10));
         // viewer.start first: the log layout cuts long lines, and the candidate list is long.
-        LOG.info("SFU viewer.start={}; media on UDP {}{}; candidates {}", viewerStart.key(), ice.udpAddress(),
+        LOG.info("SFU viewer.start={} playout.delay={}; media on UDP {}{}; candidates {}", viewerStart.key(),
+                playoutDelay.key(), ice.udpAddress(),
                 ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(), ice.candidates());
     }
 
@@ -109,6 +116,23 @@ public final class SfuTransport implements TransportStrategy {
         } finally {
             pending.decrementAndGet();
             releaseIfUnused(fanout);
+        }
+    }
+
+    /** The stream's own {@code playout.delay} if it sets a valid one, else the SFU's. */
+    PlayoutDelay playoutDelayFor(Stream stream) {
+        Object own = stream.properties().get(PLAYOUT_DELAY);
+        if (own == null || own.toString().isBlank()) {
+            return playoutDelay;
+        }
+        try {
+            return PlayoutDelay.parse(own.toString());
+        } catch (IllegalArgumentException e) {
+            if (warnedPlayoutDelays.add(stream.name() + "=" + own)) {
+                LOG.warn("Stream '{}': {}; using the SFU's playout.delay={}", stream.name(), e.getMessage(),
+                        playoutDelay.key());
+            }
+            return playoutDelay;
         }
     }
 
@@ -235,7 +259,7 @@ public final class SfuTransport implements TransportStrategy {
         }
         String id = randomHex(16);
         SfuViewerSession session = new SfuViewerSession(id, stream.name(), request.remoteAddress(), this, fanout,
-                tracks, cname);
+                tracks, cname, playoutDelayFor(stream));
         IceSession iceSession = ice.register(ufrag, pwd, session);
         DtlsSession dtlsSession = dtls.newSession(expected, iceSession::send, session);
         session.attach(iceSession, dtlsSession, built.sdp());

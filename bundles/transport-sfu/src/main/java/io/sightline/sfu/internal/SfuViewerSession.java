@@ -57,6 +57,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private volatile PacketSender path = packet -> false;
     private volatile DtlsSession dtls;
     private volatile String answerSdp;
+    private final PlayoutDelay playoutDelay;
     private volatile String state = "new";
     private SrtpContext outbound;
     private SrtpContext inbound;
@@ -76,8 +77,9 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private volatile long bandwidthBps;
 
     SfuViewerSession(String id, String streamName, String remoteAddress, SfuTransport transport, StreamFanout fanout,
-            List<ViewerTrack> tracks, String cname) {
+            List<ViewerTrack> tracks, String cname, PlayoutDelay playoutDelay) {
         this.id = id;
+        this.playoutDelay = playoutDelay;
         this.streamName = streamName;
         this.remoteAddress = remoteAddress;
         this.transport = transport;
@@ -147,11 +149,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             ext[1] = (byte) s;
             h.setExtension(n.transportCcId(), ext, 0, 2);
         }
-        if (n.playoutDelayId() > 0 && track.kind == MediaKind.VIDEO) {
-            // min = max = 0: render as soon as decoded; the browser keeps no extra jitter buffer.
-            ext[0] = 0;
-            ext[1] = 0;
-            ext[2] = 0;
+        if (n.playoutDelayId() > 0 && track.kind == MediaKind.VIDEO && playoutDelay.sent()) {
+            playoutDelay.write(ext, 0);
             h.setExtension(n.playoutDelayId(), ext, 0, 3);
         }
         return h.write(sendBuf, 0);

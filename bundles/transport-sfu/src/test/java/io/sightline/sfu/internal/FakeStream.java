@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeStream implements Stream {
     final AtomicInteger keyframeRequests = new AtomicInteger();
     MediaSubscriber subscriber;
+    Map<String, Object> properties = Map.of();
 
     @Override
     public String name() {
@@ -54,7 +55,7 @@ final class FakeStream implements Stream {
 
     @Override
     public Map<String, Object> properties() {
-        return Map.of();
+        return properties;
     }
 
     @Override

@@ -28,12 +28,18 @@ final class TestViewer {
     /** A viewer whose path accepts a packet when {@code accept} says so (false: dropped, as a full socket does). */
     TestViewer(StreamFanout fanout, long ssrc, long rtxSsrc, int payloadType, int rtxPayloadType, int seqBase,
             long tsOffset, Predicate<ByteBuffer> accept) {
-        var negotiated = new SdpAnswer.Negotiated("0", true, payloadType, rtxPayloadType, ssrc, rtxSsrc, 0, 0, 0,
-                List.of("nack", "nack pli"), true);
+        this(fanout, ssrc, rtxSsrc, payloadType, rtxPayloadType, seqBase, tsOffset, accept, 0, PlayoutDelay.parse("0"));
+    }
+
+    /** As above, with the playout-delay extension negotiated under {@code playoutDelayId} (0: not offered). */
+    TestViewer(StreamFanout fanout, long ssrc, long rtxSsrc, int payloadType, int rtxPayloadType, int seqBase,
+            long tsOffset, Predicate<ByteBuffer> accept, int playoutDelayId, PlayoutDelay playoutDelay) {
+        var negotiated = new SdpAnswer.Negotiated("0", true, payloadType, rtxPayloadType, ssrc, rtxSsrc, 0, 0,
+                playoutDelayId, List.of("nack", "nack pli"), true);
         track = new ViewerTrack(Track.VIDEO, MediaKind.VIDEO, negotiated, seqBase, 5000);
         track.tsOffset = tsOffset;
         session = new SfuViewerSession(Long.toHexString(ssrc), "cam", "127.0.0.1", new SfuTransport(), fanout,
-                List.of(track), "cname");
+                List.of(track), "cname", playoutDelay);
         session.attach(packet -> {
             if (!accept.test(packet)) {
                 return false;
