@@ -3,9 +3,10 @@ package io.sightline.sfu.internal;
 import java.util.Locale;
 
 /**
- * The playout delay the SFU asks Chromium-based viewers for ({@code playout.delay}), sent in every video packet as
- * the RTP playout-delay header extension (http://www.webrtc.org/experiments/rtp-hdrext/playout-delay: a minimum and
- * a maximum in 10 ms units, 12 bits each) when the viewer's offer lists it. Firefox and Safari do not offer it.
+ * The playout delay the SFU asks libwebrtc-based viewers (Chromium) for ({@code playout.delay}), sent in every video
+ * packet as the RTP playout-delay header extension (http://www.webrtc.org/experiments/rtp-hdrext/playout-delay: a
+ * minimum and a maximum in 10 ms units, 12 bits each) when the viewer's offer lists it: Chromium's does (and so does
+ * the Safari 18 offer among the rtp bundle's test fixtures); Firefox's does not.
  *
  * <p>Why it matters: with {@code 0} the browser shows each picture as soon as it is decoded, so when a picture is shown
  * depends on when it arrived relative to the display's refresh; on a 60 Hz display pictures that arrive around a
