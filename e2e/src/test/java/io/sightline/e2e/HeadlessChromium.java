@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
@@ -100,6 +101,11 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
 
     void open(URI url) {
         driver.get(url.toString());
+    }
+
+    /** Clicks the element {@code css} selects the way a user does (a trusted event: it may unmute or go fullscreen). */
+    void click(String css) {
+        driver.findElement(By.cssSelector(css)).click();
     }
 
     /** Runs a script in the page ({@code return ...} gives a value: numbers, strings, maps, lists). */

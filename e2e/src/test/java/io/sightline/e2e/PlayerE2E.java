@@ -53,6 +53,38 @@ class PlayerE2E {
     }
 
     @Test
+    void startsMutedAndPlayingAndOneClickUnmutesOrGoesFullscreen() throws InterruptedException {
+        browser.open(server.url("/play/demo"));
+        browser.await(Duration.ofSeconds(20), "live", PlayerE2E::stats, s -> "live".equals(s.get("state")));
+        String controls = "const v = document.querySelector('.sl-video');"
+                + " return { muted: v.muted, paused: v.paused, unmuteShown: !document.querySelector('.sl-unmute').hidden,"
+                + " fullscreen: document.fullscreenElement ? document.fullscreenElement.className : '' };";
+        Map<String, Object> autoplayed = browser.await(Duration.ofSeconds(5), "playing muted",
+                () -> map(browser.script(controls)), c -> Boolean.FALSE.equals(c.get("paused")));
+        assertEquals(Boolean.TRUE, autoplayed.get("muted"), "autoplay starts muted: " + autoplayed);
+        assertEquals(Boolean.TRUE, autoplayed.get("unmuteShown"), "an unmute button while muted: " + autoplayed);
+
+        browser.click(".sl-unmute");
+        Map<String, Object> unmuted = browser.await(Duration.ofSeconds(5), "unmuted by one click",
+                () -> map(browser.script(controls)), c -> Boolean.FALSE.equals(c.get("muted")));
+        assertEquals(Boolean.FALSE, unmuted.get("paused"), "still playing after unmute: " + unmuted);
+        assertEquals(Boolean.FALSE, unmuted.get("unmuteShown"), "the unmute button goes away: " + unmuted);
+
+        browser.click(".sl-fullscreen");
+        browser.await(Duration.ofSeconds(5), "the player fullscreen", () -> map(browser.script(controls)),
+                c -> String.valueOf(c.get("fullscreen")).contains("sl-player"));
+        browser.click(".sl-fullscreen");
+        browser.await(Duration.ofSeconds(5), "fullscreen left again", () -> map(browser.script(controls)),
+                c -> "".equals(c.get("fullscreen")));
+        assertEquals("live", stats().get("state"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    @Test
     void playsAVp8StreamLive() throws InterruptedException {
         browser.open(server.url("/play/vp8?stats=1"));
         Map<String, Object> live = browser.await(Duration.ofSeconds(20), "VP8 live with more than 30 decoded frames",
