@@ -11,7 +11,9 @@ const STATS_INTERVAL_MS = 1000;
 const LATENCY_WINDOW_MS = 2000;
 /**
  * A live connection that decodes no picture for this long is treated as failed: when the server restarts a
- * stream's source the session can stay up (ICE keeps answering) while the picture never comes back.
+ * stream's source the session can stay up (ICE keeps answering) while the picture never comes back. Longer than a
+ * source's own recovery on the same session (an RTSP camera restarted: pictures again after ~1.8 s in
+ * RtspReconnectE2E), so a recovering camera is not interrupted by a new session; checked once per stats tick (1 s).
  */
 const STALL_MS = 4000;
 
