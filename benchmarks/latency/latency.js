@@ -17,6 +17,8 @@
 //          --playout-delay 0,30,browser (compare the SFU's playout.delay: one on-demand 720p30 stream per value,
 //          runs alternating; each run starts its stream afresh, so the frame clock's phase against the display's
 //          refresh differs run to run, as it drifts for a real camera and screen; own server only)
+//          --jitter 40 (media from the server to the players goes through a UDP relay in this process whose delay
+//          jumps to a random 0..40 ms every 20 ms, packets kept in order: a jittery link; own server only)
 //          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
@@ -41,9 +43,13 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   // Several players in one browser: keep background pages rendering at full rate.
   '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
 const FREEZE_MS = 200;
+/** A picture held this long (three 60 Hz refreshes) is a visible hitch. */
+const HITCH_MS = 50;
+/** --jitter: the UDP relay every player's media goes through ({ address, port }), or null. */
+let relay = null;
 const FPS = 30;
 
-const INSTRUMENT = (traceStart) => {
+const INSTRUMENT = ({ traceStart, relay }) => {
   window.__bench = { frames: [], whepAt: null, pcs: [], start: null };
   // Keep the player's peer connections so the benchmark can read the receiver's jitter buffer from getStats.
   const NativePc = window.RTCPeerConnection;
@@ -57,11 +63,21 @@ const INSTRUMENT = (traceStart) => {
   Object.setPrototypeOf(window.RTCPeerConnection, NativePc);
   const originalFetch = window.fetch;
   window.fetch = function (input, init) {
-    if (!window.__bench.whepAt && init && init.method === 'POST' && String(input).includes('/whep/')) {
+    const whepPost = init && init.method === 'POST' && String(input).includes('/whep/');
+    if (!window.__bench.whepAt && whepPost) {
       window.__bench.whepAt = Date.now();
     }
-    return originalFetch.apply(this, arguments);
+    const response = originalFetch.apply(this, arguments);
+    return relay && whepPost ? response.then(throughRelay) : response;
   };
+  // --jitter: the answer's only candidate becomes the benchmark's UDP relay, so all media takes the jittery path.
+  async function throughRelay(response) {
+    if (response.status !== 201) return response;
+    const lines = (await response.text()).split('\r\n').filter((l) => !l.startsWith('a=candidate:'));
+    const at = lines.findIndex((l) => l.startsWith('a=ice-pwd:'));
+    lines.splice(at + 1, 0, `a=candidate:1 1 udp 2130706431 ${relay.address} ${relay.port} typ host`);
+    return new Response(lines.join('\r\n'), { status: response.status, headers: response.headers });
+  }
   // --trace-start: every 20 ms until the first picture is shown, when the receiver had assembled (framesReceived)
   // and decoded its first frame, and how many frames it had decoded and dropped by the first picture.
   function traceUntilFirstPicture(pc) {
@@ -91,7 +107,7 @@ const INSTRUMENT = (traceStart) => {
 function options(argv) {
   const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
     streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0,
-    samples: null, playoutDelays: null };
+    samples: null, playoutDelays: null, jitter: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -112,6 +128,7 @@ function options(argv) {
     else if (a === '--join-spread') o.joinSpread = +next();
     else if (a === '--samples') o.samples = next();
     else if (a === '--playout-delay') o.playoutDelays = next().split(',');
+    else if (a === '--jitter') o.jitter = +next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -124,6 +141,44 @@ function parseDuration(text) {
 }
 
 // ---- the distribution ---------------------------------------------------------------------------------------
+
+/**
+ * A UDP relay on 127.0.0.2 for --jitter: one upstream socket per player towards the SFU's UDP port; packets from the
+ * SFU wait the path's current delay (random 0..jitterMs, redrawn every 20 ms) before they go on, never overtaking
+ * the one before (jitter without reordering).
+ */
+function startJitterRelay(sfuPort, jitterMs) {
+  const dgram = require('dgram');
+  const front = dgram.createSocket('udp4');
+  const players = new Map();
+  // The path's delay jumps to a new random value every 20 ms, so a frame's packets share a delay and frames differ.
+  const PATH_CHANGE_MS = 20;
+  const path = { delay: 0, changeAt: 0 };
+  front.on('message', (message, from) => {
+    const key = `${from.address}:${from.port}`;
+    let player = players.get(key);
+    if (!player) {
+      const up = dgram.createSocket('udp4');
+      player = { up, last: 0 };
+      up.on('message', (back) => {
+        const now = performance.now();
+        if (now >= path.changeAt) {
+          path.delay = Math.random() * jitterMs;
+          path.changeAt = now + PATH_CHANGE_MS;
+        }
+        player.last = Math.max(player.last, now + path.delay);
+        setTimeout(() => front.send(back, from.port, from.address), player.last - now);
+      });
+      up.bind(0, '127.0.0.1', () => up.unref());
+      players.set(key, player);
+    }
+    player.up.send(message, sfuPort, '127.0.0.1');
+  });
+  return new Promise((resolve) => front.bind(0, '127.0.0.2', () => {
+    front.unref();
+    resolve({ address: '127.0.0.2', port: front.address().port });
+  }));
+}
 
 /** Unpacks the distribution into a temp dir, moves every port into portBase.., defines the 360p stream, starts it. */
 async function startDistribution(o) {
@@ -232,7 +287,7 @@ async function openPlayers(browser, url, stream, players, traceStart = false) {
   const pages = [];
   for (let i = 0; i < players; i++) {
     const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-    await page.addInitScript(INSTRUMENT, traceStart);
+    await page.addInitScript(INSTRUMENT, { traceStart, relay });
     pages.push(page);
   }
   await Promise.all(pages.map((page) => page.goto(`${url}/play/${stream}?muted=1`)));
@@ -284,7 +339,7 @@ async function measureRun(url, stream, players, o) {
     const after = await Promise.all(pages.map(playerStats));
     const jbEnd = await Promise.all(pages.map(jitterBuffer));
     const frames = await Promise.all(pages.map((p, i) => p.evaluate((m) => window.__bench.frames.slice(m), marks[i])));
-    const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, unshown: 0, decoderDropped: 0,
+    const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, hitches: 0, unshown: 0, decoderDropped: 0,
       // From the connection's start, so a start burst's pictures (emitted before the first one shown) count too.
       jbFirst: jitterBufferMs(pages.map(() => ({ delay: 0, emitted: 0 })), jbEnd), jb: jitterBufferMs(jbStart, jbEnd) };
     if (o.late) Object.assign(run, await measureLate(pages, firstAt, o));
@@ -295,10 +350,12 @@ async function measureRun(url, stream, players, o) {
         if (receive !== null) run.server.push(receive - capture);
       }
       run.freezes += gaps(list.map((f) => f[1])).filter((g) => g > FREEZE_MS).length;
+      run.hitches += gaps(list.map((f) => f[1])).filter((g) => g > HITCH_MS).length;
       run.unshown += gaps(list.map((f) => f[0])).reduce((sum, g) => sum + Math.max(0, Math.round(g * FPS / 1000) - 1), 0);
       run.decoderDropped += (after[i].framesDropped ?? 0) - (before[i].framesDropped ?? 0);
     });
     run.freezes /= players;
+    run.hitches /= players;
     run.unshown /= players;
     run.decoderDropped /= players;
     run.samples = run.g2g.length;
@@ -334,7 +391,7 @@ function summarise(run) {
     serverP50: percentile(run.server, 50), serverP95: percentile(run.server, 95),
     g2gP50: percentile(run.g2g, 50), g2gP95: percentile(run.g2g, 95), g2gMax: Math.max(...run.g2g),
     g2gSpread: percentile(run.g2g, 95) - percentile(run.g2g, 50),
-    freezes: run.freezes, unshown: run.unshown, decoderDropped: run.decoderDropped, samples: run.samples,
+    freezes: run.freezes, hitches: run.hitches, unshown: run.unshown, decoderDropped: run.decoderDropped, samples: run.samples,
   };
 }
 
@@ -438,8 +495,8 @@ async function comparePlayoutDelays(server, o) {
         byDelay[delay].push(run);
         console.log(`playout.delay=${delay} run ${r + 1}: first frame ${fmt(run.ttff)} ms, server share p50/p95 `
           + `${fmt(run.serverP50, 1)}/${fmt(run.serverP95, 1)} ms, glass-to-glass p50/p95/max ${fmt(run.g2gP50, 1)}/`
-          + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms (p95-p50 ${fmt(run.g2gSpread, 1)}), freezes `
-          + `${fmt(run.freezes, 1)}, not shown ${fmt(run.unshown, 1)}, ${run.samples} pictures; load ${os.loadavg()[0].toFixed(2)}`);
+          + `${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms (p95-p50 ${fmt(run.g2gSpread, 1)}), hitches > ${HITCH_MS} ms `
+          + `${fmt(run.hitches, 1)}, freezes ${fmt(run.freezes, 1)}, not shown ${fmt(run.unshown, 1)}, ${run.samples} pictures; load ${os.loadavg()[0].toFixed(2)}`);
       } catch (e) {
         console.log(`playout.delay=${delay} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
       }
@@ -448,13 +505,14 @@ async function comparePlayoutDelays(server, o) {
   console.log(`\n720p30, ${players} player(s), medians of the runs (each run ${o.seconds} s after ${o.warmup} s of `
     + `warm-up, its stream started afresh); load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   console.log('| playout.delay | runs | first frame (ms) | server share p50 / p95 (ms) | glass-to-glass p50 / p95 / max (ms) '
-    + '| p95 - p50 within a run (ms) | runs with p95 - p50 > 10 ms | freezes |');
-  console.log('|---|---|---|---|---|---|---|---|');
+    + `| p95 - p50 within a run (ms) | runs with p95 - p50 > 10 ms | hitches > ${HITCH_MS} ms | freezes | not shown |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [delay, runs] of Object.entries(byDelay)) {
     const m = (key) => median(runs.map((run) => run[key]));
     console.log(`| ${delay} | ${runs.length} | ${fmt(m('ttff'))} | ${fmt(m('serverP50'), 1)} / ${fmt(m('serverP95'), 1)} `
       + `| ${fmt(m('g2gP50'), 1)} / ${fmt(m('g2gP95'), 1)} / ${fmt(m('g2gMax'))} | ${fmt(m('g2gSpread'), 1)} `
-      + `| ${runs.filter((run) => run.g2gSpread > 10).length} | ${fmt(m('freezes'), 1)} |`);
+      + `| ${runs.filter((run) => run.g2gSpread > 10).length} | ${fmt(m('hitches'), 1)} | ${fmt(m('freezes'), 1)} `
+      + `| ${fmt(m('unshown'), 1)} |`);
   }
 }
 
@@ -527,6 +585,11 @@ async function compareViewerStarts(server, [label, stream], o) {
       console.log(`drift mode: ${label} (${stream}), ${o.players[0]} player(s), ${o.duration} s`);
       await drift(server.url, stream, o.players[0], o);
       return;
+    }
+    if (o.jitter > 0) {
+      if (o.url) throw new Error('--jitter needs the benchmark\'s own server (no --url)');
+      relay = await startJitterRelay(o.portBase + 4, o.jitter);
+      console.log(`media through a relay at ${relay.address}:${relay.port} adding 0-${o.jitter} ms of jitter`);
     }
     if (o.playoutDelays) {
       if (o.url) throw new Error('--playout-delay needs the benchmark\'s own server (no --url)');
