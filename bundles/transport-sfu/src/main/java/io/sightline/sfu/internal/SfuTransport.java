@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -72,8 +73,9 @@ public final class SfuTransport implements TransportStrategy {
     @Activate
     void activate(SfuConfiguration configuration) throws IOException {
         this.config = configuration;
-        this.viewerStart = ViewerStart.parse(configuration.viewer_start());
-        this.playoutDelay = PlayoutDelay.parse(configuration.playout_delay());
+        this.viewerStart = setting("viewer.start", configuration.viewer_start(), ViewerStart::parse, "gop-burst");
+        this.playoutDelay = setting("playout.delay", configuration.playout_delay(), PlayoutDelay::parse,
+                PlayoutDelay.DEFAULT_KEY);
         InetAddress bind = configuration.bind_address().isBlank() ? null
                 : InetAddress.getByName(configuration.bind_address().trim());
         InetAddress pub = configuration.public_address().isBlank() ? null
@@ -116,6 +118,19 @@ public final class SfuTransport implements TransportStrategy {
         } finally {
             pending.decrementAndGet();
             releaseIfUnused(fanout);
+        }
+    }
+
+    /**
+     * A tuning setting parsed, or its default with an error in the log: a typo in one option should not leave every
+     * viewer without a transport.
+     */
+    static <T> T setting(String key, String value, Function<String, T> parse, String defaultValue) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            LOG.error("etc/io.sightline.transport.sfu.cfg: {}; using {} = {}", e.getMessage(), key, defaultValue);
+            return parse.apply(defaultValue);
         }
     }
 

@@ -86,6 +86,13 @@ class PlayoutDelayTest {
         assertEquals(PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY), sfu.playoutDelayFor(stream));
     }
 
+    @Test
+    void aMistypedSfuSettingFallsBackToItsDefaultInsteadOfStoppingTheSfu() {
+        assertEquals(new PlayoutDelay(30, 30), SfuTransport.setting("playout.delay", "25", PlayoutDelay::parse, "30"));
+        assertEquals(new PlayoutDelay(0, 0), SfuTransport.setting("playout.delay", "0", PlayoutDelay::parse, "30"));
+        assertEquals(ViewerStart.GOP_BURST, SfuTransport.setting("viewer.start", "gop", ViewerStart::parse, "gop-burst"));
+    }
+
     private static List<byte[]> packetsFor(PlayoutDelay delay, int extensionId) {
         StreamFanout fanout = new StreamFanout(new FakeStream());
         fanout.start();
