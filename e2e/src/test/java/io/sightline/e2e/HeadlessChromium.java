@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -106,6 +107,11 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
     /** Clicks the element {@code css} selects the way a user does (a trusted event: it may unmute or go fullscreen). */
     void click(String css) {
         driver.findElement(By.cssSelector(css)).click();
+    }
+
+    /** A number from a map a script returned (e.g. the player's stats), or NaN when it is absent or not a number. */
+    static double number(Map<String, Object> values, String key) {
+        return values.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** Runs a script in the page ({@code return ...} gives a value: numbers, strings, maps, lists). */

@@ -1,21 +1,18 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.HeadlessChromium.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +35,6 @@ class P2pPassthroughE2E {
     static final HeadlessChromium browser = new HeadlessChromium();
     private static final String STREAM = "p2ppassthrough";
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SightlineServer server;
 
     @BeforeAll
@@ -96,12 +92,9 @@ class P2pPassthroughE2E {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(server.url("/whep/" + STREAM))
-                    .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString(offer()))
-                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = WhepProbe.post(server, STREAM);
             last = answer.statusCode() + " " + answer.body();
             if (answer.statusCode() == 201) {
-                answer.headers().firstValue("Location").ifPresent(P2pPassthroughE2E::delete);
                 if (!answer.body().contains("a=ice-lite")) {
                     return;
                 }
@@ -143,41 +136,8 @@ class P2pPassthroughE2E {
                 + "(%% of one core) %s%n", frames, seconds, top);
     }
 
-    private static void delete(String location) {
-        try {
-            HTTP.send(HttpRequest.newBuilder(server.url(location)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A browser-like receive-only VP8/H.264 offer with a fresh DTLS fingerprint (never connected). */
-    private static String offer() {
-        byte[] fp = new byte[32];
-        new SecureRandom().nextBytes(fp);
-        StringJoiner hex = new StringJoiner(":");
-        for (byte b : fp) {
-            hex.add(String.format("%02X", b));
-        }
-        return String.join("\r\n", "v=0", "o=- 4611731400430051337 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
-                "a=group:BUNDLE 0", "a=msid-semantic: WMS", "m=video 9 UDP/TLS/RTP/SAVPF 96 102",
-                "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-                "a=ice-options:trickle", "a=fingerprint:sha-256 " + hex, "a=setup:actpass", "a=mid:0", "a=recvonly",
-                "a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack pli",
-                "a=rtpmap:102 H264/90000",
-                "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", "");
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stats() {
         return (Map<String, Object>) browser.script(STATS);
-    }
-
-    private static double number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

@@ -1,21 +1,17 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.HeadlessChromium.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,7 +34,6 @@ class P2pPlayerE2E {
     private static final String STREAM = "p2pe2e";
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
     private static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static SightlineServer server;
 
     @BeforeAll
@@ -109,12 +104,9 @@ class P2pPlayerE2E {
         long deadline = System.nanoTime() + SWITCH_TIMEOUT.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(server.url("/whep/" + STREAM))
-                    .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString(offer()))
-                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = WhepProbe.post(server, STREAM);
             last = answer.statusCode() + " " + answer.body();
             if (answer.statusCode() == 201) {
-                answer.headers().firstValue("Location").ifPresent(P2pPlayerE2E::delete);
                 boolean iceLite = answer.body().contains("a=ice-lite");
                 if (iceLite == mode.equals("sfu")) {
                     if (mode.equals("p2p")) {
@@ -131,41 +123,8 @@ class P2pPlayerE2E {
                 + "; last answer: " + last);
     }
 
-    private static void delete(String location) {
-        try {
-            HTTP.send(HttpRequest.newBuilder(server.url(location)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A browser-like receive-only VP8/H.264 offer with a fresh DTLS fingerprint (never connected). */
-    private static String offer() {
-        byte[] fp = new byte[32];
-        new SecureRandom().nextBytes(fp);
-        StringJoiner hex = new StringJoiner(":");
-        for (byte b : fp) {
-            hex.add(String.format("%02X", b));
-        }
-        return String.join("\r\n", "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
-                "a=group:BUNDLE 0", "a=msid-semantic: WMS", "m=video 9 UDP/TLS/RTP/SAVPF 96 97 102",
-                "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-                "a=ice-options:trickle", "a=fingerprint:sha-256 " + hex, "a=setup:actpass", "a=mid:0", "a=recvonly",
-                "a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
-                "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96", "a=rtpmap:102 H264/90000",
-                "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", "");
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stats() {
         return (Map<String, Object>) browser.script(STATS);
-    }
-
-    private static double number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

@@ -1,5 +1,6 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.HeadlessChromium.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -155,10 +156,5 @@ class PlayerE2E {
     private static Map<String, Object> elementStats() {
         return (Map<String, Object>) browser.script(
                 "const p = document.querySelector('sightline-player'); return p && p.stats ? p.stats() : null;");
-    }
-
-    private static double number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

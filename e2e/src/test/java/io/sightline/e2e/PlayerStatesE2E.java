@@ -1,5 +1,6 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.HeadlessChromium.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -181,10 +182,5 @@ class PlayerStatesE2E {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stats() {
         return (Map<String, Object>) browser.script("return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;");
-    }
-
-    private static double number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }
