@@ -1,5 +1,7 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.DistributionHome.setKey;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,16 +44,14 @@ final class AccessMatrixServer implements AutoCloseable {
     }
 
     static AccessMatrixServer start(Path distribution, Path workDir) throws IOException, InterruptedException {
-        deleteTree(workDir);
-        Files.createDirectories(workDir);
-        run(workDir, "tar", "xzf", distribution.toString(), "-C", workDir.toString(), "--strip-components=1");
-        boolean jwt = hasFeature(workDir, "sightline-auth-jwt");
+        DistributionHome.unpack(distribution, workDir);
+        boolean jwt = DistributionHome.hasFeature(workDir, "sightline-auth-jwt");
         int http = port(0);
-        set(workDir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", port(1));
-        set(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", port(2));
-        set(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", port(3));
-        set(workDir.resolve("etc/io.sightline.transport.sfu.cfg"), "udp.port", port(4));
-        set(workDir.resolve("etc/io.sightline.transport.sfu.cfg"), "tcp.port", port(4));
+        setKey(workDir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", port(1));
+        setKey(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", port(2));
+        setKey(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", port(3));
+        setKey(workDir.resolve("etc/io.sightline.transport.sfu.cfg"), "udp.port", port(4));
+        setKey(workDir.resolve("etc/io.sightline.transport.sfu.cfg"), "tcp.port", port(4));
         Path features = workDir.resolve("etc/org.apache.karaf.features.cfg");
         String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
         Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
@@ -177,31 +176,6 @@ final class AccessMatrixServer implements AutoCloseable {
         }
     }
 
-    /** Whether the distribution's Sightline features repository defines the feature. */
-    private static boolean hasFeature(Path home, String feature) throws IOException {
-        Path repo = home.resolve("system/io/sightline/sightline-features");
-        if (!Files.isDirectory(repo)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(repo)) {
-            for (Path xml : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
-                if (Files.readString(xml).contains("name=\"" + feature + "\"")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void set(Path cfg, String key, int value) throws IOException {
-        String text = Files.readString(cfg, StandardCharsets.ISO_8859_1);
-        Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$");
-        if (!line.matcher(text).find()) {
-            throw new IllegalStateException(cfg + " has no " + key);
-        }
-        Files.writeString(cfg, line.matcher(text).replaceAll(key + " = " + value), StandardCharsets.ISO_8859_1);
-    }
-
     private static void write(Path file, String... lines) throws IOException {
         Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.ISO_8859_1);
     }
@@ -210,24 +184,5 @@ final class AccessMatrixServer implements AutoCloseable {
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
         Files.writeString(file, text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + String.join("\n", lines)
                 + "\n", StandardCharsets.ISO_8859_1);
-    }
-
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " failed");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,16 +1,15 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.DistributionHome.setKey;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,17 +41,15 @@ final class IceTestServer implements AutoCloseable {
     /** Unpacks {@code distribution} under {@code workDir}, sets the consent timeout, boots it and waits for WHEP. */
     static IceTestServer start(Path distribution, Path workDir, int consentTimeoutSeconds)
             throws IOException, InterruptedException {
-        deleteTree(workDir);
-        Files.createDirectories(workDir);
-        run(workDir, "tar", "xzf", distribution.toString(), "-C", workDir.toString(), "--strip-components=1");
+        DistributionHome.unpack(distribution, workDir);
         int base = Integer.parseInt(System.getProperty("e2e.basePort", "9700"));
         Path sfu = workDir.resolve("etc/io.sightline.transport.sfu.cfg");
-        set(workDir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", base + 1);
-        set(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", base + 2);
-        set(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", base + 3);
-        set(sfu, "udp.port", base + 4);
-        set(sfu, "tcp.port", base + 4);
-        set(sfu, "consent.timeout.seconds", consentTimeoutSeconds);
+        setKey(workDir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", base + 1);
+        setKey(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", base + 2);
+        setKey(workDir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", base + 3);
+        setKey(sfu, "udp.port", base + 4);
+        setKey(sfu, "tcp.port", base + 4);
+        setKey(sfu, "consent.timeout.seconds", consentTimeoutSeconds);
         ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
                 .directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("console.log").toFile());
@@ -142,34 +139,6 @@ final class IceTestServer implements AutoCloseable {
                 handle.onExit().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 handle.destroyForcibly();
-            }
-        }
-    }
-
-    private static void set(Path cfg, String key, int value) throws IOException {
-        String text = Files.readString(cfg, StandardCharsets.ISO_8859_1);
-        Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$");
-        if (!line.matcher(text).find()) {
-            throw new IllegalStateException(cfg + " has no " + key);
-        }
-        Files.writeString(cfg, line.matcher(text).replaceAll(key + " = " + value), StandardCharsets.ISO_8859_1);
-    }
-
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " failed");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -1,7 +1,8 @@
 package io.sightline.e2e;
 
+import static io.sightline.e2e.DistributionHome.setKey;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -57,9 +57,7 @@ final class SightlineServer implements AutoCloseable {
         if (!Files.isRegularFile(distribution)) {
             throw new IllegalStateException("no distribution at " + distribution + " (build karaf-assembly first)");
         }
-        deleteTree(workDir);
-        Files.createDirectories(workDir);
-        run(workDir, "tar", "xzf", distribution.toString(), "-C", workDir.toString(), "--strip-components=1");
+        DistributionHome.unpack(distribution, workDir);
         int http = freePort();
         configurePorts(workDir, freePort(), freePort(), freePort());
         defineTestStreams(workDir);
@@ -203,7 +201,7 @@ final class SightlineServer implements AutoCloseable {
      * so public streams behave as without it.
      */
     private static void bootJwtProvider(Path home) throws IOException {
-        if (!hasFeature(home, "sightline-auth-jwt")) {
+        if (!DistributionHome.hasFeature(home, "sightline-auth-jwt")) {
             return;
         }
         Path features = home.resolve("etc/org.apache.karaf.features.cfg");
@@ -219,21 +217,6 @@ final class SightlineServer implements AutoCloseable {
         Files.writeString(home.resolve(JWT_CONFIG), "hmac.secret = " + JWT_SECRET + "\n", StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean hasFeature(Path home, String feature) throws IOException {
-        Path repo = home.resolve("system/io/sightline/sightline-features");
-        if (!Files.isDirectory(repo)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(repo)) {
-            for (Path xml : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
-                if (Files.readString(xml).contains("name=\"" + feature + "\"")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** Streams the tests use besides demo: a VP8-encoded test pattern (the demo stream is H.264). */
     private static void defineTestStreams(Path home) throws IOException {
         Files.writeString(home.resolve("etc/io.sightline.stream-vp8.cfg"), String.join("\n",
@@ -246,49 +229,17 @@ final class SightlineServer implements AutoCloseable {
      * ports (8189) to any free ones, so a server already running on this machine cannot collide.
      */
     private static void configurePorts(Path home, int ssh, int rmiRegistry, int rmiServer) throws IOException {
-        replace(home.resolve("etc/io.sightline.transport.sfu.cfg"), "udp.port", 0);
-        replace(home.resolve("etc/io.sightline.transport.sfu.cfg"), "tcp.port", 0);
-        replace(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ssh);
-        replace(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", rmiRegistry);
-        replace(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", rmiServer);
-    }
-
-    private static void replace(Path cfg, String key, int value) throws IOException {
-        String text = Files.readString(cfg, StandardCharsets.ISO_8859_1);
-        Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$");
-        if (!line.matcher(text).find()) {
-            throw new IllegalStateException(cfg + " has no " + key);
-        }
-        Files.writeString(cfg, line.matcher(text).replaceAll(key + " = " + value), StandardCharsets.ISO_8859_1);
+        setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "udp.port", 0);
+        setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "tcp.port", 0);
+        setKey(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ssh);
+        setKey(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", rmiRegistry);
+        setKey(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", rmiServer);
     }
 
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        }
-    }
-
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " failed");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

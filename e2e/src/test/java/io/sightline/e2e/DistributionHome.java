@@ -1,0 +1,65 @@
+package io.sightline.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** What the e2e launchers do to an unpacked distribution before they start it: unpack, set keys, look at features. */
+final class DistributionHome {
+    private DistributionHome() {
+    }
+
+    /** Unpacks the distribution's tar.gz into {@code home}, removing whatever an earlier run left there. */
+    static void unpack(Path distribution, Path home) throws IOException, InterruptedException {
+        deleteTree(home);
+        Files.createDirectories(home);
+        Process p = new ProcessBuilder("tar", "xzf", distribution.toString(), "-C", home.toString(),
+                "--strip-components=1").directory(home.toFile()).inheritIO().start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("unpacking " + distribution + " failed");
+        }
+    }
+
+    /** Sets an existing {@code key = value} line of a Karaf .cfg file; a missing key is an error (a renamed key). */
+    static void setKey(Path cfg, String key, int value) throws IOException {
+        String text = Files.readString(cfg, StandardCharsets.ISO_8859_1);
+        Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$");
+        if (!line.matcher(text).find()) {
+            throw new IllegalStateException(cfg + " has no " + key);
+        }
+        Files.writeString(cfg, line.matcher(text).replaceAll(key + " = " + value), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether the distribution's own features repository defines {@code feature}. */
+    static boolean hasFeature(Path home, String feature) throws IOException {
+        Path repo = home.resolve("system/io/sightline/sightline-features");
+        if (!Files.isDirectory(repo)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(repo)) {
+            for (Path xml : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
+                if (Files.readString(xml).contains("name=\"" + feature + "\"")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
