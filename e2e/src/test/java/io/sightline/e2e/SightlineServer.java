@@ -146,14 +146,17 @@ final class SightlineServer implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        Path threads = dumpThreads();
+        Path threads = dumpThreads("boot-threads.txt");
         throw new IllegalStateException("Sightline did not answer " + probes.get(ready).uri().getPath() + " as expected within "
                 + BOOT_TIMEOUT.toSeconds() + " s (last status " + last + "); see " + home.resolve("data/log/karaf.log") + " and " + threads);
     }
 
-    /** A thread dump of the Karaf JVM, for boots that hang (a feature deployment deadlock looks like that). */
-    private Path dumpThreads() {
-        Path out = home.resolve("boot-threads.txt");
+    /**
+     * A thread dump of the Karaf JVM into {@code name} in its home, for waits that time out (a feature deployment
+     * deadlock or a stuck Pax Web reconfiguration looks like that).
+     */
+    Path dumpThreads(String name) {
+        Path out = home.resolve(name);
         for (ProcessHandle jvm : process.descendants().filter(SightlineServer::isJava).toList()) {
             try {
                 new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
