@@ -26,6 +26,7 @@ public final class EncodedUnit {
     private final boolean keyframe;
     private final List<ByteBuffer> parts;
     private final int size;
+    private final long arrivalNanos;
 
     /**
      * @param trackId           the {@link io.sightline.api.stream.Track#id() track} this unit belongs to
@@ -40,6 +41,20 @@ public final class EncodedUnit {
      */
     public EncodedUnit(int trackId, Codec codec, long ptsMicros, long captureTimeMillis, boolean keyframe,
             List<ByteBuffer> parts) {
+        this(trackId, codec, ptsMicros, captureTimeMillis, keyframe, parts, 0);
+    }
+
+    /**
+     * As {@link #EncodedUnit(int, Codec, long, long, boolean, List)}, from a network source that knows when the
+     * unit's last byte came off its socket, so the stream can measure how long ingest held the unit.
+     *
+     * @param arrivalNanos {@link System#nanoTime()} when the last packet of the unit was read from the ingest
+     *                     socket, or 0 when unknown
+     * @since 1.1
+     */
+    public EncodedUnit(int trackId, Codec codec, long ptsMicros, long captureTimeMillis, boolean keyframe,
+            List<ByteBuffer> parts, long arrivalNanos) {
+        this.arrivalNanos = arrivalNanos;
         this.trackId = trackId;
         this.codec = Objects.requireNonNull(codec, "codec");
         this.ptsMicros = ptsMicros;
@@ -78,6 +93,16 @@ public final class EncodedUnit {
     /** Wall-clock capture time in epoch milliseconds. */
     public long captureTimeMillis() {
         return captureTimeMillis;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the unit's last packet was read from the ingest socket, or 0 when the source
+     * does not know (then ingest delay is not measured for it).
+     *
+     * @since 1.1
+     */
+    public long arrivalNanos() {
+        return arrivalNanos;
     }
 
     /** Whether a decoder can start here. */

@@ -78,6 +78,15 @@ final class StreamMetrics {
         out.family("sightline_stream_last_unit_timestamp_seconds", Type.GAUGE,
                 "When the last unit arrived from the source, seconds since the epoch (0 if none yet).");
         rows.forEach(r -> out.sample(r.stats().lastUnitMillis() / 1000.0, "stream", r.name()));
+        out.family("sightline_stream_ingest_delay_seconds", Type.GAUGE,
+                "Time from a unit's arrival on the ingest socket to its hand-off to the stream, over the last 256"
+                        + " units, by quantile; only for sources that report socket arrival (the native RTSP client).");
+        for (Row r : rows) {
+            if (r.stats().ingestDelayP50Micros() >= 0) {
+                out.sample(r.stats().ingestDelayP50Micros() / 1e6, "stream", r.name(), "quantile", "0.5");
+                out.sample(r.stats().ingestDelayP95Micros() / 1e6, "stream", r.name(), "quantile", "0.95");
+            }
+        }
 
         writeViewers(out, rows, groups);
     }

@@ -1,6 +1,7 @@
 package io.sightline.metrics.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.api.stream.StreamState;
@@ -17,7 +18,7 @@ class MetricsPageTest {
 
     MetricsPageTest() {
         streams.add(new FakeStream("cam \"lobby\"", "sfu", StreamState.LIVE,
-                new StreamStats(2_500_000, 29.97, 2000, 3, 12345, 1_700_000_123_456L)));
+                new StreamStats(2_500_000, 29.97, 2000, 3, 12345, 1_700_000_123_456L, 800, 2_500)));
         streams.add(new FakeStream("door", "p2p", StreamState.RECONNECTING, StreamStats.EMPTY));
         servlet.use(ScrapeAccess.of(new String[] {"127.0.0.1/8"}, ""), streams, sessions, 0);
     }
@@ -35,6 +36,11 @@ class MetricsPageTest {
         assertEquals(12345, page.value("sightline_stream_units_in_total", "stream", lobby));
         assertEquals(1_700_000_123.456, page.value("sightline_stream_last_unit_timestamp_seconds", "stream", lobby));
         assertEquals(1_700_000_000.5, page.value("sightline_stream_state_since_timestamp_seconds", "stream", "door"));
+        assertEquals(0.0008, page.value("sightline_stream_ingest_delay_seconds", "stream", lobby, "quantile", "0.5"));
+        assertEquals(0.0025, page.value("sightline_stream_ingest_delay_seconds", "stream", lobby, "quantile",
+                "0.95"));
+        assertFalse(servlet.page().contains("sightline_stream_ingest_delay_seconds{stream=\"door\""),
+                "no ingest delay series for a source that does not report arrival times");
     }
 
     @Test

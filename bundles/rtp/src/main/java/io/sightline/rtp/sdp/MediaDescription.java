@@ -32,6 +32,7 @@ public final class MediaDescription {
     boolean rtcpRsize;
     boolean endOfCandidates;
     boolean bundleOnly;
+    String control;
 
     MediaDescription(int index, String kind, int port, String protocol, List<String> formatTokens) {
         this.index = index;
@@ -44,6 +45,11 @@ public final class MediaDescription {
     /** Position among the m-sections, from 0. */
     public int index() {
         return index;
+    }
+
+    /** The media-level {@code a=control} URL (RFC 2326 C.1.1, RTSP: absolute or relative), or {@code null}. */
+    public String control() {
+        return control;
     }
 
     /** {@code audio}, {@code video}, {@code application}, ... */

@@ -136,6 +136,13 @@ public final class SdpParser {
                 }
             }
             case "ice-lite" -> d.iceLite = true;
+            case "control" -> {
+                if (m == null) {
+                    d.control = v.trim();
+                } else {
+                    m.control = v.trim();
+                }
+            }
             case "extmap-allow-mixed" -> d.extmapAllowMixed = true;
             case "ice-ufrag" -> {
                 String u = iceChars(v, 4, n, "ice-ufrag");

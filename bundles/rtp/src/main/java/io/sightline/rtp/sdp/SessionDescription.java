@@ -18,6 +18,7 @@ public final class SessionDescription {
     String sessionPwd;
     Fingerprint sessionFingerprint;
     String sessionSetup;
+    String control;
 
     SessionDescription() {
     }
@@ -40,6 +41,11 @@ public final class SessionDescription {
     /** The mids of the first {@code a=group:BUNDLE}, in order; empty without one. */
     public List<String> bundleMids() {
         return Collections.unmodifiableList(bundleMids);
+    }
+
+    /** The session-level {@code a=control} URL (RFC 2326 C.1.1, RTSP), or {@code null}. */
+    public String control() {
+        return control;
     }
 
     /** The {@code o=} value. */

@@ -19,8 +19,10 @@ final class FfmpegSource implements CaptureSource {
     private final SourceContext context;
     private final SourceSettings settings;
     private final Object lock = new Object();
-    private SourceReader reader;
+    private Runnable cancel;
     private Thread thread;
+    /** Set when the camera's session needs FFmpeg (B-frames, another codec): later starts skip the native client. */
+    private volatile boolean ffmpegOnly;
 
     FfmpegSource(SourceContext context, SourceSettings settings) {
         this.context = context;
@@ -34,10 +36,9 @@ final class FfmpegSource implements CaptureSource {
                 return;
             }
             long t0 = System.nanoTime();
-            SourceReader r = SourceReader.open(context, settings);
+            Runnable r = openReader();
             Thread t = new Thread(r, "sightline-ffmpeg-" + context.streamName());
             t.setDaemon(true);
-            reader = r;
             thread = t;
             t.start();
             LOG.info("Stream '{}': opened {} in {} ms", context.streamName(), settings.safeUrl(),
@@ -45,20 +46,43 @@ final class FfmpegSource implements CaptureSource {
         }
     }
 
+    /** The native RTSP client where it can carry the camera's session, FFmpeg otherwise. */
+    private Runnable openReader() throws IOException {
+        if (settings.nativeRtsp() && !ffmpegOnly) {
+            try {
+                NativeRtspReader n = NativeRtspReader.open(context, settings);
+                cancel = n::cancel;
+                return () -> {
+                    n.run();
+                    if (n.needsFfmpeg()) {
+                        ffmpegOnly = true;
+                    }
+                };
+            } catch (RtspSession.Unsupported e) {
+                ffmpegOnly = true;
+                LOG.info("Stream '{}': {} is read through FFmpeg: {}", context.streamName(), settings.safeUrl(),
+                        e.getMessage());
+            }
+        }
+        SourceReader r = SourceReader.open(context, settings);
+        cancel = r::cancel;
+        return r;
+    }
+
     @Override
     public void stop() {
-        SourceReader r;
+        Runnable r;
         Thread t;
         synchronized (lock) {
-            r = reader;
+            r = cancel;
             t = thread;
-            reader = null;
+            cancel = null;
             thread = null;
         }
         if (r == null) {
             return;
         }
-        r.cancel();
+        r.run();
         if (t == Thread.currentThread()) {
             return;
         }

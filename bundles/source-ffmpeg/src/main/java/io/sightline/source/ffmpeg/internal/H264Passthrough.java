@@ -89,6 +89,15 @@ final class H264Passthrough {
     Verdict accept(ByteBuffer payload, boolean keyFlag, long ptsMicros, long captureMillis) {
         List<ByteBuffer> nals = lengthSize > 0 ? NalUnits.splitLengthPrefixed(payload, lengthSize)
                 : NalUnits.splitAnnexB(payload);
+        return accept(nals, keyFlag, ptsMicros, captureMillis, 0);
+    }
+
+    /**
+     * Processes one access unit already split into NAL units (an RTP depacketizer's output).
+     *
+     * @param arrivalNanos when the unit's last packet came off the socket ({@link System#nanoTime()}), 0 if unknown
+     */
+    Verdict accept(List<ByteBuffer> nals, boolean keyFlag, long ptsMicros, long captureMillis, long arrivalNanos) {
         List<ByteBuffer> parts = new ArrayList<>(nals.size() + 2);
         boolean idr = false;
         for (ByteBuffer nal : nals) {
@@ -119,7 +128,7 @@ final class H264Passthrough {
             parts.add(0, pps.duplicate());
             parts.add(0, sps.duplicate());
         }
-        unit = new EncodedUnit(Track.VIDEO, Codec.H264, ptsMicros, captureMillis, keyframe, parts);
+        unit = new EncodedUnit(Track.VIDEO, Codec.H264, ptsMicros, captureMillis, keyframe, parts, arrivalNanos);
         return Verdict.UNIT;
     }
 

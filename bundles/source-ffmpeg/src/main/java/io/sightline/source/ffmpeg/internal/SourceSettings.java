@@ -12,13 +12,16 @@ import java.util.Map;
  * never logged); {@code source.passthrough} {@code auto} (default: H.264 without B-frames is forwarded as it is) or
  * {@code never} (always decode, the stream re-encodes); {@code source.open.timeout.ms} (default 5000) and
  * {@code source.read.timeout.ms} (default 5000): how long opening may take and how long a read may wait for data
- * before the source reports failure. RTSP: {@code source.rtsp.transport} {@code tcp} (default) or {@code udp}.
+ * before the source reports failure. RTSP: {@code source.rtsp.transport} {@code tcp} (default) or {@code udp};
+ * {@code source.rtsp.client} {@code native} (default: Sightline's own RTSP client for H.264 cameras, which hands each
+ * picture on at its last packet; FFmpeg is used when the camera needs it) or {@code ffmpeg} (always FFmpeg's demuxer).
  * File: {@code source.loop} (default {@code true}), played at real time. V4L2: {@code source.device}
  * (default {@code /dev/video0}), {@code source.width}, {@code source.height}, {@code source.fps},
  * {@code source.input.format} (e.g. {@code mjpeg}, {@code yuyv422}), {@code source.audio.device} (an ALSA device
  * such as {@code hw:1,0}, optional).
  */
-record SourceSettings(SourceType type, String url, Credentials credentials, String rtspTransport, boolean loop,
+record SourceSettings(SourceType type, String url, Credentials credentials, String rtspTransport, boolean nativeRtsp,
+        boolean loop,
         boolean passthroughAllowed, int width, int height, int fps, String inputFormat, String audioDevice,
         int openTimeoutMs, int readTimeoutMs) {
 
@@ -38,6 +41,10 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
         if (!transport.equals("tcp") && !transport.equals("udp")) {
             throw new IllegalArgumentException("source.rtsp.transport must be tcp or udp, got '" + transport + "'");
         }
+        String client = context.config("source.rtsp.client", "native").toLowerCase();
+        if (!client.equals("native") && !client.equals("ffmpeg")) {
+            throw new IllegalArgumentException("source.rtsp.client must be native or ffmpeg, got '" + client + "'");
+        }
         String passthrough = context.config("source.passthrough", "auto").toLowerCase();
         if (!passthrough.equals("auto") && !passthrough.equals("never")) {
             throw new IllegalArgumentException("source.passthrough must be auto or never, got '" + passthrough + "'");
@@ -45,7 +52,7 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
         int openTimeout = positive(context, "source.open.timeout.ms", 5000);
         int readTimeout = positive(context, "source.read.timeout.ms", 5000);
         return new SourceSettings(type, credentials.apply(url), credentials, transport,
-                Boolean.parseBoolean(context.config("source.loop", "true")), passthrough.equals("auto"),
+                type == SourceType.RTSP && client.equals("native") && passthrough.equals("auto"), Boolean.parseBoolean(context.config("source.loop", "true")), passthrough.equals("auto"),
                 context.config("source.width", 0), context.config("source.height", 0), context.config("source.fps", 0),
                 context.config("source.input.format", ""), context.config("source.audio.device", ""), openTimeout,
                 readTimeout);

@@ -74,6 +74,17 @@ final class Producer implements AutoCloseable {
 
     /** As {@link #rtspServer(Path, int)}, requiring HTTP Basic credentials when {@code user} is not empty. */
     static Producer rtspServer(Path dir, int port, String user, String password) throws Exception {
+        return rtspServer(dir, port, user, password, "( videotestsrc is-live=true pattern=ball"
+                + " ! video/x-raw,width=320,height=240,framerate=30/1"
+                + " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 bframes=0"
+                + " ! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 )");
+    }
+
+    /**
+     * An RTSP server serving the given gst-rtsp-server launch line at /cam; {@code user} non-empty requires
+     * credentials: Basic, or Digest when {@code user} starts with "digest:" (the prefix is not part of the name).
+     */
+    static Producer rtspServer(Path dir, int port, String user, String password, String launch) throws Exception {
         assumeGstRtspServer();
         Path script = dir.resolve("rtsp_server.py");
         Files.writeString(script, String.join("\n",
@@ -92,7 +103,13 @@ final class Producer implements AutoCloseable {
                 "    auth = GstRtspServer.RTSPAuth()",
                 "    token = GstRtspServer.RTSPToken()",
                 "    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, 'viewer')",
-                "    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(sys.argv[3], sys.argv[4]), token)",
+                "    if sys.argv[3].startswith('digest:'):",
+                "        gi.require_version('GstRtsp', '1.0')",
+                "        from gi.repository import GstRtsp",
+                "        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)",
+                "        auth.add_digest(sys.argv[3][7:], sys.argv[4], token)",
+                "    else:",
+                "        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(sys.argv[3], sys.argv[4]), token)",
                 "    server.set_auth(auth)",
                 "    permissions = GstRtspServer.RTSPPermissions()",
                 "    permissions.add_role_from_structure(Gst.Structure.new_from_string(",
@@ -102,9 +119,6 @@ final class Producer implements AutoCloseable {
                 "server.attach(None)",
                 "print('ready', flush=True)",
                 "GLib.MainLoop().run()", ""));
-        String launch = "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1"
-                + " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 bframes=0"
-                + " ! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 )";
         Process p = new ProcessBuilder(PYTHON, script.toString(), Integer.toString(port), launch, user, password)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rtsp-" + port + ".log").toFile()).start();
         Producer producer = new Producer(p);
