@@ -107,7 +107,7 @@ const INSTRUMENT = ({ traceStart, relay }) => {
 function options(argv) {
   const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
     streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0,
-    samples: null, playoutDelays: null, jitter: 0 };
+    samples: null, playoutDelays: null, jitter: 0, camera: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -129,6 +129,7 @@ function options(argv) {
     else if (a === '--samples') o.samples = next();
     else if (a === '--playout-delay') o.playoutDelays = next().split(',');
     else if (a === '--jitter') o.jitter = +next();
+    else if (a === '--camera') o.camera = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -203,6 +204,7 @@ async function startDistribution(o) {
       'mode = on-demand', 'on.demand.close.after.seconds = 1', 'transport.mode = sfu', 'access = public',
       'video.codec = h264', 'video.bitrate.kbps = 2000', 'video.gop.frames = 60', `playout.delay = ${delay}`, ''].join('\n'));
   }
+  const camera = o.camera ? await startCamera(home, p + 10) : null;
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -211,7 +213,10 @@ async function startDistribution(o) {
   const url = `http://127.0.0.1:${p}`;
   const sfuCfg = path.join(home, 'etc/io.sightline.transport.sfu.cfg');
   if (o.viewerStarts) setOrAddKey(sfuCfg, 'viewer.start', o.viewerStarts[0]);
-  const stop = () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } };
+  const stop = () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    if (camera) camera.kill('SIGKILL');
+  };
   process.on('exit', stop);
   const started = Date.now();
   while (!(await ok(`${url}/health`) && await ok(`${url}/play/demo`) && await whepKnows(url, 'bench360'))) {
@@ -220,8 +225,47 @@ async function startDistribution(o) {
   }
   console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await sleep(3000); // let the always-on encoders settle before the first measured viewer
-  return { url, stop, streams: { '720p30': 'demo', '360p30': 'bench360' },
+  if (camera) {
+    while (!(await whepKnows(url, 'cam-native') && await whepKnows(url, 'cam-ffmpeg'))) await sleep(500);
+    await sleep(3000);
+  }
+  const streams = camera ? { '720p30 in-process': 'demo', 'camera native RTSP': 'cam-native',
+    'camera FFmpeg RTSP': 'cam-ffmpeg' } : { '720p30': 'demo', '360p30': 'bench360' };
+  return { url, stop, streams,
     viewerStart: (mode) => switchViewerStart(home, url, mode) };
+}
+
+/**
+ * --camera: the timecode camera (rig/timecode_camera.py: gst-rtsp-server, OpenH264 720p30 2 Mbit/s + Opus) and two
+ * streams pulling it by RTSP over TCP, one through Sightline's own RTSP client and one through FFmpeg's.
+ */
+async function startCamera(home, port) {
+  const log = fs.openSync(path.join(home, 'camera.log'), 'w');
+  const camera = spawn('/usr/bin/python3', [path.join(__dirname, 'rig/timecode_camera.py'), String(port)],
+    { stdio: ['ignore', log, log] });
+  const started = Date.now();
+  while (!fs.readFileSync(path.join(home, 'camera.log'), 'utf8').includes('ready')) {
+    if (Date.now() - started > 15000 || camera.exitCode !== null) {
+      throw new Error(`timecode camera did not start: ${fs.readFileSync(path.join(home, 'camera.log'), 'utf8')}`);
+    }
+    await sleep(100);
+  }
+  for (const client of ['native', 'ffmpeg']) {
+    fs.writeFileSync(path.join(home, `etc/io.sightline.stream-cam-${client}.cfg`), [
+      `# The latency benchmark's camera path through the ${client} RTSP client.`,
+      'source.type = rtsp', `source.url = rtsp://127.0.0.1:${port}/cam`, 'source.rtsp.transport = tcp',
+      `source.rtsp.client = ${client}`, 'mode = always-on', 'transport.mode = sfu', 'access = public', ''].join('\n'));
+  }
+  console.log(`timecode camera at rtsp://127.0.0.1:${port}/cam`);
+  return camera;
+}
+
+/** The ingest delay each stream reports in /metrics (socket arrival -> hand-off to the stream). */
+async function ingestDelays(url) {
+  const res = await fetch(`${url}/metrics`);
+  const text = await res.text();
+  return text.split('\n').filter((l) => l.startsWith('sightline_stream_ingest_delay_seconds')
+    || l.startsWith('sightline_stream_input_bytes_per_second'));
 }
 
 /** Sets the SFU's viewer.start and waits for the SFU to come back with it (its activation log line names it). */
@@ -630,6 +674,10 @@ async function compareViewerStarts(server, [label, stream], o) {
       + '| glass-to-glass p95 - p50 within a run (ms) | freezes > 200 ms (per player) | not shown / decoder dropped (per player) |');
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    if (o.camera) {
+      console.log('\n/metrics after the runs (ingest delay: socket arrival -> hand-off to the stream):');
+      for (const line of await ingestDelays(server.url)) console.log(`  ${line}`);
+    }
     if (floors.length) {
       console.log('\n| stream | rig floor: render + encode + decode p50 / p95 (ms) |\n|---|---|');
       for (const [label, floor] of floors) console.log(`| ${label} | ${floor} |`);
