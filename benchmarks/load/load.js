@@ -163,6 +163,35 @@ function processSample(pid) {
   return { cpu, rss, at: performance.now() };
 }
 
+/**
+ * CPU seconds of the server threads that read or paint the stream's source and encode it (Java names them
+ * sightline-testpattern-<stream> / sightline-ffmpeg-<stream>; the kernel keeps 15 characters of a thread's name).
+ */
+function sourceThreadsCpu(pid) {
+  let cpu = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      if (!/^sightline-(testp|ffmpe)/.test(comm)) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    } catch { /* the thread ended */ }
+  }
+  return cpu;
+}
+
+/** The stream's keyframe interval as the server reports it in /metrics (seconds; NaN when not scrapeable). */
+async function keyframeInterval(a) {
+  try {
+    const text = await (await fetch(`${a.url}/metrics`)).text();
+    const m = new RegExp(`^sightline_stream_keyframe_interval_seconds\\{stream="${a.stream}"\\} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 // ---- measuring -----------------------------------------------------------------------------------------------------
 
 function percentile(values, p) {
@@ -208,10 +237,12 @@ function udpCounters() {
 async function measureWindow(a, pid, viewers) {
   const before = viewers.map((v) => v.snapshot());
   const s0 = processSample(pid);
+  const t0 = sourceThreadsCpu(pid);
   const c0 = process.cpuUsage();
   const u0 = udpCounters();
   await sleep(a.window * 1000);
   const s1 = processSample(pid);
+  const t1 = sourceThreadsCpu(pid);
   const c1 = process.cpuUsage();
   const u1 = udpCounters();
   const seconds = (s1.at - s0.at) / 1000;
@@ -231,6 +262,8 @@ async function measureWindow(a, pid, viewers) {
   const clientCpu = ((c1.user - c0.user + c1.system - c0.system) / 1e6 / seconds) * 100;
   return {
     cpuPct: ((s1.cpu - s0.cpu) / seconds) * 100,
+    sourceCpuPct: ((t1 - t0) / seconds) * 100,
+    keyframeIntervalS: await keyframeInterval(a),
     rssMiB: s1.rss / 1024,
     kbpsP50: percentile(kbps, 50),
     kbpsMin: kbps.length ? Math.min(...kbps) : NaN,
@@ -306,6 +339,8 @@ async function main() {
     console.log('   N  sessions  setup  setup  kbit/s kbit/s   loss  server   RSS  CPU/view RSS/view CPU/view RSS/view  CPU/  client');
     console.log('                p50ms  p95ms    p50    min      %   %core   MiB    %core     KiB    %core      KiB  pkt µs %core');
     printRow(base, base, null);
+    console.error(`  source + encoder threads ${fmt(base.sourceCpuPct, 1)} %core, keyframe every `
+      + `${fmt(base.keyframeIntervalS, 2)} s`);
     const rows = [base];
     const viewers = [];
     for (const n of a.steps) {
@@ -325,6 +360,8 @@ async function main() {
       console.error(`  host UDP (all processes): ${fmt(w.hostUdpOutPerSec, 0)} datagrams/s out, ` +
         `${w.hostSndbufErrors} send / ${w.hostRcvbufErrors} receive buffer overflows; viewers received ` +
         `${fmt(w.packetRate, 0)} packets/s`);
+      console.error(`  source + encoder threads ${fmt(w.sourceCpuPct, 1)} %core (rest of the server ` +
+        `${fmt(w.cpuPct - w.sourceCpuPct, 1)}), keyframe every ${fmt(w.keyframeIntervalS, 2)} s`);
       if (retries) {
         console.error(`  ${retries} offers were retried after 429/503 (the server's per-address rate limit)`);
       }
