@@ -129,7 +129,7 @@ function options(argv) {
     else if (a === '--samples') o.samples = next();
     else if (a === '--playout-delay') o.playoutDelays = next().split(',');
     else if (a === '--jitter') o.jitter = +next();
-    else if (a === '--camera') o.camera = true;
+    else if (a === '--camera') o.camera = (argv[i + 1] && !argv[i + 1].startsWith('--') ? next() : 'rtsp').split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -204,7 +204,7 @@ async function startDistribution(o) {
       'mode = on-demand', 'on.demand.close.after.seconds = 1', 'transport.mode = sfu', 'access = public',
       'video.codec = h264', 'video.bitrate.kbps = 2000', 'video.gop.frames = 60', `playout.delay = ${delay}`, ''].join('\n'));
   }
-  const camera = o.camera ? await startCamera(home, p + 10) : null;
+  const camera = o.camera ? await startCamera(home, p + 10, o.camera) : null;
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -225,12 +225,15 @@ async function startDistribution(o) {
   }
   console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await sleep(3000); // let the always-on encoders settle before the first measured viewer
+  const streams = camera ? { '720p30 in-process': 'demo' } : { '720p30': 'demo', '360p30': 'bench360' };
+  if (camera && camera.kinds.includes('rtsp')) {
+    Object.assign(streams, { 'camera native RTSP': 'cam-native', 'camera FFmpeg RTSP': 'cam-ffmpeg' });
+  }
+  if (camera && camera.kinds.includes('srt')) streams['camera SRT (FFmpeg)'] = 'cam-srt';
   if (camera) {
-    while (!(await whepKnows(url, 'cam-native') && await whepKnows(url, 'cam-ffmpeg'))) await sleep(500);
+    for (const stream of Object.values(streams)) while (!(await whepKnows(url, stream))) await sleep(500);
     await sleep(3000);
   }
-  const streams = camera ? { '720p30 in-process': 'demo', 'camera native RTSP': 'cam-native',
-    'camera FFmpeg RTSP': 'cam-ffmpeg' } : { '720p30': 'demo', '360p30': 'bench360' };
   return { url, stop, streams,
     viewerStart: (mode) => switchViewerStart(home, url, mode) };
 }
@@ -239,24 +242,42 @@ async function startDistribution(o) {
  * --camera: the timecode camera (rig/timecode_camera.py: gst-rtsp-server, OpenH264 720p30 2 Mbit/s + Opus) and two
  * streams pulling it by RTSP over TCP, one through Sightline's own RTSP client and one through FFmpeg's.
  */
-async function startCamera(home, port) {
-  const log = fs.openSync(path.join(home, 'camera.log'), 'w');
-  const camera = spawn('/usr/bin/python3', [path.join(__dirname, 'rig/timecode_camera.py'), String(port)],
+async function startCamera(home, port, kinds) {
+  const cameras = [];
+  if (kinds.includes('srt')) {
+    cameras.push(await startCameraProcess(home, `srt:${port + 1}`, 'camera-srt.log'));
+    // SRT holds every packet for its negotiated latency (120 ms by default): ask for 20 ms, as a low-latency link would.
+    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-srt.cfg'), [
+      '# The latency benchmark\'s camera path over SRT (MPEG-TS), read by FFmpeg.',
+      'source.type = srt', `source.url = srt://127.0.0.1:${port + 1}?mode=caller&latency=20000`, 'mode = always-on',
+      'transport.mode = sfu', 'access = public', ''].join('\n'));
+  }
+  if (kinds.includes('rtsp')) {
+    cameras.push(await startCameraProcess(home, String(port), 'camera.log'));
+    for (const client of ['native', 'ffmpeg']) {
+      fs.writeFileSync(path.join(home, `etc/io.sightline.stream-cam-${client}.cfg`), [
+        `# The latency benchmark's camera path through the ${client} RTSP client.`,
+        'source.type = rtsp', `source.url = rtsp://127.0.0.1:${port}/cam`, 'source.rtsp.transport = tcp',
+        `source.rtsp.client = ${client}`, 'mode = always-on', 'transport.mode = sfu', 'access = public', ''].join('\n'));
+    }
+  }
+  console.log(`timecode camera(s): ${kinds.includes('rtsp') ? `rtsp://127.0.0.1:${port}/cam ` : ''}`
+    + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1}` : ''}`);
+  return { kinds, kill: (signal) => cameras.forEach((c) => c.kill(signal)) };
+}
+
+async function startCameraProcess(home, where, logName) {
+  const logFile = path.join(home, logName);
+  const log = fs.openSync(logFile, 'w');
+  const camera = spawn('/usr/bin/python3', [path.join(__dirname, 'rig/timecode_camera.py'), where],
     { stdio: ['ignore', log, log] });
   const started = Date.now();
-  while (!fs.readFileSync(path.join(home, 'camera.log'), 'utf8').includes('ready')) {
+  while (!fs.readFileSync(logFile, 'utf8').includes('ready')) {
     if (Date.now() - started > 15000 || camera.exitCode !== null) {
-      throw new Error(`timecode camera did not start: ${fs.readFileSync(path.join(home, 'camera.log'), 'utf8')}`);
+      throw new Error(`timecode camera did not start: ${fs.readFileSync(logFile, 'utf8')}`);
     }
     await sleep(100);
   }
-  for (const client of ['native', 'ffmpeg']) {
-    fs.writeFileSync(path.join(home, `etc/io.sightline.stream-cam-${client}.cfg`), [
-      `# The latency benchmark's camera path through the ${client} RTSP client.`,
-      'source.type = rtsp', `source.url = rtsp://127.0.0.1:${port}/cam`, 'source.rtsp.transport = tcp',
-      `source.rtsp.client = ${client}`, 'mode = always-on', 'transport.mode = sfu', 'access = public', ''].join('\n'));
-  }
-  console.log(`timecode camera at rtsp://127.0.0.1:${port}/cam`);
   return camera;
 }
 

@@ -5,6 +5,8 @@
 # Every picture carries the test pattern's timecode strip (docs/timecode.md): its capture time, taken just before the
 # picture is painted, so the browser's reading gives capture -> display through a real RTSP server and socket.
 # Usage: /usr/bin/python3 timecode_camera.py PORT [WIDTH HEIGHT FPS KBPS]
+#        /usr/bin/python3 timecode_camera.py srt:PORT [...]   the same pictures as MPEG-TS over SRT (listener), like
+#                                                             an encoder that pushes SRT (gstreamer1.0-plugins-bad)
 import sys, threading, time
 import numpy as np
 import gi
@@ -13,7 +15,8 @@ gi.require_version('GstRtspServer', '1.0')
 from gi.repository import Gst, GstRtspServer, GLib
 
 Gst.init(None)
-port = sys.argv[1]
+srt = sys.argv[1].startswith('srt:')
+port = sys.argv[1][4:] if srt else sys.argv[1]
 W, H, FPS, KBPS = (int(a) for a in (sys.argv[2:6] if len(sys.argv) >= 6 else (1280, 720, 30, 2000)))
 
 
@@ -73,7 +76,6 @@ def configure(factory, media):
     pipeline = media.get_element().get_parent()
     if pipeline is not None and pipeline.find_property('latency') is not None:
         pipeline.set_property('latency', 0)
-    print('pipeline latency set:', pipeline is not None and pipeline.find_property('latency') is not None, flush=True)
     appsrc = media.get_element().get_child_by_name('src')
     started = []
 
@@ -88,13 +90,24 @@ def configure(factory, media):
     appsrc.connect('seek-data', lambda src, offset: True)
 
 
-launch = ('( appsrc name=src is-live=true format=time do-timestamp=true stream-type=seekable'
+ENCODE = ('appsrc name=src is-live=true format=time do-timestamp=true stream-type=seekable'
           f' caps=video/x-raw,format=I420,width={W},height={H},framerate={FPS}/1'
           f' ! openh264enc bitrate={KBPS * 1000} gop-size={2 * FPS} rate-control=bitrate complexity=low'
-          ' usage-type=camera ! video/x-h264,profile=constrained-baseline'
-          ' ! rtph264pay name=pay0 pt=96 config-interval=-1'
-          ' audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! opusenc frame-size=20'
-          ' ! rtpopuspay name=pay1 pt=97 )')
+          ' usage-type=camera ! video/x-h264,profile=constrained-baseline')
+AUDIO = 'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! opusenc frame-size=20'
+
+if srt:
+    # One pipeline, always running; the SRT listener serves whoever calls.
+    pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! mpegtsmux alignment=7 name=mux'
+                                f' ! srtsink uri=srt://127.0.0.1:{port}?mode=listener latency=20 wait-for-connection=false'
+                                f' sync=false')
+    pipeline.set_property('latency', 0)
+    configure(None, type('Media', (), {'get_element': lambda self: pipeline})())
+    pipeline.set_state(Gst.State.PLAYING)
+    print('ready', flush=True)
+    GLib.MainLoop().run()
+
+launch = f'( {ENCODE} ! rtph264pay name=pay0 pt=96 config-interval=-1 {AUDIO} ! rtpopuspay name=pay1 pt=97 )'
 server = GstRtspServer.RTSPServer()
 server.set_address('127.0.0.1')
 server.set_service(port)

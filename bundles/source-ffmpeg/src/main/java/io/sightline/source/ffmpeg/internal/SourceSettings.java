@@ -94,6 +94,11 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
                 o.put("probesize", "500000");
                 o.put("analyzeduration", "1000000");
                 o.put("rw_timeout", Long.toString(readTimeoutMs * 1000L));
+                if (type == SourceType.SRT || type == SourceType.HTTP) {
+                    // MPEG-TS carries one picture per PES packet: without a parser a picture is handed out when its
+                    // PES ends; FFmpeg's H.264 parser would hold it until the next picture's bytes arrive as well.
+                    o.put("fflags", "noparse+nofillin");
+                }
             }
         }
         return o;
