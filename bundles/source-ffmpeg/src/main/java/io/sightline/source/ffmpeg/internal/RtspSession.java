@@ -208,7 +208,10 @@ final class RtspSession implements AutoCloseable {
         return new TrackSetup(format, ch, rtp);
     }
 
-    /** An even/odd port pair (RTP, RTCP) as RFC 3550 asks; the RTCP socket only holds the port. */
+    /**
+     * An even RTP port whose odd neighbour was free when checked, as RFC 3550 asks of the pair. The client does not
+     * listen for RTCP (timing comes from RTP and arrival), so the odd port is not kept open.
+     */
     private static DatagramChannel bindPair() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             DatagramChannel rtp = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -218,7 +221,7 @@ final class RtspSession implements AutoCloseable {
                 try (DatagramChannel probe = DatagramChannel.open(StandardProtocolFamily.INET)) {
                     probe.bind(new InetSocketAddress(port + 1));
                     rtp.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-                    return rtp; // the RTCP port was free; receivers here ignore RTCP
+                    return rtp;
                 } catch (IOException e) {
                     // taken: try another pair
                 }
