@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -104,20 +105,21 @@ class DecodeOnceTest {
     }
 
     @Test
-    void aSlowDecoderSkipsToKeyframesWithoutSlowingTheSource() throws Exception {
+    void aStuckDecoderSkipsToKeyframesWithoutHoldingUpTheSource() throws Exception {
         plugIn();
-        decoders.decodeMillis = 25; // 40 units/s against a source of 100 units/s
+        decoders.gate = new CountDownLatch(1); // the decoder's first decode() waits until released
         hub.bindDecoderFactory(decoders, Map.of(VideoDecoderFactory.CODEC, "h264"));
         LiveStream s = define("cam");
         Recorder encoded = new Recorder();
         Pictures raw = new Pictures();
         try (Subscription sfu = s.subscribe(encoded, SubscribeOptions.ENCODED);
                 Subscription p2p = s.subscribe(raw, SubscribeOptions.RAW)) {
-            await("pictures", () -> raw.frames.size() > 10);
-            long before = encoded.units.size();
-            Thread.sleep(500);
-            assertTrue(encoded.units.size() - before > 35, "the source kept its pace: "
-                    + (encoded.units.size() - before) + " units in 500 ms");
+            await("the decoder is stuck in its first unit", () -> decoders.entered.get() == 1);
+            int before = encoded.units.size();
+            // Five keyframe intervals pushed and delivered while the decoder cannot take a single unit.
+            await("the source goes on", () -> encoded.units.size() - before >= 50);
+            decoders.gate.countDown();
+            await("pictures after the decoder recovers", () -> raw.frames.size() > 3);
             assertTrue(s.decoder().droppedUnits() > 0, "units skipped");
             assertEquals(0, decoders.violations.get(), "skips always resume at a keyframe");
             assertEquals(0, sfu.droppedUnits());
@@ -188,7 +190,8 @@ class DecodeOnceTest {
         final AtomicInteger closed = new AtomicInteger();
         final AtomicInteger violations = new AtomicInteger();
         volatile boolean firstFedWasKeyframe;
-        volatile long decodeMillis;
+        final AtomicInteger entered = new AtomicInteger();
+        volatile CountDownLatch gate;
 
         @Override
         public VideoDecoder create(CodecParameters parameters) {
@@ -199,6 +202,14 @@ class DecodeOnceTest {
 
                 @Override
                 public int decode(EncodedUnit unit, Consumer<RawVideoFrame> output) {
+                    CountDownLatch g = gate;
+                    if (entered.incrementAndGet() == 1 && g != null) {
+                        try {
+                            g.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     if (nextPts < 0) {
                         firstFedWasKeyframe = unit.keyframe();
                     }
@@ -207,13 +218,6 @@ class DecodeOnceTest {
                         throw new IllegalArgumentException("reference missing before " + unit);
                     }
                     nextPts = unit.ptsMicros() + 10_000;
-                    if (decodeMillis > 0) {
-                        try {
-                            Thread.sleep(decodeMillis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
                     output.accept(new RawVideoFrame(16, 16, new byte[RawVideoFrame.i420Size(16, 16)],
                             unit.ptsMicros(), unit.captureTimeMillis()));
                     return 1;
