@@ -48,11 +48,13 @@ class IndependentClientE2E {
         assertTrue(number(json, "stapA") >= 1, "SPS and PPS travel in a STAP-A: " + json);
         assertTrue(number(json, "fuA") >= 2, "a 720p IDR is fragmented into FU-A packets: " + json);
         assertTrue(number(json, "idrBytes") > 1000, "a real IDR slice: " + json);
-        // The answer states the profile the stream really has: the SPS's profile_idc, constraint flags and level.
+        // The answer states the stream's profile and level (decision 0016): the demo's SPS says Constrained Baseline
+        // as 42c0, the answer spells it 42e0 as the client offered, with the SPS's level.
         String sps = field(json, "sps").replace("\"", "");
         String fmtp = field(json, "answerFmtp");
         assertNotNull(sps);
-        assertTrue(fmtp.contains("profile-level-id=" + sps.substring(2)), "answer " + fmtp + " vs SPS " + sps);
+        assertTrue(sps.startsWith("6742c0"), "OpenH264 writes Constrained Baseline as 42c0: " + sps);
+        assertTrue(fmtp.contains("profile-level-id=42e0" + sps.substring(6, 8)), "answer " + fmtp + " vs SPS " + sps);
         assertTrue(fmtp.contains("packetization-mode=1"), fmtp);
     }
 

@@ -26,11 +26,13 @@ public record CodecMatch(RtpFormat format, RtpFormat rtx, CodecParameters stream
 
     /**
      * The fmtp line for the answer. VP8 echoes the offered parameters of the chosen payload type. H.264 keeps the
-     * offered parameters and their order but states the profile-level-id the stream really has when the chosen
-     * format is of the same profile (so a 42c01f stream is answered as 42c01f on the offer's 42e01f payload type,
-     * level included); across profiles (a Constrained Baseline stream on a Main-only offer) the offered id is echoed,
-     * since the browser would not map another profile to that payload type and the stream conforms to it anyway.
-     * Opus takes the offer's parameters updated with the stream's ({@code stereo}, {@code useinbandfec}).
+     * offered parameters and their order and, when the chosen format is of the stream's profile, states the
+     * stream's level: Constrained Baseline in the offer's own spelling (a 42c01f stream on an offered 42e01f is
+     * answered 42e01f, a 42c028 stream 42e028), since all its spellings name one profile and some clients compare
+     * the profile bytes as strings; other profiles as the stream's own id. Across profiles (a Constrained Baseline
+     * stream on a Main-only offer) the offered id is echoed, since the browser would not map another profile to that
+     * payload type and the stream conforms to it anyway. Opus takes the offer's parameters updated with the
+     * stream's ({@code stereo}, {@code useinbandfec}).
      */
     public String answerFmtp() {
         if (stream.codec() == Codec.H264) {
@@ -53,8 +55,11 @@ public record CodecMatch(RtpFormat format, RtpFormat rtx, CodecParameters stream
         if (ours == null || offered == null || !ours.sameProfileAs(offered)) {
             return format.fmtpLine();
         }
+        H264Profile answered = ours.family() == H264Profile.Family.CONSTRAINED_BASELINE
+                ? new H264Profile(offered.profileIdc(), offered.constraints(), ours.levelIdc())
+                : ours;
         Map<String, String> params = new LinkedHashMap<>(format.fmtp());
-        params.put("profile-level-id", ours.toHex());
+        params.put("profile-level-id", answered.toHex());
         return join(params);
     }
 

@@ -16,7 +16,13 @@ import java.util.Set;
  * {@code a=inactive} when the offerer does not receive), the chosen codec's rtpmap/fmtp and the offered feedback it
  * supports, RTX when offered, one congestion control extension (transport-wide-cc by default, abs-send-time
  * otherwise) with the offer's id, playout-delay when offered, msid, ssrc lines and the candidates followed by
- * {@code a=end-of-candidates}. Sections not {@linkplain #accept accepted} are rejected with port 0.
+ * {@code a=end-of-candidates}. Sections not {@linkplain #accept accepted} are rejected with port 0 (RFC 3264
+ * section 6): they keep the first offered format with its rtpmap, the mid, {@code a=inactive}, and the same
+ * fingerprint and setup as the accepted sections. RFC 3264 lets a receiver ignore the attributes of a rejected
+ * stream, but some clients read them anyway: GStreamer 1.22's webrtcbin refuses an answer in which any section has no
+ * fingerprint ("No fingerprint lines in sdp for media 1"), and werift up to 0.22 negotiates codecs in every section
+ * and refuses one whose payload type has no rtpmap ("negotiate codecs failed"). The fingerprint stays at media level
+ * only: some webrtcbin versions refuse a session-level fingerprint next to media-level ones.
  */
 public final class SdpAnswerBuilder {
     /** Which bandwidth estimation feedback to negotiate when the offer has both. */
@@ -129,18 +135,27 @@ public final class SdpAnswerBuilder {
         List<SdpAnswer.Negotiated> negotiated = new ArrayList<>();
         for (MediaDescription m : offer.media) {
             MediaAnswer a = accepted.get(m.mid);
-            negotiated.add(a == null ? rejected(sdp, m) : acceptedSection(sdp, m, a));
+            negotiated.add(a == null ? rejectedSection(sdp, m) : acceptedSection(sdp, m, a));
         }
         return new SdpAnswer(sdp.toString(), List.copyOf(negotiated));
     }
 
-    private static SdpAnswer.Negotiated rejected(StringBuilder sdp, MediaDescription m) {
-        line(sdp, "m=" + m.kind + " 0 " + m.protocol + " " + m.formatTokens.get(0));
+    private SdpAnswer.Negotiated rejectedSection(StringBuilder sdp, MediaDescription m) {
+        String format = m.formatTokens.get(0);
+        line(sdp, "m=" + m.kind + " 0 " + m.protocol + " " + format);
         line(sdp, "c=IN IP4 0.0.0.0");
         if (m.mid != null) {
             line(sdp, "a=mid:" + m.mid);
         }
+        if (m.protocol.contains("TLS")) { // UDP/TLS/RTP/SAVPF and UDP/DTLS/SCTP: DTLS sections of the bundle
+            line(sdp, "a=fingerprint:" + fingerprint.toSdp());
+            line(sdp, "a=setup:passive");
+        }
         line(sdp, "a=inactive");
+        RtpFormat echoed = format.matches("\\d{1,3}") ? m.format(Integer.parseInt(format)) : null;
+        if (echoed != null && echoed.encodingName() != null) {
+            line(sdp, "a=rtpmap:" + echoed.rtpmapValue());
+        }
         return new SdpAnswer.Negotiated(m.mid == null ? "" : m.mid, false, -1, -1, 0, 0, 0, 0, 0, List.of(), false);
     }
 

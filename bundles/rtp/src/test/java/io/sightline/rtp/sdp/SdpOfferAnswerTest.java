@@ -211,6 +211,28 @@ class SdpOfferAnswerTest {
     }
 
     @Test
+    void aRejectedSectionCarriesTheFingerprintSetupAndTheRtpmapOfItsFormat() throws Exception {
+        // A video-only stream answering GStreamer's offer (audio is bundle-only): webrtcbin 1.22 wants a fingerprint
+        // in every section, werift up to 0.22 a codec it knows in every section.
+        String text = new String(SdpOfferAnswerTest.class.getResourceAsStream("gstreamer-1.22-whep-offer.sdp")
+                .readAllBytes(), StandardCharsets.UTF_8);
+        SessionDescription offer = SdpParser.parseOffer(text);
+        CodecMatch h264 = CodecMatcher.match(offer.media("video0"), CodecParameters.h264("42c01f")).orElseThrow();
+        SdpAnswer answer = builder(offer).accept("video0", new MediaAnswer(h264, 5, 0, "c", "s", "t")).build();
+
+        List<String> audio = section(answer.sdp(), "m=audio");
+        assertEquals(List.of("m=audio 0 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=mid:audio1",
+                "a=fingerprint:" + serverFingerprint().toSdp(), "a=setup:passive", "a=inactive",
+                "a=rtpmap:111 OPUS/48000/2"), audio);
+        assertFalse(answer.media("audio1").accepted());
+        assertTrue(answer.sdp().contains("a=group:BUNDLE video0\r\n"), "a rejected mid leaves the bundle");
+        assertFalse(answer.sdp().lines().takeWhile(l -> !l.startsWith("m=")).anyMatch(l -> l.startsWith("a=fingerprint")),
+                "the fingerprint is at media level only: some webrtcbin versions refuse it at both levels");
+        SessionDescription reparsed = SdpParser.parse(answer.sdp());
+        assertEquals(serverFingerprint().toSdp(), reparsed.media("audio1").fingerprint().toSdp());
+    }
+
+    @Test
     void answerBuilderRefusesInconsistentInput() throws Exception {
         SessionDescription offer = SdpParser.parseOffer(chromiumOffer());
         CodecMatch opus = CodecMatcher.match(offer.media("1"), CodecParameters.opus(true)).orElseThrow();
