@@ -17,18 +17,29 @@ import org.osgi.service.metatype.annotations.Option;
     int tcp_port() default 8189;
 
     @AttributeDefinition(name = "Bind address", required = false,
-            description = "Address the media sockets bind to; empty = all interfaces.")
+            description = "Address the media sockets bind to, and then the only host candidate offered. Empty = "
+                    + "SIGHTLINE_BIND_ADDRESS when that names one address (the HTTP bind address), otherwise all "
+                    + "interfaces.")
     String bind_address() default "";
 
-    @AttributeDefinition(name = "Interfaces", required = false,
-            description = "Network interfaces whose addresses are offered as host candidates; empty = all that are up.")
+    @AttributeDefinition(name = "ICE interfaces", required = false,
+            description = "Allow-list of the host candidates offered when bound to all interfaces: interface names "
+                    + "(eth0, or a prefix such as enp*), addresses (10.1.2.3, fd00::2) and CIDR blocks "
+                    + "(10.0.0.0/8), separated by commas. Empty = every address of the interfaces that are up, "
+                    + "except link-local and documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "
+                    + "2001:db8::/32).")
+    String[] ice_interfaces() default {};
+
+    @AttributeDefinition(name = "Interfaces (deprecated)", required = false,
+            description = "Deprecated: use ice.interfaces. Interface names, added to ice.interfaces.")
     String[] interfaces() default {};
 
     @AttributeDefinition(name = "Include loopback", description = "Offer 127.0.0.1 as a candidate (local viewers, tests).")
     boolean include_loopback() default true;
 
     @AttributeDefinition(name = "Public address", required = false,
-            description = "Public IP of a 1:1 NAT in front of the server, offered as an extra candidate.")
+            description = "Public IP of a 1:1 NAT in front of the server, offered as an extra candidate (first) with "
+                    + "the same ports, whatever bind.address and ice.interfaces select.")
     String public_address() default "";
 
     @AttributeDefinition(name = "Maximum sessions", description = "Viewers served at once over all streams; more get 503.")

@@ -26,6 +26,7 @@ import io.sightline.sfu.internal.dtls.DtlsSession;
 import io.sightline.sfu.internal.ice.IceServer;
 import io.sightline.sfu.internal.ice.IceServerConfig;
 import io.sightline.sfu.internal.ice.IceSession;
+import io.sightline.sfu.internal.ice.InterfaceAllowList;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -76,18 +77,22 @@ public final class SfuTransport implements TransportStrategy {
         this.viewerStart = setting("viewer.start", configuration.viewer_start(), ViewerStart::parse, "gop-burst");
         this.playoutDelay = setting("playout.delay", configuration.playout_delay(), PlayoutDelay::parse,
                 PlayoutDelay.DEFAULT_KEY);
-        InetAddress bind = configuration.bind_address().isBlank() ? null
-                : InetAddress.getByName(configuration.bind_address().trim());
+        InetAddress bind = MediaBindAddress.resolve(configuration.bind_address(),
+                System.getenv(MediaBindAddress.ENVIRONMENT));
         InetAddress pub = configuration.public_address().isBlank() ? null
                 : InetAddress.getByName(configuration.public_address().trim());
         ice = IceServer.start(new IceServerConfig(bind, configuration.udp_port(), configuration.tcp_port(),
-                Duration.ofSeconds(configuration.consent_timeout_seconds()), List.of(configuration.interfaces()),
+                Duration.ofSeconds(configuration.consent_timeout_seconds()), interfaces(configuration),
                 configuration.include_loopback(), pub, 256));
         dtls = new DtlsServer(2, Duration.ofSeconds(10));
         // viewer.start first: the log layout cuts long lines, and the candidate list is long.
         LOG.info("SFU viewer.start={} playout.delay={}; media on UDP {}{}; candidates {}", viewerStart.key(),
                 playoutDelay.key(), ice.udpAddress(),
                 ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(), ice.candidates());
+        if (ice.candidates().isEmpty()) {
+            LOG.warn("SFU offers no candidate: no address of this host fits bind.address / ice.interfaces; "
+                    + "viewers cannot connect");
+        }
     }
 
     @Deactivate
@@ -118,6 +123,21 @@ public final class SfuTransport implements TransportStrategy {
         } finally {
             pending.decrementAndGet();
             releaseIfUnused(fanout);
+        }
+    }
+
+    /**
+     * The {@code ice.interfaces} allow-list (with the deprecated {@code interfaces} names); a malformed entry drops
+     * the whole list with an error in the log, so the SFU still offers candidates (all addresses) rather than none.
+     */
+    static InterfaceAllowList interfaces(SfuConfiguration configuration) {
+        List<String> entries = new ArrayList<>(List.of(configuration.ice_interfaces()));
+        entries.addAll(List.of(configuration.interfaces()));
+        try {
+            return InterfaceAllowList.parse(entries);
+        } catch (IllegalArgumentException e) {
+            LOG.error("SFU setting ice.interfaces ignored, offering every interface's addresses: {}", e.getMessage());
+            return InterfaceAllowList.ANY;
         }
     }
 

@@ -2,11 +2,9 @@ package io.sightline.sfu.internal.ice;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,8 +53,24 @@ final class HostCandidates {
         return Long.toString(crc.getValue());
     }
 
-    /** The addresses to advertise: the public address first, then the bound address or the interfaces'. */
+    /** RFC 5737 and RFC 3849: documentation ranges, never routed, so no viewer can reach them. */
+    private static final InterfaceAllowList DOCUMENTATION = InterfaceAllowList.parse(
+            List.of("192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32"));
+
+    /** The addresses to advertise on this host (see {@link #addresses(IceServerConfig, List)}). */
     static List<InetAddress> addresses(IceServerConfig config) throws SocketException {
+        InetAddress bind = config.bindAddress();
+        return addresses(config, bind != null && !bind.isAnyLocalAddress() ? List.of() : HostInterface.current());
+    }
+
+    /**
+     * The addresses to advertise: the public address (1:1 NAT) first; then the bound address when the sockets are
+     * bound to one (no other address can receive); otherwise every address of the interfaces that are up, of the
+     * bound family (an IPv4 wildcard socket receives no IPv6), without link-local (a remote peer cannot use their
+     * scope ids) and multicast addresses, without loopback ones unless {@code include.loopback}, and then either
+     * those the {@code ice.interfaces} allow-list allows or, without a list, all but documentation ranges.
+     */
+    static List<InetAddress> addresses(IceServerConfig config, List<HostInterface> interfaces) {
         Set<InetAddress> result = new LinkedHashSet<>();
         if (config.publicAddress() != null) {
             result.add(config.publicAddress());
@@ -66,16 +80,17 @@ final class HostCandidates {
             result.add(bind);
             return List.copyOf(result);
         }
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || (nif.isLoopback() && !config.includeLoopback())
-                    || (!config.interfaces().isEmpty() && !config.interfaces().contains(nif.getName()))) {
+        InterfaceAllowList allowed = config.interfaces();
+        for (HostInterface nif : interfaces) {
+            if (!nif.up() || (nif.loopback() && !config.includeLoopback())) {
                 continue;
             }
-            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                // Link-local addresses need scope ids that a remote peer cannot use.
+            for (InetAddress a : nif.addresses()) {
                 boolean familyFits = !(bind instanceof Inet4Address) || a instanceof Inet4Address;
-                if (familyFits && !a.isLinkLocalAddress() && !a.isMulticastAddress()
-                        && (config.includeLoopback() || !a.isLoopbackAddress())) {
+                boolean usable = familyFits && !a.isLinkLocalAddress() && !a.isMulticastAddress()
+                        && (config.includeLoopback() || !a.isLoopbackAddress());
+                boolean chosen = allowed.isEmpty() ? !DOCUMENTATION.allows("", a) : allowed.allows(nif.name(), a);
+                if (usable && chosen) {
                     result.add(a);
                 }
             }
