@@ -17,12 +17,13 @@ import java.util.Set;
  * supports, RTX when offered, one congestion control extension (transport-wide-cc by default, abs-send-time
  * otherwise) with the offer's id, playout-delay when offered, msid, ssrc lines and the candidates followed by
  * {@code a=end-of-candidates}. Sections not {@linkplain #accept accepted} are rejected with port 0 (RFC 3264
- * section 6): they keep the first offered format with its rtpmap, the mid, {@code a=inactive}, and the same
- * fingerprint and setup as the accepted sections. RFC 3264 lets a receiver ignore the attributes of a rejected
- * stream, but some clients read them anyway: GStreamer 1.22's webrtcbin refuses an answer in which any section has no
- * fingerprint ("No fingerprint lines in sdp for media 1"), and werift up to 0.22 negotiates codecs in every section
- * and refuses one whose payload type has no rtpmap ("negotiate codecs failed"). The fingerprint stays at media level
- * only: some webrtcbin versions refuse a session-level fingerprint next to media-level ones.
+ * section 6): they keep the first offered format with its rtpmap, the mid, {@code a=inactive}, and the same ICE
+ * credentials, fingerprint and setup as the accepted sections (no candidates), as libwebrtc writes them. RFC 3264
+ * lets a receiver ignore the attributes of a rejected stream, but some clients read them anyway: GStreamer 1.22's
+ * webrtcbin refuses an answer in which any section lacks a fingerprint ("No fingerprint lines in sdp for media 1")
+ * or ICE credentials, and werift up to 0.22 negotiates codecs in every section and refuses one whose payload type
+ * has no rtpmap ("negotiate codecs failed"), then starts ICE for it. The fingerprint stays at media level only: some
+ * webrtcbin versions refuse a session-level fingerprint next to media-level ones.
  */
 public final class SdpAnswerBuilder {
     /** Which bandwidth estimation feedback to negotiate when the offer has both. */
@@ -148,6 +149,8 @@ public final class SdpAnswerBuilder {
             line(sdp, "a=mid:" + m.mid);
         }
         if (m.protocol.contains("TLS")) { // UDP/TLS/RTP/SAVPF and UDP/DTLS/SCTP: DTLS sections of the bundle
+            line(sdp, "a=ice-ufrag:" + ufrag);
+            line(sdp, "a=ice-pwd:" + pwd);
             line(sdp, "a=fingerprint:" + fingerprint.toSdp());
             line(sdp, "a=setup:passive");
         }

@@ -211,9 +211,9 @@ class SdpOfferAnswerTest {
     }
 
     @Test
-    void aRejectedSectionCarriesTheFingerprintSetupAndTheRtpmapOfItsFormat() throws Exception {
+    void aRejectedSectionCarriesCredentialsFingerprintSetupAndTheRtpmapOfItsFormat() throws Exception {
         // A video-only stream answering GStreamer's offer (audio is bundle-only): webrtcbin 1.22 wants a fingerprint
-        // in every section, werift up to 0.22 a codec it knows in every section.
+        // and ICE credentials in every section, werift up to 0.22 a codec it knows and ICE credentials.
         String text = new String(SdpOfferAnswerTest.class.getResourceAsStream("gstreamer-1.22-whep-offer.sdp")
                 .readAllBytes(), StandardCharsets.UTF_8);
         SessionDescription offer = SdpParser.parseOffer(text);
@@ -222,7 +222,7 @@ class SdpOfferAnswerTest {
 
         List<String> audio = section(answer.sdp(), "m=audio");
         assertEquals(List.of("m=audio 0 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=mid:audio1",
-                "a=fingerprint:" + serverFingerprint().toSdp(), "a=setup:passive", "a=inactive",
+                "a=ice-ufrag:" + UFRAG, "a=ice-pwd:" + PWD, "a=fingerprint:" + serverFingerprint().toSdp(), "a=setup:passive", "a=inactive",
                 "a=rtpmap:111 OPUS/48000/2"), audio);
         assertFalse(answer.media("audio1").accepted());
         assertTrue(answer.sdp().contains("a=group:BUNDLE video0\r\n"), "a rejected mid leaves the bundle");
