@@ -58,6 +58,18 @@ class IndependentClientE2E {
         assertTrue(fmtp.contains("packetization-mode=1"), fmtp);
     }
 
+    @Test
+    void nodeDatachannelReceivesH264FromAStreamWithOpusAudio() throws Exception {
+        // Its offer has no audio section: the answer leaves the stream's Opus out and sends the H.264 alone.
+        InteropStreams.ensureAudioStream(server);
+        String json = runClient(server.url("/whep/" + InteropStreams.WITH_AUDIO).toString());
+
+        assertEquals("true", field(json, "ok"), "client result: " + json);
+        assertTrue(number(json, "idrBytes") > 1000, "a real IDR slice: " + json);
+        assertTrue(field(json, "answerFmtp").contains("profile-level-id=42e01e"), "x264's 42c01e in the offer's "
+                + "spelling: " + json);
+    }
+
     private static String runClient(String whepUrl) throws IOException, InterruptedException {
         Path dir = clientDir();
         if (!Files.isDirectory(dir.resolve("node_modules/node-datachannel"))) {
