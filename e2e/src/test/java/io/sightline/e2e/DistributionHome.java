@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,12 +29,18 @@ final class DistributionHome {
 
     /** Sets an existing {@code key = value} line of a Karaf .cfg file; a missing key is an error (a renamed key). */
     static void setKey(Path cfg, String key, int value) throws IOException {
+        setKey(cfg, key, String.valueOf(value));
+    }
+
+    /** Sets an existing {@code key = value} line of a Karaf .cfg file; a missing key is an error (a renamed key). */
+    static void setKey(Path cfg, String key, String value) throws IOException {
         String text = Files.readString(cfg, StandardCharsets.ISO_8859_1);
         Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$");
         if (!line.matcher(text).find()) {
             throw new IllegalStateException(cfg + " has no " + key);
         }
-        Files.writeString(cfg, line.matcher(text).replaceAll(key + " = " + value), StandardCharsets.ISO_8859_1);
+        Files.writeString(cfg, line.matcher(text).replaceAll(Matcher.quoteReplacement(key + " = " + value)),
+                StandardCharsets.ISO_8859_1);
     }
 
     /** Whether the distribution's own features repository defines {@code feature}. */

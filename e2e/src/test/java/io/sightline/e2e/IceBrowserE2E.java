@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +138,10 @@ class IceBrowserE2E {
         try (IceChromium browser = IceChromium.launch(Map.of("webrtc.ip_handling_policy", "disable_non_proxied_udp"))) {
             Map<String, Object> session = play(browser);
             assertTrue(String.valueOf(session.get("answer")).contains(" tcp "), "a TCP candidate in the answer");
+            // The server runs with SIGHTLINE_BIND_ADDRESS=127.0.0.1: its media follows, and offers nothing else.
+            List<String> candidates = String.valueOf(session.get("answer")).lines()
+                    .filter(l -> l.startsWith("a=candidate:")).map(l -> l.split(" ")[4]).distinct().toList();
+            assertEquals(List.of("127.0.0.1"), candidates, "candidate addresses of the answer");
 
             Map<String, Object> playing = decoding(browser, 30);
             System.out.println("ICE-TCP playing: " + playing);

@@ -234,6 +234,13 @@ final class SightlineServer implements AutoCloseable {
     private static void configurePorts(Path home, int ssh, int rmiRegistry, int rmiServer) throws IOException {
         setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "udp.port", 0);
         setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "tcp.port", 0);
+        // HTTP listens on 127.0.0.1 only, and the SFU would follow it (SIGHTLINE_BIND_ADDRESS), but Firefox ESR pairs
+        // none of its host candidates with a loopback-only server and gathers no loopback candidate itself (153, even
+        // with media.peerconnection.ice.loopback). So media binds every interface here and offers this host's own
+        // IPv4 addresses, documentation ranges included (a test host's eth0 is 192.0.2.2): traffic still never leaves
+        // the machine. IceBrowserE2E covers the SFU following SIGHTLINE_BIND_ADDRESS.
+        setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "bind.address", "0.0.0.0");
+        setKey(home.resolve("etc/io.sightline.transport.sfu.cfg"), "ice.interfaces", "0.0.0.0/0");
         setKey(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ssh);
         setKey(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", rmiRegistry);
         setKey(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", rmiServer);
