@@ -1,11 +1,9 @@
 package io.sightline.sfu.internal.ice;
 
+import io.sightline.edge.AddressRanges;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -22,32 +20,20 @@ public final class InterfaceAllowList {
 
     /** Linux interface names (IFNAMSIZ 16 with the terminator), optionally ending in {@code *}. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,15}\\*?|\\*");
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
-    private record Block(byte[] network, int prefixBits) {
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefixBits / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefixBits % 8;
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return rest == 0 || (address[full] & mask) == (network[full] & mask);
-        }
-    }
+    /**
+     * Digits and dots, or anything with a colon, is meant as an address ("eth0", "eth0.100" or "cafe" are names even
+     * though they are hex-ish); {@link AddressRanges} then decides whether it is a valid one.
+     */
+    private static final Pattern ADDRESS = Pattern.compile("[0-9./]*\\.[0-9./]*|[0-9A-Fa-f:./%\\[\\]]*:[0-9A-Fa-f:./%\\[\\]]*");
 
     private final List<String> names;
-    private final List<Block> blocks;
+    private final List<String> addresses;
+    private final AddressRanges ranges;
 
-    private InterfaceAllowList(List<String> names, List<Block> blocks) {
+    private InterfaceAllowList(List<String> names, List<String> addresses) {
         this.names = List.copyOf(names);
-        this.blocks = List.copyOf(blocks);
+        this.addresses = List.copyOf(addresses);
+        this.ranges = AddressRanges.parse(addresses);
     }
 
     /**
@@ -59,7 +45,7 @@ public final class InterfaceAllowList {
      */
     public static InterfaceAllowList parse(List<String> values) {
         List<String> names = new ArrayList<>();
-        List<Block> blocks = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
         for (String value : values) {
             if (value == null) {
                 continue;
@@ -68,9 +54,8 @@ public final class InterfaceAllowList {
                 if (entry.isEmpty()) {
                     continue;
                 }
-                Block block = block(entry);
-                if (block != null) {
-                    blocks.add(block);
+                if (ADDRESS.matcher(entry).matches()) {
+                    addresses.add(entry);
                 } else if (NAME.matcher(entry).matches()) {
                     names.add(entry);
                 } else {
@@ -79,12 +64,12 @@ public final class InterfaceAllowList {
                 }
             }
         }
-        return names.isEmpty() && blocks.isEmpty() ? ANY : new InterfaceAllowList(names, blocks);
+        return names.isEmpty() && addresses.isEmpty() ? ANY : new InterfaceAllowList(names, addresses);
     }
 
     /** Whether the list is empty, i.e. allows every address. */
     public boolean isEmpty() {
-        return names.isEmpty() && blocks.isEmpty();
+        return names.isEmpty() && addresses.isEmpty();
     }
 
     /** Whether {@code address}, found on interface {@code interfaceName}, may be offered. */
@@ -98,47 +83,7 @@ public final class InterfaceAllowList {
                 return true;
             }
         }
-        byte[] bytes = address.getAddress();
-        for (Block b : blocks) {
-            if (b.contains(bytes)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** An IP literal (a /32 or /128 block) or a CIDR block; {@code null} when the entry is neither. */
-    private static Block block(String entry) {
-        int slash = entry.indexOf('/');
-        String host = slash < 0 ? entry : entry.substring(0, slash);
-        // Digits and dots must be a dotted quad, anything with a colon an IPv6 literal: InetAddress would look anything
-        // else up in DNS. "eth0", "eth0.100" or "cafe" are names even though they are hex-ish.
-        boolean numeric = host.matches("[0-9.]*\\.[0-9.]*");
-        if (!numeric && !IPV6.matcher(host).matches()) {
-            if (slash >= 0) {
-                throw new IllegalArgumentException("'" + entry + "' is not a CIDR block");
-            }
-            return null;
-        }
-        if (numeric && !(IPV4.matcher(host).matches()
-                && Arrays.stream(host.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255))) {
-            throw new IllegalArgumentException("'" + entry + "' is not an IPv4 address");
-        }
-        byte[] network;
-        try {
-            network = InetAddress.getByName(host).getAddress(); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + entry + "' is not an IP address", e);
-        }
-        int bits = network.length * 8;
-        if (slash >= 0) {
-            String prefix = entry.substring(slash + 1);
-            if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits) {
-                throw new IllegalArgumentException("'" + entry + "' has no valid prefix length (0-" + bits + ")");
-            }
-            bits = Integer.parseInt(prefix);
-        }
-        return new Block(network, bits);
+        return !addresses.isEmpty() && ranges.contains(address.getHostAddress());
     }
 
     @Override
@@ -147,14 +92,7 @@ public final class InterfaceAllowList {
             return "any";
         }
         List<String> parts = new ArrayList<>(names);
-        for (Block b : blocks) {
-            try {
-                parts.add(InetAddress.getByAddress(b.network()).getHostAddress().toLowerCase(Locale.ROOT) + "/"
-                        + b.prefixBits());
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("a 4- or 16-byte network is an address", e);
-            }
-        }
+        parts.addAll(addresses);
         return String.join(", ", parts);
     }
 }
