@@ -65,10 +65,13 @@ final class DependencyRule {
     }
 
     private static String owner(String p, BundleManifest exporter, Map<String, BundleManifest> holders) {
-        BundleManifest owner = exporter != null ? exporter : holders.get(p);
-        if (owner == null) {
+        if (exporter != null) {
+            return ", which belongs to " + describe(exporter, Layer.of(exporter.symbolicName()));
+        }
+        BundleManifest holder = holders.get(p);
+        if (holder == null) {
             return ", which no Sightline bundle exports";
         }
-        return ", which belongs to " + describe(owner, Layer.of(owner.symbolicName()));
+        return ", which " + describe(holder, Layer.of(holder.symbolicName())) + " holds but does not export";
     }
 }

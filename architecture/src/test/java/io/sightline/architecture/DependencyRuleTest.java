@@ -35,7 +35,7 @@ class DependencyRuleTest {
         List<String> v = DependencyRule.violations(List.of(API, CORE, health));
         assertEquals(1, v.size(), v::toString);
         assertTrue(v.get(0).startsWith("io.sightline.health (plugin) imports io.sightline.core.internal, which "
-                + "belongs to io.sightline.core (core)"), v.get(0));
+                + "io.sightline.core (core) holds but does not export"), v.get(0));
     }
 
     @Test
@@ -52,8 +52,8 @@ class DependencyRuleTest {
         BundleManifest rtp = bundle("io.sightline.rtp", Set.of("io.sightline.core.internal"),
                 Set.of("io.sightline.rtp.sdp"), Set.of("io.sightline.rtp.sdp"));
         List<String> v = DependencyRule.violations(List.of(API, CORE, rtp));
-        assertEquals(List.of("io.sightline.rtp (library) imports io.sightline.core.internal, which belongs to "
-                + "io.sightline.core (core); only the API (io.sightline.api) and the shared libraries "
+        assertEquals(List.of("io.sightline.rtp (library) imports io.sightline.core.internal, which "
+                + "io.sightline.core (core) holds but does not export; only the API (io.sightline.api) and the shared libraries "
                 + "[io.sightline.edge, io.sightline.ffmpeg.natives, io.sightline.rtp, io.sightline.webrtc.natives] "
                 + "may be imported"), v);
     }
@@ -79,6 +79,16 @@ class DependencyRuleTest {
         BundleManifest shell = bundle("io.sightline.shell", Set.of("io.sightline.gone"), Set.of(), Set.of());
         List<String> v = DependencyRule.violations(List.of(API, shell));
         assertTrue(v.get(0).contains("io.sightline.gone, which no Sightline bundle exports"), v::toString);
+    }
+
+    @Test
+    void anImportOfAPrivateApiPackageIsCaught() {
+        BundleManifest health = bundle("io.sightline.health", Set.of("io.sightline.api.internal"), Set.of(), Set.of());
+        BundleManifest api = bundle("io.sightline.api", Set.of(), Set.of("io.sightline.api.stream"),
+                Set.of("io.sightline.api.stream", "io.sightline.api.internal"));
+        List<String> v = DependencyRule.violations(List.of(api, health));
+        assertTrue(v.get(0).contains("io.sightline.api.internal, which io.sightline.api (api) holds but does not export"),
+                v::toString);
     }
 
     @Test

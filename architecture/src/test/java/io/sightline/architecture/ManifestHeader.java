@@ -1,8 +1,10 @@
 package io.sightline.architecture;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +33,30 @@ final class ManifestHeader {
             }
         }
         return names;
+    }
+
+    /** Each package of an {@code Export-Package} header with its {@code version} attribute (0.0.0 when absent). */
+    static Map<String, String> versions(String header) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        if (header == null) {
+            return versions;
+        }
+        for (String clause : split(header, ',')) {
+            List<String> names = new ArrayList<>();
+            String version = "0.0.0";
+            for (String part : split(clause, ';')) {
+                String p = part.strip();
+                if (p.startsWith("version=")) {
+                    version = p.substring("version=".length()).replace("\"", "");
+                } else if (!p.contains("=") && !p.isEmpty()) {
+                    names.add(p);
+                }
+            }
+            for (String name : names) {
+                versions.put(name, version);
+            }
+        }
+        return versions;
     }
 
     private static List<String> split(String text, char separator) {
