@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
  * before packaging), never from source.
  */
 class BundleImportsTest {
-    private static Path bundlesDir;
+    private static Path root;
     private static Map<String, BundleManifest> built;
 
     @BeforeAll
     static void readBuiltBundles() throws IOException {
-        bundlesDir = Path.of(System.getProperty("sightline.bundles", "../bundles")).toRealPath();
+        root = Path.of(System.getProperty("sightline.root", "..")).toRealPath();
         built = new TreeMap<>();
         for (URL url : Collections.list(BundleImportsTest.class.getClassLoader().getResources("META-INF/MANIFEST.MF"))) {
             BundleManifest b = BundleManifest.read(url);
@@ -42,16 +42,18 @@ class BundleImportsTest {
     @Test
     void everyBundleModuleIsCheckedAsBuiltByThisBuild() throws IOException {
         Set<String> modules = new TreeSet<>();
-        try (Stream<Path> dirs = Files.list(bundlesDir)) {
-            for (Path bnd : dirs.map(d -> d.resolve("bnd.bnd")).filter(Files::isRegularFile).toList()) {
-                modules.add(symbolicName(bnd));
+        for (Path parent : List.of(root, root.resolve("bundles"))) {
+            try (Stream<Path> dirs = Files.list(parent)) {
+                for (Path bnd : dirs.map(d -> d.resolve("bnd.bnd")).filter(Files::isRegularFile).toList()) {
+                    modules.add(symbolicName(bnd));
+                }
             }
         }
-        assertEquals(modules, built.keySet(), "every module under bundles/ must be a dependency of "
-                + "architecture/pom.xml, so its manifest is checked");
+        assertEquals(modules, built.keySet(), "every bundle module (a directory with a bnd.bnd) must be a dependency "
+                + "of architecture/pom.xml, so its manifest is checked");
         for (BundleManifest b : built.values()) {
             // A bundle resolved from the local Maven repository would be an older build, not this one.
-            assertTrue(b.location().toRealPath().startsWith(bundlesDir), b.symbolicName() + " was read from "
+            assertTrue(b.location().toRealPath().startsWith(root), b.symbolicName() + " was read from "
                     + b.location() + ", not from this build: run Maven from the root with the bundles (-am)");
         }
     }
