@@ -19,6 +19,9 @@
 //          refresh differs run to run, as it drifts for a real camera and screen; own server only)
 //          --jitter 40 (media from the server to the players goes through a UDP relay in this process whose delay
 //          jumps to a random 0..40 ms every 20 ms, packets kept in order: a jittery link; own server only)
+//          --links lossless,loss=2+delay=20,loss=5+delay=40+jitter=10 (media both ways through the impairment relay
+//          of ../impair, one link per condition, the same link each way; runs alternate the conditions; a table of
+//          first frame, glass-to-glass, freezes and the receiver's NACK/PLI counts per condition; own server only)
 //          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
@@ -31,6 +34,7 @@
 // Jitter buffer: the video inbound-rtp jitterBufferDelay / jitterBufferEmittedCount over each measured window.
 'use strict';
 const { chromium } = require('playwright-core');
+const impair = require('../impair/impair');
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -107,7 +111,7 @@ const INSTRUMENT = ({ traceStart, relay }) => {
 function options(argv) {
   const o = { runs: 5, seconds: 10, warmup: 2, players: [1, 4], portBase: 9300, rig: true, url: null, dist: null,
     streams: null, duration: 0, late: null, viewerStarts: null, traceStart: false, background: 0, joinSpread: 0,
-    samples: null, playoutDelays: null, jitter: 0, camera: false };
+    samples: null, playoutDelays: null, jitter: 0, camera: false, links: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -130,6 +134,7 @@ function options(argv) {
     else if (a === '--playout-delay') o.playoutDelays = next().split(',');
     else if (a === '--jitter') o.jitter = +next();
     else if (a === '--camera') o.camera = (argv[i + 1] && !argv[i + 1].startsWith('--') ? next() : 'rtsp').split(',');
+    else if (a === '--links') o.links = next().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -382,6 +387,27 @@ const jitterBuffer = (page) => page.evaluate(async () => {
   return { delay, emitted };
 });
 
+/** The video receiver's repair counters since the connection started, summed over the page's peer connections. */
+const receiverCounters = (page) => page.evaluate(async () => {
+  const c = { nackCount: 0, pliCount: 0, firCount: 0, packetsLost: 0, packetsReceived: 0, framesDropped: 0,
+    freezeCount: 0, totalFreezesDuration: 0, retransmittedPacketsReceived: 0 };
+  for (const pc of window.__bench.pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
+        for (const k of Object.keys(c)) c[k] += r[k] ?? 0;
+      }
+    });
+  }
+  return c;
+});
+
+function sumCounters(list) {
+  const out = {};
+  for (const c of list) for (const [k, v] of Object.entries(c)) out[k] = (out[k] || 0) + v;
+  return out;
+}
+
 /** Mean jitter buffer delay (ms) of the pictures emitted between two jitterBuffer() readings of each page. */
 function jitterBufferMs(from, to) {
   let delay = 0;
@@ -402,6 +428,7 @@ async function measureRun(url, stream, players, o) {
     const before = await Promise.all(pages.map(playerStats));
     await sleep(o.seconds * 1000);
     const after = await Promise.all(pages.map(playerStats));
+    const rtp = await Promise.all(pages.map(receiverCounters));
     const jbEnd = await Promise.all(pages.map(jitterBuffer));
     const frames = await Promise.all(pages.map((p, i) => p.evaluate((m) => window.__bench.frames.slice(m), marks[i])));
     const run = { ttff: median(firsts), g2g: [], server: [], freezes: 0, hitches: 0, unshown: 0, decoderDropped: 0,
@@ -425,7 +452,8 @@ async function measureRun(url, stream, players, o) {
     run.decoderDropped /= players;
     run.samples = run.g2g.length;
     if (o.samples) appendSamples(o.samples, stream, players, frames);
-    return { ...summarise(run), jbFirst: run.jbFirst, jb: run.jb, late: run.late, start: run.start };
+    return { ...summarise(run), jbFirst: run.jbFirst, jb: run.jb, late: run.late, start: run.start,
+      rtp: sumCounters(rtp) };
   } finally {
     await browser.close();
   }
@@ -635,6 +663,58 @@ async function compareViewerStarts(server, [label, stream], o) {
   }
 }
 
+// ---- lossy links ------------------------------------------------------------------------------------------
+
+/**
+ * --links: every run's media goes through a fresh impairment relay (../impair) with one condition's link each way,
+ * seeded by the run number so a condition's losses repeat across builds; conditions alternate run by run so slow
+ * drifts of the machine hit each alike. The lossless condition goes through the same relay with nothing impaired.
+ */
+async function compareLinks(server, [label, stream], o) {
+  const players = o.players[0];
+  const byLink = Object.fromEntries(o.links.map((l) => [l, []]));
+  for (let r = 0; r < o.runs; r++) {
+    for (const spec of o.links) {
+      const link = impair.parseLink(spec);
+      const relayed = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 },
+        target: { address: '127.0.0.1', port: o.portBase + 4 }, up: link, down: link, seed: 1000 + r });
+      relay = { address: relayed.address, port: relayed.port };
+      try {
+        const run = await measureRun(server.url, stream, players, o);
+        const st = relayed.stats();
+        run.relay = st;
+        byLink[spec].push(run);
+        console.log(`${impair.describeLink(link)} run ${r + 1}: first frame ${fmt(run.ttff)} ms, g2g p50/p95/max `
+          + `${fmt(run.g2gP50, 1)}/${fmt(run.g2gP95, 1)}/${fmt(run.g2gMax)} ms, freezes > ${FREEZE_MS} ms `
+          + `${fmt(run.freezes, 1)}, hitches > ${HITCH_MS} ms ${fmt(run.hitches, 1)}, not shown ${fmt(run.unshown, 1)}, `
+          + `${run.samples} pictures; receiver NACKs ${run.rtp.nackCount}, PLIs ${run.rtp.pliCount}, lost `
+          + `${run.rtp.packetsLost} of ${run.rtp.packetsReceived + run.rtp.packetsLost}; relay down ${st.down.in} in `
+          + `/ ${st.down.lost} lost, up ${st.up.in} in / ${st.up.lost} lost; load ${os.loadavg()[0].toFixed(2)}`);
+      } catch (e) {
+        console.log(`${impair.describeLink(link)} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
+      } finally {
+        relayed.close();
+        relay = null;
+      }
+      await sleep(1000);
+    }
+  }
+  console.log(`\n${label} (${stream}), ${players} player(s); each run ${o.seconds} s measured after ${o.warmup} s; `
+    + `medians of the runs (freezes: per run, max in brackets); load average now `
+    + `${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`| link, each way | runs | first frame (ms) | g2g p50 / p95 (ms) | freezes > ${FREEZE_MS} ms per run `
+    + `| hitches > ${HITCH_MS} ms | not shown | NACKs | PLIs |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [spec, runs] of Object.entries(byLink)) {
+    const m = (f) => median(runs.map(f));
+    console.log(`| ${impair.describeLink(impair.parseLink(spec))} | ${runs.length} | ${fmt(m((r) => r.ttff))} `
+      + `(max ${fmt(Math.max(...runs.map((r) => r.ttff)))}) | ${fmt(m((r) => r.g2gP50), 1)} / ${fmt(m((r) => r.g2gP95), 1)} `
+      + `| ${fmt(m((r) => r.freezes), 1)} [${fmt(Math.max(...runs.map((r) => r.freezes)))}] `
+      + `| ${fmt(m((r) => r.hitches), 1)} | ${fmt(m((r) => r.unshown), 1)} | ${fmt(m((r) => r.rtp.nackCount))} `
+      + `| ${fmt(m((r) => r.rtp.pliCount))} |`);
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------------------------
 
 (async () => {
@@ -655,6 +735,11 @@ async function compareViewerStarts(server, [label, stream], o) {
       if (o.url) throw new Error('--jitter needs the benchmark\'s own server (no --url)');
       relay = await startJitterRelay(o.portBase + 4, o.jitter);
       console.log(`media through a relay at ${relay.address}:${relay.port} adding 0-${o.jitter} ms of jitter`);
+    }
+    if (o.links) {
+      if (o.url) throw new Error('--links needs the benchmark\'s own server (no --url)');
+      await compareLinks(server, Object.entries(streams)[0], o);
+      return;
     }
     if (o.playoutDelays) {
       if (o.url) throw new Error('--playout-delay needs the benchmark\'s own server (no --url)');

@@ -14,7 +14,7 @@ function parseArgs(argv) {
   const a = {
     url: null, dist: null, httpPort: 9250, portBase: 9251, stream: 'demo', steps: [1, 50, 100, 200],
     window: 20, settle: 4, concurrency: 8, pid: 0, setupTimeout: 15000, json: null, hold: 0,
-    fileStream: false, fileKbps: 2000, mediaDir: media.DEFAULT_DIR, streamGiven: false,
+    fileStream: false, fileKbps: 2000, mediaDir: media.DEFAULT_DIR, streamGiven: false, rate: 0, singles: 0, sfuBind: null,
   };
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
@@ -28,10 +28,13 @@ function parseArgs(argv) {
       case '--file-stream': a.fileStream = true; break;
       case '--file-kbps': a.fileKbps = Number(v); i++; break;
       case '--media-dir': a.mediaDir = path.resolve(v); i++; break;
-      case '--steps': a.steps = v.split(',').map(Number); i++; break;
+      case '--steps': a.steps = v === 'none' ? [] : v.split(',').map(Number); i++; break;
       case '--window': a.window = Number(v); i++; break;
       case '--settle': a.settle = Number(v); i++; break;
       case '--concurrency': a.concurrency = Number(v); i++; break;
+      case '--rate': a.rate = Number(v); i++; break;
+      case '--singles': a.singles = Number(v); i++; break;
+      case '--sfu-bind': a.sfuBind = v; i++; break;
       case '--pid': a.pid = Number(v); i++; break;
       case '--json': a.json = v; i++; break;
       case '--hold': a.hold = Number(v); i++; break;
@@ -77,6 +80,18 @@ function startDistribution(a) {
   edit('org.apache.karaf.management.cfg', /^rmiServerPort\s*=.*$/m, 'rmiServerPort = ' + (a.portBase + 2));
   edit('io.sightline.transport.sfu.cfg', /^udp\.port\s*=.*$/m, 'udp.port = ' + (a.portBase + 3));
   edit('io.sightline.transport.sfu.cfg', /^tcp\.port\s*=.*$/m, 'tcp.port = ' + (a.portBase + 3));
+  if (a.sfuBind) {
+    // One concrete address: the answer then offers only it (an unreachable candidate of higher priority costs a
+    // libjuice client 50 ms, its check pacing, before it tries the next).
+    edit('io.sightline.transport.sfu.cfg', /^bind\.address\s*=.*$/m, 'bind.address = ' + a.sfuBind);
+  }
+  // The SFU's per-session setup line (ms after the answer: first ICE check, DTLS start/done, admitted, first packet).
+  const logCfg = path.join(etc, 'org.ops4j.pax.logging.cfg');
+  const logText = fs.readFileSync(logCfg, 'utf8');
+  if (!logText.includes('io.sightline.sfu.setup')) {
+    fs.writeFileSync(logCfg, logText.replace(/\n?$/, '\n') + 'log4j2.logger.sfusetup.name = io.sightline.sfu.setup\n'
+      + 'log4j2.logger.sfusetup.level = DEBUG\n');
+  }
   // All viewers come from one address: lift the WHEP per-address rate limit and the per-stream session cap.
   fs.writeFileSync(path.join(etc, 'io.sightline.signaling.whep.cfg'), WHEP_LIMITS);
   if (a.clip) {
@@ -203,6 +218,9 @@ function percentile(values, p) {
 }
 
 async function openViewers(a, viewers, count, failures) {
+  if (a.rate > 0) {
+    return openViewersAtRate(a, viewers, count, failures);
+  }
   const url = whepUrl(a);
   let next = viewers.length;
   const target = viewers.length + count;
@@ -222,6 +240,101 @@ async function openViewers(a, viewers, count, failures) {
   };
   await Promise.all(Array.from({ length: a.concurrency }, worker));
   return fresh;
+}
+
+/**
+ * --rate R: viewer i of the step starts i/R s after the first, whether or not the earlier ones are playing yet
+ * (arrivals as from independent people, not a client that waits for its previous session).
+ */
+async function openViewersAtRate(a, viewers, count, failures) {
+  const url = whepUrl(a);
+  const start = performance.now();
+  const base = viewers.length;
+  const fresh = [];
+  const opening = [];
+  for (let i = 0; i < count; i++) {
+    const wait = start + (i * 1000) / a.rate - performance.now();
+    if (wait > 0) {
+      await sleep(wait);
+    }
+    const v = new Viewer(url, base + i);
+    opening.push(v.open(a.setupTimeout).then(() => {
+      viewers.push(v);
+      fresh.push(v);
+    }, (e) => {
+      failures.push(e.message);
+      v.close();
+    }));
+  }
+  await Promise.all(opening);
+  return fresh;
+}
+
+/** p50/p95 of each setup milestone (ms since the WHEP POST) over these viewers, as one line. */
+function setupSplitLine(viewers) {
+  const splits = viewers.map((v) => v.setupSplit());
+  const col = (k) => `${fmt(percentile(splits.map((s) => s[k]), 50), 0)}/${fmt(percentile(splits.map((s) => s[k]), 95), 0)}`;
+  return `setup split p50/p95 ms after the POST (${viewers.length} viewers): answer ${col('answer')}, `
+    + `ICE connected ${col('ice')}, DTLS done ${col('dtls')}, first packet ${col('first')}`;
+}
+
+/**
+ * The server's own setup split (--dist only): its 'setup ms after the answer' log lines written since byte offset
+ * `from` of data/log/karaf.log, as p50/p95 per milestone. Returns [line, newOffset].
+ */
+function serverSplitLine(a, from) {
+  if (!a.dist) {
+    return [null, from];
+  }
+  const log = path.join(a.dist, 'data', 'log', 'karaf.log');
+  let text;
+  try {
+    const fd = fs.openSync(log, 'r');
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - from));
+    fs.readSync(fd, buf, 0, buf.length, from);
+    fs.closeSync(fd);
+    text = buf.toString('utf8');
+    from = size;
+  } catch (e) {
+    return [null, from];
+  }
+  const keys = ['ice', 'dtlsStart', 'dtlsDone', 'admitted', 'firstPacket'];
+  const values = Object.fromEntries(keys.map((k) => [k, []]));
+  let n = 0;
+  for (const m of text.matchAll(/setup ms after the answer: (.*)/g)) {
+    n++;
+    for (const kv of m[1].trim().split(' ')) {
+      const [k, v] = kv.split('=');
+      if (values[k]) {
+        values[k].push(Number(v));
+      }
+    }
+  }
+  if (n === 0) {
+    return [null, from];
+  }
+  const col = (k) => `${fmt(percentile(values[k], 50), 1)}/${fmt(percentile(values[k], 95), 1)}`;
+  return [`server side, p50/p95 ms after the answer (${n} sessions): first ICE check ${col('ice')}, DTLS first `
+    + `record ${col('dtlsStart')}, DTLS done ${col('dtlsDone')}, admitted ${col('admitted')}, first packet `
+    + `${col('firstPacket')}`, from];
+}
+
+/** --singles K: K viewers one after another, each closed before the next opens: the one-viewer setup time. */
+async function singleViewerSetups(a) {
+  const done = [];
+  for (let i = 0; i < a.singles; i++) {
+    const v = new Viewer(whepUrl(a), 100000 + i);
+    try {
+      await v.open(a.setupTimeout);
+      done.push(v);
+    } catch (e) {
+      console.error(`  single viewer ${i} failed: ${e.message}`);
+    }
+    await v.close();
+    await sleep(300);
+  }
+  return done;
 }
 
 /** Host-wide UDP counters (/proc/net/snmp): datagrams out and buffer overflows, of every process on the host. */
@@ -334,6 +447,23 @@ async function main() {
     }
     console.error(`server pid ${pid}; stream ${whepUrl(a)}; window ${a.window} s`);
     await sleep(a.settle * 1000);
+    let logAt = serverSplitLine(a, 0)[1];
+    const printServerSplit = () => {
+      const [line, at] = serverSplitLine(a, logAt);
+      logAt = at;
+      if (line) {
+        console.log('  ' + line);
+      }
+    };
+    if (a.singles > 0) {
+      const singles = await singleViewerSetups(a);
+      console.log(`one viewer at a time, ${singles.length} times: ` + setupSplitLine(singles));
+      printServerSplit();
+      if (a.steps.length === 0) {
+        await stop(0);
+        return;
+      }
+    }
     const base = { n: 0, established: 0, ...(await measureWindow(a, pid, [])) };
     console.log('                                                           - vs N=0 -------  - vs first N --------');
     console.log('   N  sessions  setup  setup  kbit/s kbit/s   loss  server   RSS  CPU/view RSS/view CPU/view RSS/view  CPU/  client');
@@ -348,6 +478,7 @@ async function main() {
       const fresh = await openViewers(a, viewers, n - viewers.length, failures);
       const setups = fresh.map((v) => v.setupMs());
       const retries = fresh.reduce((n, v) => n + v.retries, 0);
+      const split = setupSplitLine(fresh);
       await sleep(a.settle * 1000);
       const live = viewers.filter((v) => v.state === 'playing');
       const w = await measureWindow(a, pid, live);
@@ -356,7 +487,10 @@ async function main() {
         failures: failures.slice(0, 5),
       };
       rows.push(row);
+      row.setupSplit = fresh.map((v) => v.setupSplit());
       printRow(row, base, rows[1]);
+      console.log(`  ${split}${a.rate > 0 ? `, arriving at ${a.rate}/s` : `, ${a.concurrency} offers in flight`}`);
+      printServerSplit();
       console.error(`  host UDP (all processes): ${fmt(w.hostUdpOutPerSec, 0)} datagrams/s out, ` +
         `${w.hostSndbufErrors} send / ${w.hostRcvbufErrors} receive buffer overflows; viewers received ` +
         `${fmt(w.packetRate, 0)} packets/s`);

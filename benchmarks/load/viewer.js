@@ -19,6 +19,12 @@ class Viewer {
     this.firstSeq = -1;
     this.firstPacketAt = 0;
     this.postAt = 0;
+    // Setup milestones (performance.now()): answer read, ICE connected, DTLS-SRTP done (peer connection
+    // 'connected'), first video RTP packet. Taken in node-datachannel's callbacks on this event loop, so a busy
+    // client delays them alike.
+    this.answerAt = 0;
+    this.iceAt = 0;
+    this.dtlsAt = 0;
     this.state = 'new';
     this.location = null;
     this.payloadType = -1;
@@ -55,7 +61,15 @@ class Viewer {
           resolve(this);
         }
       }));
+      pc.onIceStateChange((s) => {
+        if ((s === 'connected' || s === 'completed') && !this.iceAt) {
+          this.iceAt = performance.now();
+        }
+      });
       pc.onStateChange((s) => {
+        if (s === 'connected' && !this.dtlsAt) {
+          this.dtlsAt = performance.now();
+        }
         if (s === 'failed' || s === 'closed') {
           this.state = s;
           fail(new Error('peer connection ' + s));
@@ -79,6 +93,7 @@ class Viewer {
       this.postAt = performance.now();
       res = await fetch(this.url, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: offer });
       body = await res.text();
+      this.answerAt = performance.now();
       // The server's per-address rate limit (429) or a momentary capacity refusal (503): wait as told, retry.
       if ((res.status !== 429 && res.status !== 503) || attempt >= 10) {
         break;
@@ -137,6 +152,16 @@ class Viewer {
 
   setupMs() {
     return this.firstPacketAt > 0 ? this.firstPacketAt - this.postAt : NaN;
+  }
+
+  /**
+   * The setup split, each in ms since the WHEP POST: answer read, ICE connected, DTLS done, first video packet.
+   * A milestone the client never saw (or saw out of order through callback delivery) is NaN.
+   */
+  setupSplit() {
+    const since = (t) => (t > 0 ? t - this.postAt : NaN);
+    return { answer: since(this.answerAt), ice: since(this.iceAt), dtls: since(this.dtlsAt),
+      first: since(this.firstPacketAt) };
   }
 
   async close() {

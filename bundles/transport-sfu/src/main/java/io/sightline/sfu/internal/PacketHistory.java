@@ -9,12 +9,15 @@ package io.sightline.sfu.internal;
  */
 final class PacketHistory {
     static final int MAX_PAYLOAD = 1400;
+    /** A history that holds nothing (a track that went away). */
+    static final PacketHistory EMPTY = new PacketHistory(1);
 
     private final int capacity;
     private final byte[][] payloads;
     private final int[] lengths;
     private final long[] timestamps;
     private final boolean[] markers;
+    private final boolean[] keyframes;
     private final long[] captureTimes;
     private final int[] sequences;
     private volatile long written;
@@ -25,6 +28,7 @@ final class PacketHistory {
         this.lengths = new int[capacity];
         this.timestamps = new long[capacity];
         this.markers = new boolean[capacity];
+        this.keyframes = new boolean[capacity];
         this.captureTimes = new long[capacity];
         this.sequences = new int[capacity];
         java.util.Arrays.fill(sequences, -1);
@@ -37,11 +41,17 @@ final class PacketHistory {
 
     /** Publishes the packet just written into {@link #nextPayloadBuffer()}; returns its stream sequence number. */
     int commit(int length, long timestamp, boolean marker, long captureTime) {
+        return commit(length, timestamp, marker, captureTime, false);
+    }
+
+    /** As {@link #commit(int, long, boolean, long)}, noting whether the packet belongs to a video keyframe. */
+    int commit(int length, long timestamp, boolean marker, long captureTime, boolean keyframe) {
         int slot = (int) (written % capacity);
         int seq = (int) (written & 0xffff);
         lengths[slot] = length;
         timestamps[slot] = timestamp;
         markers[slot] = marker;
+        keyframes[slot] = keyframe;
         captureTimes[slot] = captureTime;
         sequences[slot] = seq;
         written++;
@@ -84,6 +94,11 @@ final class PacketHistory {
 
     boolean marker(long index) {
         return markers[(int) (index % capacity)];
+    }
+
+    /** Whether the packet is part of a video keyframe (retransmitted first: every later picture depends on it). */
+    boolean keyframe(long index) {
+        return keyframes[(int) (index % capacity)];
     }
 
     long captureTime(long index) {

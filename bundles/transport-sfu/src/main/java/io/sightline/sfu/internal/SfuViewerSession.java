@@ -40,6 +40,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private final String streamName;
     private final String remoteAddress;
     private final long created = System.currentTimeMillis();
+    private final SetupTimeline setup = new SetupTimeline(System.nanoTime());
     private final SfuTransport transport;
     private final StreamFanout fanout;
     private final List<ViewerTrack> tracks;
@@ -50,6 +51,9 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private final byte[] sendBuf = new byte[BUFFER];
     private final ByteBuffer sendView = ByteBuffer.wrap(sendBuf);
     private final byte[] rtcpBuf = new byte[BUFFER];
+    /** The retransmission plan of one RTCP compound (RTCP thread only). */
+    private final long[] plannedResends = new long[RetransmitPlanner.MAX_BATCH];
+    private final KeyframeRequestGate keyframeGate = new KeyframeRequestGate();
     private final byte[] ext = new byte[4];
 
     private volatile IceSession ice;
@@ -129,7 +133,16 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             track.lastStreamTs = history.timestamp(index);
             track.lastCaptureMillis = history.captureTime(index);
             transmit(headerLength + len);
+            if (!setup.firstPacketSent() && setup.firstPacket(System.nanoTime()) && SetupTimeline.LOG.isDebugEnabled()) {
+                SetupTimeline.LOG.debug("Session {} of '{}' setup ms after the answer: {}", id, streamName,
+                        setup.summary());
+            }
         }
+    }
+
+    /** The fan-out admitted this viewer (its first packets follow at once). */
+    void admitted() {
+        setup.admitted(System.nanoTime());
     }
 
     private int writeHeader(ViewerTrack track, int seq, long viewerTs, boolean marker) {
@@ -207,12 +220,14 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
 
     @Override
     public void onPathSelected(IceSession session, IcePath path) {
+        setup.firstCheck(System.nanoTime());
         state = "connecting";
         LOG.debug("Session {}: ICE path {} {}", id, path.protocol(), path.remoteAddress());
     }
 
     @Override
     public void onDtls(IceSession session, ByteBuffer datagram) {
+        setup.dtlsStart(System.nanoTime());
         DtlsSession d = dtls;
         if (d != null) {
             d.onDatagram(datagram);
@@ -234,6 +249,25 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         } catch (SrtpException e) {
             LOG.debug("Session {}: dropped undecryptable RTCP ({})", id, e.getMessage());
         }
+        resendNacked(System.nanoTime());
+    }
+
+    /** Resends what the NACKs of the compound just parsed asked for, as each track's {@link RetransmitPlanner} says. */
+    void resendNacked(long nowNanos) {
+        for (ViewerTrack t : tracks) {
+            if (!t.retransmits.hasRequests()) {
+                continue;
+            }
+            PacketHistory history = fanout.history(t);
+            if (history == null) {
+                t.retransmits.plan(PacketHistory.EMPTY, nowNanos, 0, plannedResends);
+                continue;
+            }
+            int n = t.retransmits.plan(history, nowNanos, RetransmitPlanner.holdOffNanos(rttMs), plannedResends);
+            for (int i = 0; i < n; i++) {
+                resend(t, history, plannedResends[i]);
+            }
+        }
     }
 
     @Override
@@ -244,6 +278,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
 
     @Override
     public void onHandshakeComplete(DtlsSession session, DtlsSrtpKeys keys) {
+        setup.dtlsDone(System.nanoTime());
         var profile = keys.profile();
         SrtpSession srtp = SrtpSession.fromDtlsKeyingMaterial(profile, keys.keyingMaterial(), SrtpSession.Role.SERVER);
         IceSession i = ice;
@@ -294,7 +329,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         nacks++;
         ViewerTrack t = trackBySsrc(mediaSsrc);
         if (t != null) {
-            fanout.retransmit(this, t, sequenceNumber);
+            // Collected for the whole compound, then planned at once (dedup, keyframe first, budget).
+            t.retransmits.request(fanout.historyIndex(t, sequenceNumber));
         }
     }
 
@@ -306,7 +342,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             }
             var n = track.negotiated;
             int len = history.length(index);
-            long ts = track.viewerTs(history.timestamp(index));
+            long ts = track.sentTimestamp(history, index);
             int seq = track.viewerSeq(index);
             int headerLength;
             int payloadOffset;
@@ -332,13 +368,31 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     @Override
     public void onPli(long senderSsrc, long mediaSsrc) {
         keyframeRequests++;
-        fanout.keyframeRequested();
+        keyframeRequested(System.nanoTime());
     }
 
     @Override
     public void onFir(long senderSsrc, long mediaSsrc, int sequenceNumber) {
         keyframeRequests++;
-        fanout.keyframeRequested();
+        keyframeRequested(System.nanoTime());
+    }
+
+    /** A PLI or FIR: passed on to the source unless this viewer's losses are still being repaired. */
+    void keyframeRequested(long nowNanos) {
+        boolean started = false;
+        long lastResend = 0;
+        long lastUnrecoverable = 0;
+        for (ViewerTrack t : tracks) {
+            if (t.kind == MediaKind.VIDEO) {
+                started |= t.started();
+                lastResend = Math.max(lastResend, t.retransmits.lastPlannedNanos);
+                lastUnrecoverable = Math.max(lastUnrecoverable, t.retransmits.lastUnrecoverableNanos);
+            }
+        }
+        if (keyframeGate.forward(nowNanos, started, lastResend, lastUnrecoverable,
+                KeyframeRequestGate.repairNanos(rttMs))) {
+            fanout.keyframeRequested();
+        }
     }
 
     @Override
@@ -455,6 +509,16 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 LOG.warn("Close listener of session {} failed", id, e);
             }
         }
-        LOG.info("Session {} of '{}' closed ({} packets sent, {} dropped)", id, streamName, packetsSent, packetsDropped);
+        long resent = 0;
+        long deduplicated = 0;
+        long unrecoverable = 0;
+        for (ViewerTrack t : tracks) {
+            resent += t.retransmits.planned;
+            deduplicated += t.retransmits.deduplicated;
+            unrecoverable += t.retransmits.unrecoverable + t.retransmits.overBudget;
+        }
+        LOG.info("Session {} of '{}' closed ({} packets sent, {} dropped; {} NACKed, {} resent, {} repeats ignored, {} "
+                + "not resendable; {} keyframe requests, {} held back)", id, streamName, packetsSent, packetsDropped,
+                nacks, resent, deduplicated, unrecoverable, keyframeRequests, keyframeGate.held);
     }
 }

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 final class StreamFanout implements MediaSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(StreamFanout.class);
     private static final int HISTORY_PACKETS = 2048;
+    /** At most this many packets are caught up for a viewer admitted off the fan-out thread (a few frames). */
+    private static final int CATCH_UP_PACKETS = 256;
     /** RTP ticks between the cached frames of a burst (1 ms at 90 kHz): decoded back to back, shown at once. */
-    private static final int BURST_FRAME_TICKS = 90;
+    static final int BURST_FRAME_TICKS = 90;
     /** How long a forwarded keyframe request stands for all later ones before the source is asked again. */
     static final long KEYFRAME_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
@@ -106,7 +108,54 @@ final class StreamFanout implements MediaSubscriber {
      * admission then requests).
      */
     void join(SfuViewerSession viewer) {
+        if (viewerStart == ViewerStart.GOP_BURST && admitNow(viewer)) {
+            return;
+        }
         joining.add(viewer);
+    }
+
+    /**
+     * Starts a viewer on the caller's thread (its DTLS worker) when every video track it takes has a cached GOP:
+     * the burst goes out now instead of with the stream's next unit (up to a frame interval later). The fan-out
+     * thread only sees the viewer once the burst is sent; packets it made meanwhile are caught up from
+     * {@link ViewerTrack#nextIndex} with its next unit. Otherwise the viewer waits in the join queue as before.
+     */
+    private boolean admitNow(SfuViewerSession v) {
+        for (ViewerTrack vt : v.tracks()) {
+            OutboundTrack t = outbound.get(vt.trackId);
+            if (vt.kind == MediaKind.VIDEO && (t == null || !hasUsableGop(t))) {
+                return false;
+            }
+        }
+        try {
+            v.admitted();
+            for (ViewerTrack vt : v.tracks()) {
+                OutboundTrack t = outbound.get(vt.trackId);
+                if (t == null) {
+                    continue;
+                }
+                if (vt.kind == MediaKind.VIDEO) {
+                    sendGopBurst(v, vt, t, t.gopStart);
+                } else {
+                    startLive(vt, t.history.written());
+                }
+            }
+        } catch (RuntimeException e) {
+            viewerFailures.increment();
+            LOG.warn("Viewer {} of '{}' failed while starting; closing it", v.id(), stream.name(), e);
+            v.close();
+            return true;
+        }
+        viewers.add(v);
+        if (!v.ready()) {
+            viewers.remove(v); // closed while starting: leave() may have run before the add
+        }
+        return true;
+    }
+
+    private static boolean hasUsableGop(OutboundTrack t) {
+        long gop = t.gopStart;
+        return gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2;
     }
 
     void leave(SfuViewerSession viewer) {
@@ -223,9 +272,15 @@ final class StreamFanout implements MediaSubscriber {
             }
             startLive(vt, first);
         }
-        for (long i = Math.max(first, vt.startIndex); i < end; i++) {
-            v.send(vt, t.history, i, vt.viewerTs(t.history.timestamp(i)));
+        // From where this viewer stopped: normally `first`, earlier when it was admitted off this thread while the
+        // unit before was being sent (bounded by what the history still holds).
+        long from = Math.max(Math.max(vt.nextIndex, vt.startIndex), end - CATCH_UP_PACKETS);
+        for (long i = from; i < end; i++) {
+            if (t.history.holds(i)) {
+                v.send(vt, t.history, i, vt.viewerTs(t.history.timestamp(i)));
+            }
         }
+        vt.nextIndex = end;
         v.maybeSendReports(now);
     }
 
@@ -233,10 +288,11 @@ final class StreamFanout implements MediaSubscriber {
         PacketHistory h = t.history;
         long first = h.written();
         long ts = unit.rtpTimestamp() & 0xffffffffL;
+        boolean keyframe = unit.keyframe() && t.track.kind() == MediaKind.VIDEO;
         t.packetizer.begin(unit);
         while (t.packetizer.hasNext()) {
             int len = t.packetizer.next(h.nextPayloadBuffer(), 0);
-            h.commit(len, ts, t.packetizer.marker(), unit.captureTimeMillis());
+            h.commit(len, ts, t.packetizer.marker(), unit.captureTimeMillis(), keyframe);
         }
         if (unit.keyframe() && t.track.kind() == MediaKind.VIDEO) {
             t.gopStart = first;
@@ -248,6 +304,7 @@ final class StreamFanout implements MediaSubscriber {
     private void admitJoiningViewers(EncodedUnit unit) {
         for (SfuViewerSession v; (v = joining.poll()) != null;) {
             try {
+                v.admitted();
                 admit(v, unit);
                 viewers.add(v);
             } catch (RuntimeException e) {
@@ -284,9 +341,8 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     private void startOnCachedGop(SfuViewerSession v, ViewerTrack vt, OutboundTrack t) {
-        long gop = t.gopStart;
-        if (gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2) {
-            sendGopBurst(v, vt, t, gop);
+        if (hasUsableGop(t)) {
+            sendGopBurst(v, vt, t, t.gopStart);
         } else {
             // No usable GOP: the viewer starts at the next keyframe (coalesced with other requests).
             keyframeRequested();
@@ -295,6 +351,7 @@ final class StreamFanout implements MediaSubscriber {
 
     private static void startLive(ViewerTrack vt, long index) {
         vt.startIndex = index;
+        vt.nextIndex = index;
     }
 
     /**
@@ -311,15 +368,17 @@ final class StreamFanout implements MediaSubscriber {
                 frames++;
             }
         }
-        long newestTs = h.timestamp(end - 1);
         vt.startIndex = gop;
+        vt.nextIndex = end;
+        vt.burstEnd = end;
+        vt.burstFrames = frames;
+        vt.burstNewestTs = h.timestamp(end - 1);
         int frame = -1;
         for (long i = gop; i < end; i++) {
             if (i == gop || h.timestamp(i) != h.timestamp(i - 1)) {
                 frame++;
             }
-            long squeezed = vt.viewerTs(newestTs) - (long) (frames - 1 - frame) * BURST_FRAME_TICKS;
-            v.send(vt, h, i, squeezed & 0xffffffffL);
+            v.send(vt, h, i, vt.burstTimestamp(frame));
         }
         LOG.debug("Viewer {} started on a cached GOP of {} frames", v.id(), frames);
     }
@@ -333,17 +392,20 @@ final class StreamFanout implements MediaSubscriber {
         return null;
     }
 
-    /** A viewer lost a packet: resend it from the history if it is still there. */
-    void retransmit(SfuViewerSession viewer, ViewerTrack vt, int viewerSeq) {
+    /** The history a viewer's track is sent from, or null when the stream has no such track (any more). */
+    PacketHistory history(ViewerTrack vt) {
+        OutboundTrack t = outbound.get(vt.trackId);
+        return t == null ? null : t.history;
+    }
+
+    /** The history index of a packet a viewer knows by its sequence number, or -1 when it was never sent to it. */
+    long historyIndex(ViewerTrack vt, int viewerSeq) {
         OutboundTrack t = outbound.get(vt.trackId);
         if (t == null || !vt.started()) {
-            return;
+            return -1;
         }
-        long newest = t.history.written() - 1;
-        long index = vt.indexOfViewerSeq(viewerSeq, newest);
-        if (t.history.holds(index)) {
-            viewer.resend(vt, t.history, index);
-        }
+        long index = vt.indexOfViewerSeq(viewerSeq, t.history.written() - 1);
+        return index >= vt.startIndex ? index : -1;
     }
 
     @Override

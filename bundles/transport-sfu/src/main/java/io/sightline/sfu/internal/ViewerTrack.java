@@ -13,8 +13,16 @@ final class ViewerTrack {
     final MediaKind kind;
     final SdpAnswer.Negotiated negotiated;
     final RtpHeader header = new RtpHeader();
+    /** Which NACKed packets of this track are resent, in which order (used on the viewer's RTCP thread). */
+    final RetransmitPlanner retransmits = new RetransmitPlanner();
     /** Absolute history index of this viewer's first packet; -1 until the viewer started on this track. */
     long startIndex = -1;
+    /** The next history index to send this viewer: where the fan-out goes on with the next unit. */
+    long nextIndex = -1;
+    /** The GOP burst this viewer started with: history indices [startIndex, burstEnd), its frames, newest timestamp. */
+    long burstEnd = -1;
+    int burstFrames;
+    long burstNewestTs;
     int seqBase;
     long tsOffset;
     int rtxSeq;
@@ -48,5 +56,31 @@ final class ViewerTrack {
 
     long viewerTs(long streamTs) {
         return (streamTs + tsOffset) & 0xffffffffL;
+    }
+
+    /**
+     * The squeezed timestamp of the burst's {@code frame}-th picture: 1 ms apart, the newest at its own place on
+     * this viewer's timeline (see StreamFanout#sendGopBurst).
+     */
+    long burstTimestamp(int frame) {
+        return (viewerTs(burstNewestTs) - (long) (burstFrames - 1 - frame) * StreamFanout.BURST_FRAME_TICKS)
+                & 0xffffffffL;
+    }
+
+    /**
+     * The timestamp this viewer got the packet with: squeezed when it came in the start burst, so a retransmission
+     * matches the original (a different timestamp would keep the receiver from ever completing that picture).
+     */
+    long sentTimestamp(PacketHistory history, long index) {
+        if (index < burstEnd && index >= startIndex && history.holds(startIndex)) {
+            int frame = 0;
+            for (long i = startIndex + 1; i <= index; i++) {
+                if (history.timestamp(i) != history.timestamp(i - 1)) {
+                    frame++;
+                }
+            }
+            return burstTimestamp(frame);
+        }
+        return viewerTs(history.timestamp(index));
     }
 }

@@ -34,6 +34,7 @@ class SfuViewerSessionTest {
         int before = v.wire.size();
 
         v.session.onNack(1, 0xa0a0a0a0L, TestViewer.seq(lost));
+        v.session.resendNacked(System.nanoTime());
 
         assertEquals(before + 1, v.wire.size());
         byte[] rtx = v.decryptFresh(v.wire.get(before));
@@ -55,6 +56,7 @@ class SfuViewerSessionTest {
         int before = v.wire.size();
 
         v.session.onNack(1, 0xc0c0c0c0L, TestViewer.seq(lost));
+        v.session.resendNacked(System.nanoTime());
 
         byte[] again = v.decryptFresh(v.wire.get(before));
         assertArrayEquals(lost, again);
@@ -72,9 +74,47 @@ class SfuViewerSessionTest {
         late.session.onNack(1, 0xe0e0e0e0L, 500); // its first packet: gone from the 2048-packet history
         late.session.onNack(1, 0xe0e0e0e0L, 499); // before its start
         late.session.onNack(1, 0x12345678L, 600); // not its SSRC
+        late.session.resendNacked(System.nanoTime());
         assertEquals(before, late.wire.size());
         early.session.onNack(1, 0xd0d0d0d0L, TestViewer.seq(early.rtp().get(early.rtp().size() - 3)));
+        early.session.resendNacked(System.nanoTime());
         assertEquals(103, TestViewer.payloadType(early.decryptFresh(early.wire.get(early.wire.size() - 1))),
                 "a recent packet is still resent");
+    }
+
+    @Test
+    void aPacketOfTheStartBurstIsResentWithTheSqueezedTimestampItWasSentWith() {
+        play(4); // a keyframe and three pictures cached
+        TestViewer v = new TestViewer(fanout, 0xf0f0f0f0L, 0xf1f1f1f1L, 102, 103, 100, 5_000, p -> true).connect();
+        List<byte[]> burst = v.rtp();
+        byte[] lost = burst.get(burst.size() - 2); // a packet of the third picture, timestamp squeezed
+        long newest = TestViewer.timestamp(burst.get(burst.size() - 1));
+        assertEquals(newest - 90, TestViewer.timestamp(lost), "1 ms before the newest cached picture, not its own time");
+        int before = v.wire.size();
+
+        v.session.onNack(1, 0xf0f0f0f0L, TestViewer.seq(lost));
+        v.session.resendNacked(System.nanoTime());
+
+        byte[] rtx = v.decryptFresh(v.wire.get(before));
+        assertEquals(TestViewer.timestamp(lost), TestViewer.timestamp(rtx));
+    }
+
+    @Test
+    void aRepeatedNackWithinTheHoldOffIsNotAnsweredTwiceButALaterOneIs() {
+        TestViewer v = new TestViewer(fanout, 0xa1a1a1a1L, 0xb1b1b1b1L, 102, 103, 0, 0, p -> true).connect();
+        play(6);
+        int seq = TestViewer.seq(v.rtp().get(3));
+        long t0 = 1_000_000_000L;
+        int before = v.wire.size();
+
+        v.session.onNack(1, 0xa1a1a1a1L, seq);
+        v.session.resendNacked(t0);
+        v.session.onNack(1, 0xa1a1a1a1L, seq); // the viewer repeats before the retransmission could arrive
+        v.session.resendNacked(t0 + 5_000_000L);
+        assertEquals(before + 1, v.wire.size());
+
+        v.session.onNack(1, 0xa1a1a1a1L, seq); // an RTT later: the retransmission was lost too
+        v.session.resendNacked(t0 + 30_000_000L);
+        assertEquals(before + 2, v.wire.size());
     }
 }

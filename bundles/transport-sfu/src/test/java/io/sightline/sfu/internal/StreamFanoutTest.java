@@ -195,12 +195,23 @@ class StreamFanoutTest {
     }
 
     @Test
-    void aViewerAdmittedWithAKeyframeStartsOnItWithoutABurstOrRequest() {
+    void aViewerJoiningWithACachedGopGetsItWhenItsKeysAreReadyNotWithTheNextUnit() {
         fanout.onMedia(Units.frame(0, true, 3000));
         fanout.onMedia(Units.frame(1, false, 500));
         TestViewer v = new TestViewer(fanout, 0x56565656L, 500, 0).connect();
+
+        List<byte[]> burst = v.rtp();
+        assertEquals(5, burst.size(), "the keyframe (4 packets) and picture 1, before any further unit");
+        assertEquals(500, TestViewer.seq(burst.get(0)));
+        long newest = TestViewer.timestamp(burst.get(4));
+        assertEquals(Units.FRAME_MICROS * 90 / 1000, newest, "the newest picture at its own time");
+        assertEquals(newest - 90, TestViewer.timestamp(burst.get(0)), "the keyframe squeezed 1 ms before it");
+
         fanout.onMedia(Units.frame(2, true, 3000));
-        assertLiveFromKeyframe(v, 2);
+        List<byte[]> all = v.rtp();
+        assertEquals(9, all.size(), "live from there, nothing twice");
+        assertEquals(505, TestViewer.seq(all.get(5)));
+        assertEquals(2 * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(all.get(5)));
         assertEquals(0, stream.keyframeRequests.get());
     }
 

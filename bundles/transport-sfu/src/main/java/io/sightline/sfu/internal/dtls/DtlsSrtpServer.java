@@ -76,6 +76,18 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         return handshakeTimeoutMillis;
     }
 
+    /**
+     * First retransmission of a flight of ours the peer did not answer (BouncyCastle's default is 1 s, RFC 6347's
+     * initial timer). A lost ServerHello flight on a lossy link would otherwise hold the first picture a second;
+     * browsers resend their own flights sooner, and a quarter second still exceeds the RTT of any path we serve.
+     */
+    static final int FLIGHT_RESEND_MILLIS = 250;
+
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return FLIGHT_RESEND_MILLIS;
+    }
+
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
         return certificate.signer(crypto, context);
