@@ -130,15 +130,25 @@ function startRelay({ listen = { address: '127.0.0.2', port: 0 }, target, up = p
   const front = dgram.createSocket('udp4');
   const clients = new Map();
   const all = [];
+  let closed = false;
+  // Packets still in flight when the relay closes are dropped, as a link that goes down drops them.
+  const safely = (send) => (buf) => {
+    if (!closed) {
+      send(buf);
+    }
+  };
   front.on('message', (message, from) => {
+    if (closed) {
+      return;
+    }
     const key = `${from.address}:${from.port}`;
     let c = clients.get(key);
     if (!c) {
       const sock = dgram.createSocket('udp4');
       c = {
         sock,
-        up: new LinkPath(up, rnd, (buf) => sock.send(buf, target.port, target.address)),
-        down: new LinkPath(down, rnd, (buf) => front.send(buf, from.port, from.address)),
+        up: new LinkPath(up, rnd, safely((buf) => sock.send(buf, target.port, target.address))),
+        down: new LinkPath(down, rnd, safely((buf) => front.send(buf, from.port, from.address))),
       };
       sock.on('message', (back) => c.down.push(back));
       sock.on('error', () => {});
@@ -159,6 +169,7 @@ function startRelay({ listen = { address: '127.0.0.2', port: 0 }, target, up = p
       address: front.address().address, port: front.address().port,
       stats: () => ({ up: sum('up'), down: sum('down'), clients: all.length }),
       close: () => {
+        closed = true;
         for (const c of all) c.sock.close();
         front.close();
       },

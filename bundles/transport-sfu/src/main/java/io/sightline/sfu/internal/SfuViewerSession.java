@@ -67,6 +67,15 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private SrtpContext inbound;
     private int transportSeq;
     private long lastReportNanos;
+    /**
+     * The viewer's link loses enough (its receiver reports, or the NACKs per packet sent over the last second) that
+     * each retransmission goes out twice: a lost repair costs the viewer another round trip, most of a freeze.
+     */
+    private volatile boolean lossyLink;
+    private long nacksAtReport;
+    private long sentAtReport;
+    /** Loss above which retransmissions are doubled (1%: at 2% loss a doubled repair is lost 1 time in 2500). */
+    static final double LOSSY_LINK = 0.01;
 
     // statistics (written by one thread each, read by anyone)
     private volatile long packetsSent;
@@ -191,6 +200,11 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             return;
         }
         lastReportNanos = nowNanos;
+        long nacked = nacks;
+        long sent = packetsSent;
+        lossyLink = isLossy(fractionLost, nacked - nacksAtReport, sent - sentAtReport);
+        nacksAtReport = nacked;
+        sentAtReport = sent;
         synchronized (sendLock) {
             if (closed.get() || outbound == null) {
                 return;
@@ -252,6 +266,15 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         resendNacked(System.nanoTime());
     }
 
+    /** Whether a link with this reported loss, or this many NACKed packets per packet sent, counts as lossy. */
+    static boolean isLossy(double fractionLost, long nackedPackets, long sentPackets) {
+        return fractionLost >= LOSSY_LINK || (sentPackets > 0 && nackedPackets >= LOSSY_LINK * sentPackets);
+    }
+
+    boolean lossyLink() {
+        return lossyLink;
+    }
+
     /** Resends what the NACKs of the compound just parsed asked for, as each track's {@link RetransmitPlanner} says. */
     void resendNacked(long nowNanos) {
         for (ViewerTrack t : tracks) {
@@ -264,8 +287,11 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 continue;
             }
             int n = t.retransmits.plan(history, nowNanos, RetransmitPlanner.holdOffNanos(rttMs), plannedResends);
-            for (int i = 0; i < n; i++) {
-                resend(t, history, plannedResends[i]);
+            int copies = lossyLink ? 2 : 1;
+            for (int c = 0; c < copies; c++) {
+                for (int i = 0; i < n; i++) {
+                    resend(t, history, plannedResends[i]);
+                }
             }
         }
     }

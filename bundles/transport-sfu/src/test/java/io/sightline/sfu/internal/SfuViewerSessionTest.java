@@ -2,7 +2,10 @@ package io.sightline.sfu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.rtp.rtcp.ReportBlock;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,5 +119,33 @@ class SfuViewerSessionTest {
         v.session.onNack(1, 0xa1a1a1a1L, seq); // an RTT later: the retransmission was lost too
         v.session.resendNacked(t0 + 30_000_000L);
         assertEquals(before + 2, v.wire.size());
+    }
+
+    @Test
+    void onALossyLinkEachRetransmissionGoesOutTwice() {
+        TestViewer v = new TestViewer(fanout, 0xa2a2a2a2L, 0xb2b2b2b2L, 102, 103, 0, 0, p -> true).connect();
+        play(6);
+        int seq = TestViewer.seq(v.rtp().get(3));
+        v.session.onReportBlock(1, new ReportBlock(0xa2a2a2a2L, 13, 1, 6, 0, 0, 0)); // 5% lost
+        v.session.maybeSendReports(System.nanoTime() + 2_000_000_000L); // the next report time
+        assertTrue(v.session.lossyLink());
+        int wireBefore = v.wire.size();
+
+        v.session.onNack(1, 0xa2a2a2a2L, seq);
+        v.session.resendNacked(System.nanoTime());
+
+        assertEquals(wireBefore + 2, v.wire.size());
+        byte[] first = v.decryptFresh(v.wire.get(wireBefore));
+        byte[] second = v.decryptFresh(v.wire.get(wireBefore + 1));
+        assertArrayEquals(TestViewer.payload(first), TestViewer.payload(second), "the same OSN and payload");
+        assertEquals(TestViewer.seq(first) + 1, TestViewer.seq(second), "two RTX packets");
+    }
+
+    @Test
+    void aLinkIsLossyFromOnePercentReportedOrNackedOn() {
+        assertFalse(SfuViewerSession.isLossy(0.005, 0, 0));
+        assertTrue(SfuViewerSession.isLossy(0.02, 0, 0));
+        assertTrue(SfuViewerSession.isLossy(0, 3, 200), "1.5% of the packets sent were NACKed");
+        assertFalse(SfuViewerSession.isLossy(0, 1, 200));
     }
 }
