@@ -34,6 +34,14 @@ public interface RtcpHandler {
     default void onTransportCc(TransportCcFeedback feedback) {
     }
 
+    /**
+     * One packet's status in a well-formed transport-wide feedback packet, after {@link #onTransportCc}: whether the
+     * packet with this transport-wide sequence number (16 bit) had arrived. A packet reported missing before a later
+     * one that arrived was lost or reordered: a sender can repair it without waiting for a NACK.
+     */
+    default void onTransportCcStatus(int transportSequence, boolean received) {
+    }
+
     /** A BYE for one SSRC (RFC 3550 section 6.6). */
     default void onBye(long ssrc) {
     }

@@ -145,6 +145,7 @@ public final class RtcpParser {
                 return false;
             }
             h.onTransportCc(f);
+            transportCcStatuses(b, p, f, h);
         }
         return true;
     }
@@ -197,6 +198,32 @@ public final class RtcpParser {
         }
         return new TransportCcFeedback(sender, media, base, statusCount, reference, feedbackCount, received,
                 statusCount - received);
+    }
+
+    /** Reports each packet's status of a transport-wide feedback packet that {@link #transportCc} accepted. */
+    private static void transportCcStatuses(byte[] b, int p, TransportCcFeedback f, RtcpHandler h) {
+        int q = p + 20;
+        int seen = 0;
+        int base = f.baseSequence();
+        int count = f.statusCount();
+        while (seen < count) {
+            int chunk = u16(b, q);
+            q += 2;
+            if ((chunk & 0x8000) == 0) {
+                boolean arrived = ((chunk >> 13) & 0x3) != 0;
+                int run = Math.min(chunk & 0x1fff, count - seen);
+                for (int i = 0; i < run; i++, seen++) {
+                    h.onTransportCcStatus((base + seen) & 0xffff, arrived);
+                }
+            } else {
+                boolean twoBit = (chunk & 0x4000) != 0;
+                int symbols = twoBit ? 7 : 14;
+                for (int i = 0; i < symbols && seen < count; i++, seen++) {
+                    int symbol = twoBit ? (chunk >> (12 - 2 * i)) & 0x3 : (chunk >> (13 - i)) & 0x1;
+                    h.onTransportCcStatus((base + seen) & 0xffff, symbol != 0);
+                }
+            }
+        }
     }
 
     private static boolean payloadFeedback(byte[] b, int p, int size, int fmt, RtcpHandler h) {

@@ -17,6 +17,7 @@ class RtcpParserTest {
         final List<String> events = new ArrayList<>();
         final List<ReportBlock> blocks = new ArrayList<>();
         TransportCcFeedback transportCc;
+        final List<String> statuses = new ArrayList<>();
         long[] rembSsrcs;
 
         @Override
@@ -55,6 +56,11 @@ class RtcpParserTest {
         public void onTransportCc(TransportCcFeedback f) {
             transportCc = f;
             events.add("TCC");
+        }
+
+        @Override
+        public void onTransportCcStatus(int seq, boolean received) {
+            statuses.add(seq + (received ? "+" : "-"));
         }
 
         @Override
@@ -131,6 +137,16 @@ class RtcpParserTest {
         assertEquals(8, f.received());
         assertEquals(2, f.lost());
         assertEquals(0x12345678L, f.mediaSsrc());
+        assertEquals(List.of("10+", "11+", "12+", "13+", "14+", "15-", "16+", "17+", "18-", "19+"), r.statuses,
+                "each packet's status, by transport sequence number");
+    }
+
+    @Test
+    void noStatusesFromAFeedbackPacketWhoseDeltasAreCutOff() {
+        byte[] rtcp = hex("afcd0006 00000001 12345678 000a000a 00010103 2005c910 01010101");
+        Recorder r = new Recorder();
+        RtcpParser.parse(rtcp, 0, rtcp.length, r);
+        assertEquals(List.of(), r.statuses, "nothing half-applied");
     }
 
     @Test
@@ -141,6 +157,7 @@ class RtcpParserTest {
         assertTrue(RtcpParser.parse(rtcp, 0, rtcp.length, r));
         assertEquals(4, r.transportCc.received());
         assertEquals(10, r.transportCc.lost());
+        assertEquals(List.of("0+", "1-", "2+", "3+"), r.statuses.subList(0, 4));
         assertEquals(-1, r.transportCc.referenceTime());
     }
 

@@ -54,6 +54,10 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     /** The retransmission plan of one RTCP compound (RTCP thread only). */
     private final long[] plannedResends = new long[RetransmitPlanner.MAX_BATCH];
     private final KeyframeRequestGate keyframeGate = new KeyframeRequestGate();
+    /** Transport-wide sequence number -> history packet (allocated only when a track negotiated transport-cc). */
+    private final SentPacketMap sentPackets;
+    /** Packets repaired because transport-wide feedback reported them missing (RTCP thread). */
+    private long feedbackRepairs;
     private final byte[] ext = new byte[4];
 
     private volatile IceSession ice;
@@ -99,6 +103,12 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         this.fanout = fanout;
         this.tracks = tracks;
         this.cname = cname;
+        boolean transportCc = false;
+        for (int i = 0; i < tracks.size(); i++) {
+            tracks.get(i).position = i;
+            transportCc |= tracks.get(i).negotiated != null && tracks.get(i).negotiated.transportCcId() > 0;
+        }
+        this.sentPackets = transportCc ? new SentPacketMap() : null;
     }
 
     void attach(IceSession iceSession, DtlsSession dtlsSession, String answer) {
@@ -132,7 +142,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             }
             int len = history.length(index);
             int seq = track.viewerSeq(index);
-            int headerLength = writeHeader(track, seq, viewerTs, history.marker(index));
+            int headerLength = writeHeader(track, seq, viewerTs, history.marker(index), index);
             System.arraycopy(history.payload(index), 0, sendBuf, headerLength, len);
             if (!history.stillHolds(index)) {
                 return;
@@ -154,7 +164,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         setup.admitted(System.nanoTime());
     }
 
-    private int writeHeader(ViewerTrack track, int seq, long viewerTs, boolean marker) {
+    private int writeHeader(ViewerTrack track, int seq, long viewerTs, boolean marker, long index) {
         var n = track.negotiated;
         var h = track.header.clear();
         h.payloadType(n.payloadType()).sequenceNumber(seq).timestamp(viewerTs).ssrc(n.ssrc()).marker(marker);
@@ -167,6 +177,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         }
         if (n.transportCcId() > 0) {
             int s = transportSeq++;
+            sentPackets.sent(s, track.position, index);
             ext[0] = (byte) (s >> 8);
             ext[1] = (byte) s;
             h.setExtension(n.transportCcId(), ext, 0, 2);
@@ -381,12 +392,33 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 sendBuf[headerLength + 1] = (byte) seq;
                 payloadOffset = headerLength + 2;
             } else {
-                headerLength = writeHeader(track, seq, ts, history.marker(index));
+                headerLength = writeHeader(track, seq, ts, history.marker(index), index);
                 payloadOffset = headerLength;
             }
             System.arraycopy(history.payload(index), 0, sendBuf, payloadOffset, len);
             if (history.stillHolds(index)) {
                 transmit(payloadOffset + len);
+            }
+        }
+    }
+
+    /**
+     * A packet the viewer's transport-wide feedback reports missing (a later one arrived): repaired like a NACKed
+     * one, in the same plan (a NACK for it too, within the hold-off, is not answered twice).
+     */
+    @Override
+    public void onTransportCcStatus(int transportSequence, boolean received) {
+        SentPacketMap map = sentPackets;
+        if (received || map == null) {
+            return;
+        }
+        long index = map.index(transportSequence);
+        int position = map.track(transportSequence);
+        if (index >= 0 && position >= 0 && position < tracks.size()) {
+            ViewerTrack t = tracks.get(position);
+            if (t.started() && index >= t.startIndex) {
+                feedbackRepairs++;
+                t.retransmits.request(index);
             }
         }
     }
@@ -544,7 +576,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             unrecoverable += t.retransmits.unrecoverable + t.retransmits.overBudget;
         }
         LOG.info("Session {} of '{}' closed ({} packets sent, {} dropped; {} NACKed, {} resent, {} repeats ignored, {} "
-                + "not resendable; {} keyframe requests, {} held back)", id, streamName, packetsSent, packetsDropped,
-                nacks, resent, deduplicated, unrecoverable, keyframeRequests, keyframeGate.held);
+                + "not resendable; {} missing in transport-wide feedback; {} keyframe requests, {} held back)", id,
+                streamName, packetsSent, packetsDropped, nacks, resent, deduplicated, unrecoverable, feedbackRepairs,
+                keyframeRequests, keyframeGate.held);
     }
 }

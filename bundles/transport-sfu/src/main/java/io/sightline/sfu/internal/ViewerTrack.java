@@ -10,6 +10,8 @@ import io.sightline.rtp.sdp.SdpAnswer;
  */
 final class ViewerTrack {
     final int trackId;
+    /** This track's position in its viewer's track list. */
+    int position;
     final MediaKind kind;
     final SdpAnswer.Negotiated negotiated;
     final RtpHeader header = new RtpHeader();

@@ -148,4 +148,31 @@ class SfuViewerSessionTest {
         assertTrue(SfuViewerSession.isLossy(0, 3, 200), "1.5% of the packets sent were NACKed");
         assertFalse(SfuViewerSession.isLossy(0, 1, 200));
     }
+
+    @Test
+    void aPacketMissingInTransportWideFeedbackIsRepairedWithoutANack() {
+        TestViewer v = new TestViewer(fanout, 0xa3a3a3a3L, 0xb3b3b3b3L, 102, 103, 0, 0, p -> true, 0,
+                PlayoutDelay.parse("0"), 5);
+        v.connect();
+        play(6);
+        List<byte[]> sent = v.rtp();
+        byte[] lost = sent.get(2);
+        int before = v.wire.size();
+
+        // The third packet (transport-wide sequence 2) missing, the ones around it received.
+        v.session.onTransportCcStatus(1, true);
+        v.session.onTransportCcStatus(2, false);
+        v.session.onTransportCcStatus(3, true);
+        v.session.onTransportCcStatus(4000, false); // never sent: ignored
+        v.session.resendNacked(System.nanoTime());
+
+        assertEquals(before + 1, v.wire.size());
+        byte[] rtx = v.decryptFresh(v.wire.get(before));
+        byte[] payload = TestViewer.payload(rtx);
+        assertEquals(TestViewer.seq(lost), ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
+
+        v.session.onNack(1, 0xa3a3a3a3L, TestViewer.seq(lost)); // the NACK for it comes right after
+        v.session.resendNacked(System.nanoTime());
+        assertEquals(before + 1, v.wire.size(), "not repaired twice within the hold-off");
+    }
 }

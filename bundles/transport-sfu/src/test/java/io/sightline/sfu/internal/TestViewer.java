@@ -34,8 +34,16 @@ final class TestViewer {
     /** As above, with the playout-delay extension negotiated under {@code playoutDelayId} (0: not offered). */
     TestViewer(StreamFanout fanout, long ssrc, long rtxSsrc, int payloadType, int rtxPayloadType, int seqBase,
             long tsOffset, Predicate<ByteBuffer> accept, int playoutDelayId, PlayoutDelay playoutDelay) {
-        var negotiated = new SdpAnswer.Negotiated("0", true, payloadType, rtxPayloadType, ssrc, rtxSsrc, 0, 0,
-                playoutDelayId, List.of("nack", "nack pli"), true);
+        this(fanout, ssrc, rtxSsrc, payloadType, rtxPayloadType, seqBase, tsOffset, accept, playoutDelayId, playoutDelay,
+                0);
+    }
+
+    /** As above, with the transport-wide sequence number extension negotiated under {@code transportCcId}. */
+    TestViewer(StreamFanout fanout, long ssrc, long rtxSsrc, int payloadType, int rtxPayloadType, int seqBase,
+            long tsOffset, Predicate<ByteBuffer> accept, int playoutDelayId, PlayoutDelay playoutDelay,
+            int transportCcId) {
+        var negotiated = new SdpAnswer.Negotiated("0", true, payloadType, rtxPayloadType, ssrc, rtxSsrc, 0,
+                transportCcId, playoutDelayId, List.of("nack", "nack pli"), true);
         track = new ViewerTrack(Track.VIDEO, MediaKind.VIDEO, negotiated, seqBase, 5000);
         track.tsOffset = tsOffset;
         session = new SfuViewerSession(Long.toHexString(ssrc), "cam", "127.0.0.1", new SfuTransport(), fanout,
