@@ -22,6 +22,7 @@
 //          --links lossless,loss=2+delay=20,loss=5+delay=40+jitter=10 (media both ways through the impairment relay
 //          of ../impair, one link per condition, the same link each way; runs alternate the conditions; a table of
 //          first frame, glass-to-glass, freezes and the receiver's NACK/PLI counts per condition; own server only)
+//          (--url and --sfu-port PORT: the same against a running server; --seed N: the relay's first seed)
 //          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
@@ -135,6 +136,8 @@ function options(argv) {
     else if (a === '--jitter') o.jitter = +next();
     else if (a === '--camera') o.camera = (argv[i + 1] && !argv[i + 1].startsWith('--') ? next() : 'rtsp').split(',');
     else if (a === '--links') o.links = next().split(',');
+    else if (a === '--sfu-port') o.sfuPort = +next();
+    else if (a === '--seed') o.seed = +next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -677,7 +680,8 @@ async function compareLinks(server, [label, stream], o) {
     for (const spec of o.links) {
       const link = impair.parseLink(spec);
       const relayed = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 },
-        target: { address: '127.0.0.1', port: o.portBase + 4 }, up: link, down: link, seed: 1000 + r });
+        target: { address: '127.0.0.1', port: o.sfuPort || o.portBase + 4 }, up: link, down: link,
+        seed: (o.seed || 1000) + r });
       relay = { address: relayed.address, port: relayed.port };
       try {
         const run = await measureRun(server.url, stream, players, o);
@@ -737,7 +741,7 @@ async function compareLinks(server, [label, stream], o) {
       console.log(`media through a relay at ${relay.address}:${relay.port} adding 0-${o.jitter} ms of jitter`);
     }
     if (o.links) {
-      if (o.url) throw new Error('--links needs the benchmark\'s own server (no --url)');
+      if (o.url && !o.sfuPort) throw new Error('--links with --url needs the server\'s SFU UDP port (--sfu-port)');
       await compareLinks(server, Object.entries(streams)[0], o);
       return;
     }

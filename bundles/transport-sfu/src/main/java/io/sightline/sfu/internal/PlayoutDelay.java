@@ -21,6 +21,28 @@ record PlayoutDelay(int minMillis, int maxMillis) {
     /** Not sent: the browser's own adaptive jitter buffer decides (as most servers do). */
     static final PlayoutDelay BROWSER = new PlayoutDelay(-1, -1);
 
+    /** What a repair adds beyond the round trip: noticing the gap (up to a frame interval) and decoding. */
+    static final int REPAIR_MARGIN_MILLIS = 20;
+    /** The most a lossy link raises the delay to. */
+    static final int LOSSY_CAP_MILLIS = 500;
+
+    /**
+     * The delay for a viewer's link: this one, or on a lossy link with a known round trip a minimum long enough for a
+     * retransmission to arrive before the picture is due (RTT + {@link #REPAIR_MARGIN_MILLIS}, in 10 ms steps, at most
+     * {@link #LOSSY_CAP_MILLIS}). Chromium does not count retransmitted pictures in its jitter estimate, so without a
+     * higher minimum every repaired loss stalls the picture for a round trip. Not sent stays not sent.
+     */
+    PlayoutDelay forLink(boolean lossy, double rttMs) {
+        if (!sent() || !lossy || rttMs < 0) {
+            return this;
+        }
+        int needed = Math.min(LOSSY_CAP_MILLIS, (int) Math.ceil((rttMs + REPAIR_MARGIN_MILLIS) / 10) * 10);
+        if (needed <= minMillis) {
+            return this;
+        }
+        return new PlayoutDelay(needed, Math.max(maxMillis, needed));
+    }
+
     /** Whether packets carry the extension at all. */
     boolean sent() {
         return minMillis >= 0;

@@ -66,6 +66,11 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private volatile DtlsSession dtls;
     private volatile String answerSdp;
     private final PlayoutDelay playoutDelay;
+    /** The playout delay in this viewer's packets: the configured one, raised while its link is lossy. */
+    private volatile PlayoutDelay sentPlayoutDelay;
+    /** A lossy second keeps the link counted lossy this long (no flapping of the delay or of doubled repairs). */
+    static final long LOSSY_HOLD_NANOS = 10_000_000_000L;
+    private long lossyUntilNanos;
     private volatile String state = "new";
     private SrtpContext outbound;
     private SrtpContext inbound;
@@ -97,6 +102,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             List<ViewerTrack> tracks, String cname, PlayoutDelay playoutDelay) {
         this.id = id;
         this.playoutDelay = playoutDelay;
+        this.sentPlayoutDelay = playoutDelay;
         this.streamName = streamName;
         this.remoteAddress = remoteAddress;
         this.transport = transport;
@@ -182,8 +188,9 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             ext[1] = (byte) s;
             h.setExtension(n.transportCcId(), ext, 0, 2);
         }
-        if (n.playoutDelayId() > 0 && track.kind == MediaKind.VIDEO && playoutDelay.sent()) {
-            playoutDelay.write(ext, 0);
+        PlayoutDelay delay = sentPlayoutDelay;
+        if (n.playoutDelayId() > 0 && track.kind == MediaKind.VIDEO && delay.sent()) {
+            delay.write(ext, 0);
             h.setExtension(n.playoutDelayId(), ext, 0, 3);
         }
         return h.write(sendBuf, 0);
@@ -213,7 +220,11 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         lastReportNanos = nowNanos;
         long nacked = nacks;
         long sent = packetsSent;
-        lossyLink = isLossy(fractionLost, nacked - nacksAtReport, sent - sentAtReport);
+        if (isLossy(fractionLost, nacked - nacksAtReport, sent - sentAtReport)) {
+            lossyUntilNanos = nowNanos + LOSSY_HOLD_NANOS;
+        }
+        lossyLink = nowNanos - lossyUntilNanos < 0;
+        sentPlayoutDelay = playoutDelay.forLink(lossyLink, rttMs);
         nacksAtReport = nacked;
         sentAtReport = sent;
         synchronized (sendLock) {
@@ -284,6 +295,10 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
 
     boolean lossyLink() {
         return lossyLink;
+    }
+
+    PlayoutDelay sentPlayoutDelay() {
+        return sentPlayoutDelay;
     }
 
     /** Resends what the NACKs of the compound just parsed asked for, as each track's {@link RetransmitPlanner} says. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.rtp.rtcp.NtpTime;
+import io.sightline.rtp.rtcp.ReportBlock;
 import io.sightline.rtp.rtp.RtpHeader;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,49 @@ class PlayoutDelayTest {
         assertArrayEquals(new byte[] { 0x00, 0x30, 0x03 }, ext);
         new PlayoutDelay(100, 40950).write(ext, 0);
         assertArrayEquals(new byte[] { 0x00, (byte) 0xaf, (byte) 0xff }, ext);
+    }
+
+    @Test
+    void aLossyLinkRaisesTheMinimumToCoverARepairOnlyWhenTheRoundTripIsKnown() {
+        PlayoutDelay configured = PlayoutDelay.parse("30");
+        assertEquals(configured, configured.forLink(false, 80), "clean link");
+        assertEquals(configured, configured.forLink(true, -1), "RTT not known yet");
+        assertEquals(new PlayoutDelay(100, 100), configured.forLink(true, 75.5), "RTT + 20 ms, in 10 ms steps");
+        assertEquals(configured, configured.forLink(true, 5), "30 ms already covers a 5 ms round trip");
+        assertEquals(new PlayoutDelay(500, 500), configured.forLink(true, 2000), "capped");
+        assertEquals(new PlayoutDelay(60, 200), PlayoutDelay.parse("0-200").forLink(true, 40));
+        assertFalse(PlayoutDelay.BROWSER.forLink(true, 80).sent(), "not sent stays not sent");
+    }
+
+    @Test
+    void aViewerOnALossyLinkGetsTheRaisedDelayInItsPackets() {
+        var fanout = new StreamFanout(new FakeStream());
+        fanout.start();
+        fanout.onTracks(List.of(Units.VIDEO));
+        try {
+            TestViewer v = new TestViewer(fanout, 0x77777777L, 0x77777778L, 102, 103, 0, 0, p -> true, EXTENSION_ID,
+                    PlayoutDelay.parse("30")).connect();
+            fanout.onMedia(Units.frame(0, true, 500));
+            // 5% lost, and a sender report of ours echoed 80 ms ago with no delay: an 80 ms round trip.
+            long lsr = NtpTime.compact(NtpTime.fromEpochMillis(System.currentTimeMillis() - 80));
+            v.session.onReportBlock(1, new ReportBlock(0x77777777L, 13, 1, 1, 0, lsr, 0));
+            v.session.maybeSendReports(System.nanoTime() + 2_000_000_000L); // the next report time
+            assertTrue(v.session.lossyLink());
+            PlayoutDelay raised = v.session.sentPlayoutDelay();
+            assertTrue(raised.minMillis() >= 100 && raised.minMillis() <= 120, raised.toString());
+            int before = v.wire.size();
+            fanout.onMedia(Units.frame(1, false, 500));
+            byte[] p = v.decryptFresh(v.wire.get(before));
+            RtpHeader h = new RtpHeader();
+            h.read(p, 0, p.length);
+            byte[] value = new byte[3];
+            h.extension(EXTENSION_ID, value, 0);
+            byte[] expected = new byte[3];
+            raised.write(expected, 0);
+            assertArrayEquals(expected, value);
+        } finally {
+            fanout.close();
+        }
     }
 
     @Test
