@@ -23,17 +23,23 @@ record PlayoutDelay(int minMillis, int maxMillis) {
 
     /** What a repair adds beyond the round trip: noticing the gap (up to a frame interval) and decoding. */
     static final int REPAIR_MARGIN_MILLIS = 20;
+    /**
+     * Below this round trip a repaired loss stalls the picture for less than two frame intervals at 30 fps: a hitch,
+     * not a freeze, so the latency of a deeper buffer is not worth it (measured: at 2% loss and 40 ms RTT the raise
+     * cost 30-70 ms of glass-to-glass for no fewer freezes, docs/performance.md "Lossy links").
+     */
+    static final int LOSSY_MIN_RTT_MILLIS = 50;
     /** The most a lossy link raises the delay to. */
     static final int LOSSY_CAP_MILLIS = 500;
 
     /**
      * The delay for a viewer's link: this one, or on a lossy link with a known round trip a minimum long enough for a
      * retransmission to arrive before the picture is due (RTT + {@link #REPAIR_MARGIN_MILLIS}, in 10 ms steps, at most
-     * {@link #LOSSY_CAP_MILLIS}). Chromium does not count retransmitted pictures in its jitter estimate, so without a
+     * {@link #LOSSY_CAP_MILLIS}), from a round trip of {@link #LOSSY_MIN_RTT_MILLIS} on. Chromium does not count retransmitted pictures in its jitter estimate, so without a
      * higher minimum every repaired loss stalls the picture for a round trip. Not sent stays not sent.
      */
     PlayoutDelay forLink(boolean lossy, double rttMs) {
-        if (!sent() || !lossy || rttMs < 0) {
+        if (!sent() || !lossy || rttMs < LOSSY_MIN_RTT_MILLIS) {
             return this;
         }
         int needed = Math.min(LOSSY_CAP_MILLIS, (int) Math.ceil((rttMs + REPAIR_MARGIN_MILLIS) / 10) * 10);

@@ -56,8 +56,10 @@ class PlayoutDelayTest {
         assertEquals(configured, configured.forLink(true, -1), "RTT not known yet");
         assertEquals(new PlayoutDelay(100, 100), configured.forLink(true, 75.5), "RTT + 20 ms, in 10 ms steps");
         assertEquals(configured, configured.forLink(true, 5), "30 ms already covers a 5 ms round trip");
+        assertEquals(configured, configured.forLink(true, 45), "a repair within 45 ms is a hitch, not worth buffering");
+        assertEquals(new PlayoutDelay(70, 70), configured.forLink(true, 50));
         assertEquals(new PlayoutDelay(500, 500), configured.forLink(true, 2000), "capped");
-        assertEquals(new PlayoutDelay(60, 200), PlayoutDelay.parse("0-200").forLink(true, 40));
+        assertEquals(new PlayoutDelay(80, 200), PlayoutDelay.parse("0-200").forLink(true, 60));
         assertFalse(PlayoutDelay.BROWSER.forLink(true, 80).sent(), "not sent stays not sent");
     }
 
