@@ -60,8 +60,12 @@ if [ ! -f "$jlink_cache/.modules" ] || [ "$(cat "$jlink_cache/.modules")" != "$j
         --exclude-files='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libfontmanager.so,**/libjavajpeg.so,**/liblcms.so,**/libjsound.so' \
         --output "$jlink_cache"
     # Debian's policy (and lintian) want shipped ELF files stripped of symbols; jlink only strips Java debug data.
-    find "$jlink_cache" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jexec -o -name jspawnhelper \) \
-        -exec sh -c 'file -b "$1" | grep -q ELF && strip --strip-unneeded --remove-section=.comment --remove-section=.note "$1"' _ {} \;
+    if command -v strip >/dev/null; then
+        find "$jlink_cache" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jexec -o -name jspawnhelper \) \
+            -exec sh -c 'head -c 4 "$1" | grep -q ELF && strip --strip-unneeded --remove-section=.comment --remove-section=.note "$1"' _ {} \;
+    else
+        echo "build-deb: WARNING: strip (binutils) missing, the runtime stays unstripped (lintian will say so)" >&2
+    fi
     echo "$jdk $modules" > "$jlink_cache/.modules"
 fi
 cp -a "$jlink_cache" "$rel/runtime"

@@ -46,7 +46,7 @@ cleanup() {
         for _ in $(seq 1 30); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 1; done
         kill -KILL "$nspawn_pid" 2>/dev/null || true
     fi
-    rm -rf "$work"
+    if [ -n "${SIGHTLINE_TEST_KEEP:-}" ]; then echo "install-test: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 cp -a "$base" "$root"
@@ -77,7 +77,7 @@ state=""
 # A command inside the container (all its namespaces; the container's own files and systemd).
 in_c() { nsenter -t "$cpid" -m -u -i -n -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C "$@"; }
 for _ in $(seq 1 90); do
-    cpid="$(ps --ppid "$nspawn_pid" -o pid= 2>/dev/null | head -n1 | tr -d ' ')"
+    cpid="$(ps --ppid "$nspawn_pid" -o pid= 2>/dev/null | head -n1 | tr -d ' ' || true)"
     if [ -n "$cpid" ]; then
         state="$(in_c systemctl is-system-running 2>/dev/null || true)"
         case "$state" in running|degraded) break ;; esac
@@ -99,7 +99,7 @@ play_demo() { # the demo plays: node-datachannel, in the container's network nam
 
 # ---- install ----
 log "apt install ./$(basename "$deb1") (no network in the container)"
-out="$(in_c apt-get install -y --no-download "/pkg/$(basename "$deb1")" 2>&1)" || { echo "$out"; fail "apt install"; }
+out="$(in_c apt-get install -y "/pkg/$(basename "$deb1")" 2>&1)" || { echo "$out"; fail "apt install"; }
 grep -q 'Admin password:' <<<"$out" || { echo "$out"; fail "the postinst did not print the admin password"; }
 grep -q 'http://localhost:8080/play/demo' <<<"$out" || fail "the postinst did not say where the demo is"
 password="$(in_c sed -n 's/^password=//p' /etc/sightline/admin-password)"
@@ -150,7 +150,7 @@ in_c sed -i 's/^video.bitrate.kbps = .*/video.bitrate.kbps = 1500/' /etc/sightli
 in_c sh -c 'echo "# operator: a second stream" > /etc/sightline/io.sightline.stream-lobby.cfg; echo "source.type = testpattern" >> /etc/sightline/io.sightline.stream-lobby.cfg'
 secret_before="$(in_c sha256sum /var/lib/sightline/data/sightline/auth-jwt/hmac.secret)"
 log "apt install the second build (operator edit of a changed conffile: keep it, the Debian way with --force-confold)"
-out="$(in_c apt-get install -y --no-download -o Dpkg::Options::=--force-confold "/pkg/sightline_${v2}_amd64.deb" 2>&1)" \
+out="$(in_c apt-get install -y -o Dpkg::Options::=--force-confold "/pkg/sightline_${v2}_amd64.deb" 2>&1)" \
     || { echo "$out"; fail "upgrade"; }
 in_c grep -q '^video.bitrate.kbps = 1500$' /etc/sightline/io.sightline.stream-demo.cfg || fail "operator edit lost"
 in_c test -f /etc/sightline/io.sightline.stream-demo.cfg.dpkg-dist || fail "no .dpkg-dist with the packaged version"
