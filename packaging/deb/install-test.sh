@@ -123,7 +123,13 @@ share="$(in_c curl -s -u "admin:$password" -X POST 'http://127.0.0.1:8080/api/st
 token="$(grep -o '"token":"[^"]*"' <<<"$share" | cut -d'"' -f4)"
 [ -n "$token" ] || fail "no share token: $share"
 # The SSH shell is on loopback only; the HTTP port on all addresses.
-in_c ss -Hltn 'sport = :8101' | grep -q '127.0.0.1:8101' || fail "Karaf SSH is not on loopback only"
+for _ in $(seq 1 30); do
+    listeners="$(in_c ss -Hltn 'sport = :8101' || true)"
+    [ -n "$listeners" ] && break
+    sleep 1
+done
+grep -q '127.0.0.1\]*:8101' <<<"$listeners" && ! grep -Eq '(\*|0\.0\.0\.0|\[::\]):8101' <<<"$listeners" \
+    || fail "Karaf SSH is not on loopback only: ${listeners:-nothing listens on 8101}"
 sleep 2
 for f in sightline ingest signaling delivery audit; do
     in_c test -s "/var/log/sightline/$f.log" || fail "/var/log/sightline/$f.log is missing or empty"
@@ -135,6 +141,8 @@ in_c grep -q "session .* start" /var/log/sightline/delivery.log || fail "deliver
 in_c grep -q "session .* end" /var/log/sightline/delivery.log || fail "delivery.log has no session end line"
 if in_c grep -rqF -e "$password" -e "$token" /var/log/sightline; then fail "a secret is in the logs"; fi
 if in_c test -e /var/lib/sightline/data/log; then fail "Karaf wrote logs under /var/lib/sightline/data/log"; fi
+others="$(in_c ls /var/log/sightline | grep -Ev '^(sightline|ingest|signaling|delivery|audit)\.log(\.[0-9]+\.gz)?$' || true)"
+[ -z "$others" ] || fail "unexpected files in /var/log/sightline: $others"
 log "logs per concern present; no password or token in them"
 in_c sightline status > "$work/status.txt" || { cat "$work/status.txt"; fail "sightline status"; }
 grep -q 'demo' "$work/status.txt" || { cat "$work/status.txt"; fail "sightline status lists no demo stream"; }
