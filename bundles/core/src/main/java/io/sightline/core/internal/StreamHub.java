@@ -41,6 +41,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
 
     private final Map<String, LiveStream> streams = new ConcurrentSkipListMap<>();
     private final Map<String, ViewerSession> sessions = new ConcurrentHashMap<>();
+    private final DeliveryLog deliveryLog = new DeliveryLog();
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Ranked<CaptureSourceFactory>> sourceFactories = new CopyOnWriteArrayList<>();
     private final List<Ranked<VideoEncoderFactory>> encoderFactories = new CopyOnWriteArrayList<>();
@@ -61,6 +62,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     void deactivate() {
         streams.values().forEach(LiveStream::remove);
         streams.clear();
+        sessions.values().forEach(s -> deliveryLog.closing(s, "server stopping"));
         sessions.values().forEach(ViewerSession::close);
         sessions.clear();
     }
@@ -94,6 +96,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         LiveStream stream = streams.remove(name);
         if (stream != null) {
             stream.remove();
+            sessions(name).forEach(s -> deliveryLog.closing(s, "stream removed"));
             sessions(name).forEach(ViewerSession::close);
             LOG.info("Stream '{}' removed", name);
             listeners.forEach(l -> safely(() -> l.streamRemoved(stream)));
@@ -197,7 +200,11 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     @Override
     public void register(ViewerSession session) {
         sessions.put(session.id(), session);
-        session.onClosed(() -> sessions.remove(session.id()));
+        deliveryLog.started(session);
+        session.onClosed(() -> {
+            sessions.remove(session.id());
+            deliveryLog.ended(session);
+        });
     }
 
     @Override

@@ -72,6 +72,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     static final long LOSSY_HOLD_NANOS = 10_000_000_000L;
     private long lossyUntilNanos;
     private volatile String state = "new";
+    /** Why the session ended, when it ended on its own; becomes part of the final state ("closed: ..."). */
+    private volatile String endReason;
     private SrtpContext outbound;
     private SrtpContext inbound;
     private int transportSeq;
@@ -325,6 +327,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     @Override
     public void onConsentExpired(IceSession session) {
         LOG.info("Session {} of '{}': viewer stopped answering consent checks; closing", id, streamName);
+        endReason = "consent expired";
         close();
     }
 
@@ -352,12 +355,14 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     @Override
     public void onHandshakeFailed(DtlsSession session, Exception cause) {
         LOG.info("Session {} of '{}': DTLS handshake failed: {}", id, streamName, cause.getMessage());
+        endReason = "DTLS handshake failed";
         close();
     }
 
     @Override
     public void onClosed(DtlsSession session) {
         LOG.info("Session {} of '{}': viewer closed DTLS", id, streamName);
+        endReason = "viewer closed DTLS";
         close();
     }
 
@@ -568,7 +573,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        state = "closed";
+        state = endReason == null ? "closed" : "closed: " + endReason;
         fanout.leave(this);
         DtlsSession d = dtls;
         if (d != null) {

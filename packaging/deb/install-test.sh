@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The install test (Maven profile e2e): the package's maintainer scripts and unit under a real systemd.
+# A Debian 12 root (debootstrap, cached) boots with systemd-nspawn (systemd as PID 1, its own network namespace
+# with loopback only, so nothing leaves the container). In it: apt install ./deb, first start, /health 200, the
+# demo plays (node-datachannel, run on the host inside the container's network namespace), the admin account works,
+# logs per concern; upgrade to a second build with an edited conffile kept; sightline rollback and --undo;
+# remove (config and data stay); purge (everything goes, the user too).
+#   install-test.sh TARGET_DIR
+# Needs root, debootstrap, systemd-container, node + benchmarks/load's npm packages. Network: only the Debian
+# mirror, once, to make the cached root (SIGHTLINE_TEST_ROOT_CACHE, default /var/cache/sightline-test).
+set -euo pipefail
+target="$(cd "$1" && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+deb1="$(ls "$target"/sightline_*_amd64.deb)"
+cache="${SIGHTLINE_TEST_ROOT_CACHE:-/var/cache/sightline-test}"
+node_dir="$repo/benchmarks/load"
+started=$SECONDS
+log() { echo "install-test [$((SECONDS - started))s]: $*"; }
+fail() { echo "install-test: FAIL: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || fail "needs root (systemd-nspawn)"
+for tool in debootstrap systemd-nspawn nsenter node; do
+    command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps)"
+done
+[ -d "$node_dir/node_modules/node-datachannel" ] || fail "run: npm ci --prefix benchmarks/load"
+
+# ---- the Debian 12 root: systemd plus the package's dependencies, so apt installs the .deb offline ----
+deps="$(dpkg-deb --field "$deb1" Depends | tr ',' '\n' | sed 's/|.*//; s/ //g' | grep . | paste -sd, -)"
+key="$(printf '%s' "$deps" | sha256sum | cut -c1-12)"
+base="$cache/bookworm-$key"
+if [ ! -f "$base/.complete" ]; then
+    log "debootstrap Debian 12 into $base (once)"
+    rm -rf "$base" && mkdir -p "$cache"
+    debootstrap --variant=minbase --include="systemd,systemd-sysv,dbus,ca-certificates,procps,$deps" \
+        bookworm "$base" http://deb.debian.org/debian > "$cache/debootstrap.log" 2>&1 \
+        || fail "debootstrap failed: $cache/debootstrap.log"
+    touch "$base/.complete"
+fi
+work="$(mktemp -d /var/tmp/sightline-install-test.XXXXXX)"
+root="$work/root"
+nspawn_pid=""
+cleanup() {
+    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+        kill -TERM "$nspawn_pid" 2>/dev/null || true
+        for _ in $(seq 1 30); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 1; done
+        kill -KILL "$nspawn_pid" 2>/dev/null || true
+    fi
+    if [ -n "${SIGHTLINE_TEST_KEEP:-}" ]; then echo "install-test: kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+cp -a "$base" "$root"
+rm -f "$root/.complete"
+mkdir -p "$root/pkg"
+cp "$deb1" "$root/pkg/"
+
+# ---- the second build: the same package repacked as a newer version whose demo stream file changed too, so the
+# upgrade meets an operator edit and a packaged change of the same conffile (dpkg's conflict case) ----
+v1="$(dpkg-deb --field "$deb1" Version)"
+v2="$v1.1"
+repack="$work/repack"
+dpkg-deb -R "$deb1" "$repack"
+printf '%s\n' "$v2" > "$repack/opt/sightline/release/BUILD"
+sed -i "s/^Version: .*/Version: $v2/" "$repack/DEBIAN/control"
+echo "# (second build) a packaged change to this file" >> "$repack/etc/sightline/io.sightline.stream-demo.cfg"
+(cd "$repack" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$repack/DEBIAN/md5sums"
+dpkg-deb --root-owner-group -Zgzip -z1 --build "$repack" "$root/pkg/sightline_${v2}_amd64.deb" >/dev/null
+rm -rf "$repack"
+log "packages: $v1 and $v2"
+
+# ---- boot ----
+systemd-nspawn -D "$root" --boot --private-network --register=no --keep-unit -M "sltest$$" \
+    > "$work/console.log" 2>&1 &
+nspawn_pid=$!
+cpid=""
+state=""
+# A command inside the container (all its namespaces; the container's own files and systemd).
+in_c() { nsenter -t "$cpid" -m -u -i -n -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C "$@"; }
+for _ in $(seq 1 90); do
+    cpid="$(ps --ppid "$nspawn_pid" -o pid= 2>/dev/null | head -n1 | tr -d ' ' || true)"
+    if [ -n "$cpid" ]; then
+        state="$(in_c systemctl is-system-running 2>/dev/null || true)"
+        case "$state" in running|degraded) break ;; esac
+    fi
+    sleep 1
+done
+case "${state:-}" in running|degraded) ;; *) cat "$work/console.log"; fail "the container did not boot (${state:-no state})" ;; esac
+log "container booted under systemd (PID 1 = host PID $cpid, state $state)"
+
+health() { in_c curl -s -o /dev/null -m 3 -w '%{http_code}' http://127.0.0.1:8080/health || true; }
+main_pid() { in_c systemctl show -p MainPID --value sightline.service; }
+play_demo() { # the demo plays: node-datachannel, in the container's network namespace, gets a whole H.264 keyframe
+    local out
+    out="$(cd "$node_dir" && nsenter -t "$cpid" -n -- node check-h264.js http://127.0.0.1:8080/whep/demo 15000 2>&1)" \
+        || fail "the demo did not play: $out"
+    grep -q '"ok":true' <<<"$out" || fail "the demo did not play: $out"
+    log "demo plays: $(grep -o '"keyframeMs":[0-9.]*' <<<"$out")"
+}
+
+# ---- install ----
+log "apt install ./$(basename "$deb1") (no network in the container)"
+out="$(in_c apt-get install -y "/pkg/$(basename "$deb1")" 2>&1)" || { echo "$out"; fail "apt install"; }
+grep -q 'Admin password:' <<<"$out" || { echo "$out"; fail "the postinst did not print the admin password"; }
+grep -q 'http://localhost:8080/play/demo' <<<"$out" || fail "the postinst did not say where the demo is"
+password="$(in_c sed -n 's/^password=//p' /etc/sightline/admin-password)"
+grep -q "Admin password: *$password" <<<"$out" || fail "printed password differs from /etc/sightline/admin-password"
+[ "$(in_c stat -c '%U %a' /etc/sightline/admin-password)" = "root 600" ] || fail "admin-password not root-only"
+in_c grep -q "^admin = {CRYPT}[0-9a-f]\{128\}{CRYPT}" /etc/sightline/users.properties || fail "admin not stored as a digest"
+if in_c grep -rqF "$password" /etc/sightline --exclude=admin-password; then fail "clear password under /etc/sightline"; fi
+in_c systemctl is-enabled --quiet sightline.service || fail "not enabled"
+in_c systemctl is-active --quiet sightline.service || fail "not active after install"
+[ "$(health)" = 200 ] || fail "/health is $(health) right after install"
+[ "$(in_c id -nG sightline | tr ' ' '\n' | sort | paste -sd' ')" = "audio sightline video" ] || fail "groups of sightline"
+[ "$(in_c stat -c '%U %a' /var/lib/sightline)" = "sightline 700" ] || fail "/var/lib/sightline owner/mode"
+[ "$(in_c ps -o user= -p "$(main_pid)")" = sightline ] || fail "the JVM does not run as sightline"
+in_c readlink -f "/proc/$(main_pid)/exe" | grep -q '^/opt/sightline/release/runtime/bin/java$' || fail "not the jlink runtime"
+log "installed: enabled, active, /health 200, JVM as sightline on the bundled runtime"
+
+play_demo
+code="$(in_c curl -s -o /dev/null -w '%{http_code}' -u "admin:$password" http://127.0.0.1:8080/api/streams)"
+[ "$code" = 200 ] || fail "admin API with the initial password: $code"
+share="$(in_c curl -s -u "admin:$password" -X POST 'http://127.0.0.1:8080/api/streams/demo/share?ttl=90s')"
+token="$(grep -o '"token":"[^"]*"' <<<"$share" | cut -d'"' -f4)"
+[ -n "$token" ] || fail "no share token: $share"
+# The SSH shell is on loopback only; the HTTP port on all addresses.
+for _ in $(seq 1 30); do
+    listeners="$(in_c ss -Hltn 'sport = :8101' || true)"
+    [ -n "$listeners" ] && break
+    sleep 1
+done
+grep -q '127.0.0.1\]*:8101' <<<"$listeners" && ! grep -Eq '(\*|0\.0\.0\.0|\[::\]):8101' <<<"$listeners" \
+    || fail "Karaf SSH is not on loopback only: ${listeners:-nothing listens on 8101}"
+sleep 2
+for f in sightline ingest signaling delivery audit; do
+    in_c test -s "/var/log/sightline/$f.log" || fail "/var/log/sightline/$f.log is missing or empty"
+done
+in_c grep -q "WHEP 201" /var/log/sightline/signaling.log || fail "signaling.log has no WHEP line"
+in_c grep -q "share link for demo" /var/log/sightline/audit.log || fail "audit.log has no admin action"
+in_c grep -q "Stream 'demo'" /var/log/sightline/ingest.log || fail "ingest.log has no stream line"
+in_c grep -q "session .* start" /var/log/sightline/delivery.log || fail "delivery.log has no session start line"
+in_c grep -q "session .* end" /var/log/sightline/delivery.log || fail "delivery.log has no session end line"
+if in_c grep -rqF -e "$password" -e "$token" /var/log/sightline; then fail "a secret is in the logs"; fi
+if in_c test -e /var/lib/sightline/data/log; then fail "Karaf wrote logs under /var/lib/sightline/data/log"; fi
+others="$(in_c ls /var/log/sightline | grep -Ev '^(sightline|ingest|signaling|delivery|audit)\.log(\.[0-9]+\.gz)?$' || true)"
+[ -z "$others" ] || fail "unexpected files in /var/log/sightline: $others"
+log "logs per concern present; no password or token in them"
+in_c sightline status > "$work/status.txt" || { cat "$work/status.txt"; fail "sightline status"; }
+grep -q 'demo' "$work/status.txt" || { cat "$work/status.txt"; fail "sightline status lists no demo stream"; }
+in_c sightline doctor > "$work/doctor.txt" 2>&1 || true
+grep -q 'OK .*answers (200)' "$work/doctor.txt" || { cat "$work/doctor.txt"; fail "doctor did not check /health"; }
+grep -q 'OK .*script/style assets are served' "$work/doctor.txt" || { cat "$work/doctor.txt"; fail "doctor: web UI"; }
+# Right after the first start Karaf may still refresh the SSH bundle (its last boot stage), which ends a session:
+# a few tries.
+for try in 1 2 3 4 5 6; do
+    if in_c sightline shell 'stream:list' > "$work/shell.txt" 2>&1 && grep -q demo "$work/shell.txt"; then break; fi
+    [ "$try" -lt 6 ] || { cat "$work/shell.txt"; fail "sightline shell stream:list shows no demo"; }
+    sleep 5
+done
+log "sightline status, doctor and shell work"
+
+# ---- upgrade: operator edits kept, data and secrets kept, previous build kept ----
+in_c sed -i 's/^video.bitrate.kbps = .*/video.bitrate.kbps = 1500/' /etc/sightline/io.sightline.stream-demo.cfg
+in_c sh -c 'echo "# operator: a second stream" > /etc/sightline/io.sightline.stream-lobby.cfg; echo "source.type = testpattern" >> /etc/sightline/io.sightline.stream-lobby.cfg'
+secret_before="$(in_c sha256sum /var/lib/sightline/data/sightline/auth-jwt/hmac.secret)"
+log "apt install the second build (operator edit of a changed conffile: keep it, the Debian way with --force-confold)"
+out="$(in_c apt-get install -y -o Dpkg::Options::=--force-confold "/pkg/sightline_${v2}_amd64.deb" 2>&1)" \
+    || { echo "$out"; fail "upgrade"; }
+in_c grep -q '^video.bitrate.kbps = 1500$' /etc/sightline/io.sightline.stream-demo.cfg || fail "operator edit lost"
+in_c test -f /etc/sightline/io.sightline.stream-demo.cfg.dpkg-dist || fail "no .dpkg-dist with the packaged version"
+in_c test -f /etc/sightline/io.sightline.stream-lobby.cfg || fail "the operator's stream file is gone"
+[ "$(in_c sha256sum /var/lib/sightline/data/sightline/auth-jwt/hmac.secret)" = "$secret_before" ] || fail "token secret changed"
+[ "$(in_c sed -n 's/^password=//p' /etc/sightline/admin-password)" = "$password" ] || fail "admin password changed"
+[ "$(in_c cat /opt/sightline/previous/BUILD)" = "$v1" ] || fail "previous build not kept"
+[ "$(in_c cat /var/lib/sightline/data/.build)" = "$v2" ] || fail "the new build is not the one running"
+[ "$(health)" = 200 ] || fail "/health after upgrade"
+code="$(in_c curl -s -o /dev/null -w '%{http_code}' -u "admin:$password" http://127.0.0.1:8080/api/streams)"
+[ "$code" = 200 ] || fail "admin API after upgrade: $code"
+log "upgraded to $v2: edit kept (.dpkg-dist beside it), secrets kept, $v1 kept in /opt/sightline/previous"
+
+# ---- rollback ----
+t0=$SECONDS
+in_c sightline rollback > "$work/rollback.txt" 2>&1 || { cat "$work/rollback.txt"; fail "sightline rollback"; }
+took=$((SECONDS - t0))
+cat "$work/rollback.txt"
+[ "$(in_c readlink /opt/sightline/current)" = previous ] || fail "current does not point at previous"
+[ "$(in_c cat /var/lib/sightline/data/.build)" = "$v1" ] || fail "the previous build is not running"
+[ "$(health)" = 200 ] || fail "/health after rollback"
+in_c grep -q '^video.bitrate.kbps = 1500$' /etc/sightline/io.sightline.stream-demo.cfg || fail "rollback touched config"
+[ "$took" -le 30 ] || fail "rollback took $took s (> 30 s)"
+play_demo
+log "rolled back to $v1 in $took s"
+in_c sightline rollback --undo > "$work/undo.txt" 2>&1 || { cat "$work/undo.txt"; fail "sightline rollback --undo"; }
+[ "$(in_c cat /var/lib/sightline/data/.build)" = "$v2" ] || fail "--undo did not return to $v2"
+log "rollback --undo: back on $v2"
+
+# ---- remove: program gone, configuration, data and user stay ----
+in_c apt-get remove -y sightline > "$work/remove.txt" 2>&1 || { cat "$work/remove.txt"; fail "remove"; }
+if in_c systemctl is-active --quiet sightline.service; then fail "still running after remove"; fi
+if in_c test -e /opt/sightline/release; then fail "/opt/sightline/release left after remove"; fi
+in_c grep -q '^video.bitrate.kbps = 1500$' /etc/sightline/io.sightline.stream-demo.cfg || fail "remove lost config"
+in_c test -f /var/lib/sightline/data/sightline/auth-jwt/hmac.secret || fail "remove lost data"
+in_c getent passwd sightline >/dev/null || fail "remove deleted the user"
+log "removed: program gone; /etc/sightline, data and user kept"
+
+# ---- purge: everything goes ----
+in_c dpkg --purge sightline > "$work/purge.txt" 2>&1 || { cat "$work/purge.txt"; fail "purge"; }
+for d in /etc/sightline /var/lib/sightline /var/log/sightline /opt/sightline /etc/default/sightline; do
+    if in_c test -e "$d"; then fail "$d left after purge"; fi
+done
+if in_c getent passwd sightline >/dev/null; then fail "user left after purge"; fi
+if in_c getent group sightline >/dev/null; then fail "group left after purge"; fi
+log "purged: no files, no user, no group left"
+log "PASS"
