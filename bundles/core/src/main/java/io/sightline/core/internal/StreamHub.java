@@ -87,6 +87,10 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         if (stream != null) {
             LOG.info("Stream '{}' reconfigured", settings.name());
             stream.reconfigure(settings);
+            if (!settings.enabled()) {
+                // Stopped: its viewers go now; their players ask again and are refused (WHEP 423).
+                sessions(settings.name()).forEach(ViewerSession::close);
+            }
         }
     }
 
@@ -169,6 +173,11 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         decoderFactories.removeIf(r -> r.service() == factory);
         // Streams decoding with it stop (and switch to another decoder plugin, if there is one).
         streams.values().forEach(LiveStream::sourceFactoriesChanged);
+    }
+
+    /** The source types of the capture plugins installed now, sorted. */
+    List<String> sourceTypes() {
+        return sourceFactories.stream().map(Ranked::key).distinct().sorted().toList();
     }
 
     CaptureSourceFactory sourceFactory(String type) {
