@@ -18,18 +18,24 @@ import org.osgi.service.metatype.AttributeDefinition;
  * Schemas read from the metatype XML the build generated (this bundle's stream metatype and the test pattern
  * plugin's), parsed and validated by Felix's metatype implementation, the one Karaf runs.
  */
-final class MetaTypeFiles implements Schemas {
+public final class MetaTypeFiles implements Schemas {
     private final List<AttributeDefinition> stream;
     private final List<AttributeDefinition> testpattern;
     private final Set<String> installed;
 
-    MetaTypeFiles(Set<String> installed) throws IOException {
-        this.stream = read(Path.of("target/classes/OSGI-INF/metatype/io.sightline.core.internal.StreamConfiguration.xml"),
+    /** Read from the class path, so other modules' tests can use this (core's test-jar). */
+    public MetaTypeFiles(Set<String> installed) throws IOException {
+        this.stream = read("OSGI-INF/metatype/io.sightline.core.internal.StreamConfiguration.xml",
                 "io.sightline.stream");
         // A copy of what bnd generates for the test pattern plugin (that module builds after this one).
-        this.testpattern = read(Path.of("src/test/resources/metatype/io.sightline.stream.source.testpattern.xml"),
+        this.testpattern = read("metatype/io.sightline.stream.source.testpattern.xml",
                 "io.sightline.stream.source.testpattern");
         this.installed = installed;
+    }
+
+    /** A catalog over {@code etc} with these schemas, for tests of the catalog's users. */
+    public static io.sightline.api.control.StreamCatalog catalog(Path etc, Set<String> installed) throws IOException {
+        return new Catalog(new StreamFiles(etc), new MetaTypeFiles(installed), new AuditTrail(100));
     }
 
     @Override
@@ -47,9 +53,9 @@ final class MetaTypeFiles implements Schemas {
         return installed;
     }
 
-    private static List<AttributeDefinition> read(Path file, String pid) throws IOException {
+    private static List<AttributeDefinition> read(String file, String pid) throws IOException {
         MetaData data;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = MetaTypeFiles.class.getClassLoader().getResourceAsStream(file)) {
             data = new MetaDataReader().parse(in);
         }
         // Each file holds one OCD; its designate (checked here) binds it to the PID the catalog asks for.
