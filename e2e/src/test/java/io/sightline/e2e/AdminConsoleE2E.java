@@ -144,7 +144,9 @@ class AdminConsoleE2E {
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(listed.body().contains("\"name\":\"secret\""), listed.body());
         assertFalse(listed.body().contains("\"name\":\"demo\""), "a share link reads one stream: " + listed.body());
-        assertEquals(401, get(server.url("/streams.json")).statusCode(), "without the token");
+        HttpResponse<String> anonymous = get(server.url("/streams.json"));
+        assertEquals(200, anonymous.statusCode(), "without the token: the anonymously watchable streams");
+        assertFalse(anonymous.body().contains("\"name\":\"secret\""), anonymous.body());
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
