@@ -477,6 +477,11 @@ async function stopOrStart(name, buttonElement) {
     const r = await api('POST', `api/streams/${encodeURIComponent(name)}/${stop ? 'stop' : 'start'}`, authorization);
     status.textContent = r.ok ? `Stream ${name} ${stop ? 'stopped' : 'started'}.`
       : await problem(r, `Cannot ${stop ? 'stop' : 'start'} ${name}`);
+    if (r.ok && editing?.name === name) {
+      // The open form follows: its next save must carry the new version and keep the stream as it is now.
+      editing.etag = r.headers.get('ETag');
+      if (stop) editing.values.enabled = 'false'; else delete editing.values.enabled;
+    }
     refresh();
   } finally {
     buttonElement.disabled = false;
