@@ -432,6 +432,7 @@ async function saveStream() {
     $('stream-save').textContent = 'Save';
     $('stream-name').readOnly = true;
     status.textContent = r.status === 201 ? `Stream ${name} created.` : `Stream ${name} saved.`;
+    if (r.status === 201) await awaitLoaded(name);
     showPreview(name);
     refresh();
     return;
@@ -448,6 +449,15 @@ async function saveStream() {
       textContent: 'Someone else changed this stream meanwhile: close and edit again to see their change.' }));
   }
   problems.replaceChildren(...items);
+}
+
+/** The server applies a new file within about a second (FileInstall's poll): wait for it, up to 10 s. */
+async function awaitLoaded(name) {
+  for (let i = 0; i < 40; i++) {
+    const r = await api('GET', `api/streams/${encodeURIComponent(name)}`, authorization);
+    if (r.ok && (await r.json()).state !== 'not-loaded') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** The bundled player, with a short share token when the stream needs one (and the token issuer is installed). */

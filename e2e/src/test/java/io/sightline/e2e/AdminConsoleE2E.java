@@ -205,7 +205,7 @@ class AdminConsoleE2E {
                 Boolean.TRUE::equals);
     }
 
-    private void awaitPreview(String state) {
+    private void awaitPreview(String state) throws InterruptedException {
         browser.await(Duration.ofSeconds(30), "the preview " + state, () -> browser.script(
                 "const p = document.getElementById('preview-player'); return p ? p.state : null;"), state::equals);
     }

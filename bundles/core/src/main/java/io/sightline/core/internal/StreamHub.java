@@ -6,6 +6,7 @@ import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamListener;
 import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStatus;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
@@ -87,10 +88,6 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         if (stream != null) {
             LOG.info("Stream '{}' reconfigured", settings.name());
             stream.reconfigure(settings);
-            if (!settings.enabled()) {
-                // Stopped: its viewers go now; their players ask again and are refused (WHEP 423).
-                sessions(settings.name()).forEach(ViewerSession::close);
-            }
         }
     }
 
@@ -105,6 +102,10 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     }
 
     void statusChanged(LiveStream stream, StreamStatus status) {
+        if (status.state() == StreamState.STOPPED) {
+            // Stopped: its viewers go now, after the state changed, so their players' next offer gets WHEP 423.
+            sessions(stream.name()).forEach(ViewerSession::close);
+        }
         listeners.forEach(l -> safely(() -> l.streamStatusChanged(stream, status)));
     }
 
