@@ -548,7 +548,8 @@ function chart(title, values, format) {
   const canvas = document.createElement('canvas');
   canvas.width = 360;
   canvas.height = 56;
-  const max = Math.max(1, ...values);
+  const peak = values.length ? Math.max(...values) : 0;
+  const max = Math.max(1e-9, peak); // the y scale; an all-zero series stays on the floor
   const g = canvas.getContext('2d');
   g.strokeStyle = '#1a5fb4';
   g.lineWidth = 1.5;
@@ -562,7 +563,7 @@ function chart(title, values, format) {
   const latest = values.length ? values[values.length - 1] : 0;
   box.append(Object.assign(document.createElement('h3'), { textContent: title }), canvas,
     Object.assign(document.createElement('figcaption'), { className: 'legend',
-      textContent: `now ${format(latest) || '0'}, peak ${format(max === 1 && latest === 0 ? 0 : max) || '0'}` }));
+      textContent: `now ${format(latest) || '0'}, peak ${format(peak) || '0'}` }));
   return box;
 }
 
