@@ -2,6 +2,7 @@ package io.sightline.core.internal;
 
 import io.sightline.api.control.Actor;
 import io.sightline.api.control.AuditEntry;
+import io.sightline.api.control.Masking;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class AuditTrail {
 
     void record(Actor actor, String action, String target, Map<String, String> before, Map<String, String> after) {
         AuditEntry entry = new AuditEntry(System.currentTimeMillis(), actor, action, target,
-                Secrets.mask(before), Secrets.mask(after));
+                Masking.mask(before), Masking.mask(after));
         synchronized (recent) {
             if (recent.size() == capacity) {
                 recent.removeFirst();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.api.control.Actor;
 import io.sightline.api.control.ChangeRefused;
+import io.sightline.api.control.Masking;
 import io.sightline.api.control.Problem;
 import io.sightline.api.control.Setting;
 import io.sightline.api.control.StreamConfig;
@@ -170,8 +171,8 @@ class CatalogTest {
         assertEquals("edit", last.action());
         assertEquals("api", last.actor().surface());
         assertEquals("192.0.2.9", last.actor().address());
-        assertEquals(Secrets.MASK, last.before().get("source.password"));
-        assertEquals("rtsp://u:" + Secrets.MASK + "@192.0.2.1/s", last.after().get("source.url"));
+        assertEquals(Masking.MASK, last.before().get("source.password"));
+        assertEquals("rtsp://u:" + Masking.MASK + "@192.0.2.1/s", last.after().get("source.url"));
         assertFalse(audit.entries().toString().contains("hunter"));
         assertFalse(audit.entries().toString().contains(":pw@"));
     }

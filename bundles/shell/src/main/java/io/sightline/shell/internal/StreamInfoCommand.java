@@ -1,5 +1,6 @@
 package io.sightline.shell.internal;
 
+import io.sightline.api.control.Masking;
 import io.sightline.api.control.Setting;
 import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.control.StreamConfig;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -32,9 +32,6 @@ import org.apache.karaf.shell.support.table.ShellTable;
         + "and renditions")
 @Service
 public final class StreamInfoCommand implements Action {
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|passphrase|key)$");
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^/@\\s]*@");
-
     @Argument(index = 0, name = "name", description = "The stream", required = true)
     @Completion(StreamNameCompleter.class)
     private String name;
@@ -75,12 +72,11 @@ public final class StreamInfoCommand implements Action {
         Map<String, String> rest = new TreeMap<>(c.properties());
         for (Setting s : catalog.settings(c.properties().getOrDefault(Stream.SOURCE_TYPE, "testpattern"))) {
             String value = rest.remove(s.key());
-            boolean secret = s.secret() || SECRET_KEY.matcher(s.key()).matches();
-            table.addRow().addContent(s.key(), value == null ? "* " + s.defaultValue() : show(value, secret),
+            boolean secret = s.secret();
+            table.addRow().addContent(s.key(), value == null ? "* " + s.defaultValue() : show(s.key(), value, secret),
                     s.origin());
         }
-        rest.forEach((k, v) -> table.addRow().addContent(k, show(v, SECRET_KEY.matcher(k).matches()),
-                "unvalidated"));
+        rest.forEach((k, v) -> table.addRow().addContent(k, show(k, v, false), "unvalidated"));
         table.print(System.out);
     }
 
@@ -109,10 +105,7 @@ public final class StreamInfoCommand implements Action {
         }
     }
 
-    private static String show(String value, boolean secret) {
-        if (value.isEmpty()) {
-            return value;
-        }
-        return secret ? "****" : URL_PASSWORD.matcher(value).replaceAll("$1****@");
+    private static String show(String key, String value, boolean secret) {
+        return secret && !value.isEmpty() ? Masking.MASK : Masking.mask(key, value);
     }
 }

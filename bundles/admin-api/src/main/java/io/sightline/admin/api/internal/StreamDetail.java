@@ -1,5 +1,6 @@
 package io.sightline.admin.api.internal;
 
+import io.sightline.api.control.Masking;
 import io.sightline.api.control.Setting;
 import io.sightline.api.control.StreamConfig;
 import io.sightline.api.media.MediaKind;
@@ -13,16 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * What {@code GET /api/streams/<name>} and {@code stream:info} show: every setting with its value or default
  * (secrets masked), the state and its last transitions, input figures, viewers per transport and renditions.
  */
 final class StreamDetail {
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|passphrase|key)$");
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^/@\\s]*@");
-
     private StreamDetail() {
     }
 
@@ -82,7 +79,7 @@ final class StreamDetail {
             String origin, String label) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("key", key);
-        r.put("value", secret || SECRET_KEY.matcher(key).matches() ? mask(key, value, true) : mask(key, value, false));
+        r.put("value", secret && value != null && !value.isEmpty() ? Masking.MASK : Masking.mask(key, value));
         r.put("default", isDefault);
         r.put("origin", origin);
         r.put("label", label);
@@ -90,15 +87,6 @@ final class StreamDetail {
     }
 
     static Map<String, String> mask(Map<String, String> properties) {
-        Map<String, String> m = new TreeMap<>();
-        properties.forEach((k, v) -> m.put(k, mask(k, v, SECRET_KEY.matcher(k).matches())));
-        return m;
-    }
-
-    private static String mask(String key, String value, boolean secret) {
-        if (value == null || value.isEmpty()) {
-            return value;
-        }
-        return secret ? "****" : URL_PASSWORD.matcher(value).replaceAll("$1****@");
+        return Masking.mask(properties);
     }
 }
