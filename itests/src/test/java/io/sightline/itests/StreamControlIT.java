@@ -46,7 +46,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /**
  * The control-plane shell commands against the real distribution: each writes the same {@code etc/} file an
  * operator would, the server applies it, bad input is refused with nothing written, and a stopped stream refuses
- * new viewers with the WHEP status the player shows as "stopped" (423).
+ * new viewers with the WHEP status the player shows as "stopped" (423); the REST API writes through the same
+ * catalog.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -85,6 +86,8 @@ public class StreamControlIT {
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("sightline.exam.repository")),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
+                // A realm user with the admin role directly (no group), for the REST checks.
+                editConfigurationFilePut("etc/users.properties", "itops", "itpass,admin"),
                 systemProperty(HTTP_PORT_PROPERTY).value(ports[0]),
                 systemProperty("pax.exam.service.timeout").value("60000"));
     }
@@ -217,6 +220,48 @@ public class StreamControlIT {
         Await.until("lobby gone", CHANGE_TIMEOUT, () -> registry.find("lobby"), Optional::isEmpty);
         assertEquals(List.of(), KarafShell.tableRow(shell.execute("stream:list"), "lobby"));
         assertTrue(registry.find("demo").isPresent());
+    }
+
+    @Test
+    public void f_theRestApiWritesThroughTheSameCatalog() throws Exception {
+        HttpResponse<String> created = rest("PUT", "/api/streams/rest1",
+                "{\"source.type\":\"testpattern\",\"source.width\":320,\"source.height\":240}");
+        assertEquals(created.body(), 201, created.statusCode());
+        String etag = created.headers().firstValue("ETag").orElseThrow();
+        await("rest1", StreamState.LIVE);
+        String before = Files.readString(file("rest1"));
+        HttpResponse<String> bad = rest("PATCH", "/api/streams/rest1", "{\"source.width\":1,\"colour\":\"red\"}");
+        assertEquals(bad.body(), 422, bad.statusCode());
+        assertTrue(bad.body(), bad.body().contains("\"key\":\"source.width\"") && bad.body().contains("colour"));
+        assertEquals(before, Files.readString(file("rest1")));
+        assertEquals(200, rest("POST", "/api/streams/rest1/stop", null, "If-Match", etag).statusCode());
+        await("rest1", StreamState.STOPPED);
+        HttpResponse<String> detail = rest("GET", "/api/streams/rest1", null);
+        assertTrue(detail.body(), detail.body().contains("\"state\":\"stopped\""));
+        assertEquals(412, rest("DELETE", "/api/streams/rest1", null, "If-Match", etag).statusCode());
+        assertTrue(Files.exists(file("rest1")));
+        assertEquals(204, rest("DELETE", "/api/streams/rest1", null).statusCode());
+        Await.until("rest1 gone", CHANGE_TIMEOUT, () -> registry.find("rest1"), Optional::isEmpty);
+        HttpResponse<String> audit = rest("GET", "/api/audit", null);
+        assertTrue(audit.body(), audit.body().contains("\"user\":\"itops\",\"surface\":\"api\""));
+        assertEquals(200, rest("GET", "/api/openapi.json", null).statusCode());
+    }
+
+    private static HttpResponse<String> rest(String method, String path, String body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + System.getProperty(HTTP_PORT_PROPERTY) + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "itops:itpass".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String[] freePorts(int n) throws IOException {
