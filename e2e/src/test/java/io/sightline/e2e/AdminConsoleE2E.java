@@ -165,12 +165,14 @@ class AdminConsoleE2E {
         browser.click("#stream-save");
         awaitPreview("live");
         assertEquals(320.0, browser.await(WAIT, "a 320 wide picture", () -> previewWidth(), w -> w == 320.0));
+        browser.script("document.getElementById('editor').scrollIntoView();");
         browser.screenshot("AdminConsoleE2E-preview");
 
         browser.click("#streams tr[data-stream=\"e2e-lobby\"] button.toggle");
         awaitPreview("stopped");
         browser.await(WAIT, "the row says stopped", () -> browser.script("return document.querySelector("
                 + "'#streams tr[data-stream=\"e2e-lobby\"]').cells[1].textContent;"), "stopped"::equals);
+        browser.script("document.getElementById('editor').scrollIntoView();");
         browser.screenshot("AdminConsoleE2E-stopped");
 
         browser.click("#streams tr[data-stream=\"e2e-lobby\"] button.toggle");

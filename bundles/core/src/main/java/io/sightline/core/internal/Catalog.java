@@ -51,7 +51,8 @@ final class Catalog implements StreamCatalog {
     @Override
     public List<String> names() {
         try {
-            return files.names();
+            // Hand-written files may use names the catalog does not write (with '.'): those are not its to edit.
+            return files.names().stream().filter(ChangeValidator::validName).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
