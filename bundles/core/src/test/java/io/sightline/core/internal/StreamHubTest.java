@@ -197,8 +197,10 @@ class StreamHubTest {
         hub.redefine(StreamSettings.from(config("cam", "enabled", "false")));
         await("stopped", () -> s.status().state() == StreamState.STOPPED);
         await("source closed", () -> factory.running.get() == 0);
-        assertTrue(rec.states.contains(StreamState.STOPPED), "subscribers are told");
-        assertEquals(1, closed.get(), "the stream's viewer is disconnected, the other stream's is not");
+        await("subscribers are told", () -> rec.states.contains(StreamState.STOPPED));
+        await("the stream's viewer disconnected", () -> closed.get() == 1);
+        Thread.sleep(100);
+        assertEquals(1, closed.get(), "the other stream's viewer is not disconnected");
         assertTrue(hub.find("cam").isPresent(), "still defined");
         // A new subscriber (a viewer's transport) does not reopen a stopped stream.
         try (Subscription again = s.subscribe(new Recorder(), SubscribeOptions.ENCODED)) {
