@@ -192,6 +192,28 @@ test('503 with Retry-After: offline, and the next attempt waits at least that lo
   assert.equal(posts().length, 2);
 });
 
+test('423: stopped by an operator, shown as stopped while it asks again; started again it plays', async () => {
+  answer('POST', 423, { 'Retry-After': '2' }, 'stream stopped by an operator');
+  answer('POST', 423, { 'Retry-After': '2' }, 'stream stopped by an operator');
+  const c = client();
+  c.start();
+  await settle();
+  assert.equal(c.state, State.STOPPED);
+  assert.equal(c.states.at(-1).detail, 'stream stopped by an operator');
+  assert.equal(c.states.at(-1).retryInMs, 5000, 'at most every 5 s, whatever Retry-After says');
+  mock.timers.tick(5000);
+  await settle();
+  assert.equal(posts().length, 2);
+  assert.equal(c.state, State.STOPPED, 'no "reconnecting" flicker between two refusals');
+  assert.ok(!c.states.some((s) => s.state === State.RECONNECTING));
+  created();
+  mock.timers.tick(10000);
+  await settle();
+  assert.equal(posts().length, 3);
+  lastPc().state('connected');
+  assert.equal(c.state, State.LIVE);
+});
+
 test('401 without a token: unauthorized and no retries; a token then connects at once, in the header only', async () => {
   answer('POST', 401);
   const c = client();

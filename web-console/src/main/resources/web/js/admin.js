@@ -1,6 +1,7 @@
 // The admin console: signs in against the admin REST API (/api/*, HTTP Basic of a Karaf realm user with the admin
 // role, docs/decisions/0015) and shows streams and viewer sessions, refreshed every 2 s, with share links and
-// disconnects.
+// disconnects; creates, edits, stops, starts and removes streams with a form generated from the metatypes, with a
+// live preview; shows the server's resources over 15 minutes and the latest changes (audit).
 //
 // The credential lives in this module's memory only: never in storage, never in the URL, gone on reload. Every
 // fetch uses credentials 'omit' and its own Authorization header, so the browser never shows its own Basic dialog
@@ -60,6 +61,13 @@ login.addEventListener('submit', async (event) => {
 });
 
 $('logout').addEventListener('click', () => signOut(''));
+$('new-stream').addEventListener('click', () => openEditor(null));
+$('stream-cancel').addEventListener('click', closeEditor);
+$('stream-source').addEventListener('change', () => renderFields($('stream-source').value, editing?.values || {}));
+$('stream-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveStream();
+});
 $('share-copy').addEventListener('click', copyShareUrl);
 
 function signedIn(streams) {
@@ -83,6 +91,7 @@ function signOut(message) {
   $('sessions').tBodies[0].replaceChildren();
   $('share').hidden = true;
   $('share-url').value = '';
+  closeEditor();
   consoleView.hidden = true;
   login.hidden = false;
   loginError.textContent = message;
@@ -106,6 +115,7 @@ async function refresh() {
     }
     renderStreams(await streams.json());
     renderSessions(await sessions.json());
+    await refreshExtras();
     status.textContent = '';
     $('streams-updated').textContent = `Updated ${new Date().toLocaleTimeString()}.`;
   } catch (error) {
@@ -141,6 +151,8 @@ function renderStreams(streams) {
     cells[7].textContent = st.framesPerSecond ? st.framesPerSecond.toFixed(1) : '';
     cells[8].textContent = st.keyframeIntervalMs ? `${(st.keyframeIntervalMs / 1000).toFixed(1)} s` : '';
     cells[9].textContent = String(st.reconnects ?? '');
+    const toggle = row.querySelector('button.toggle');
+    toggle.textContent = s.state === 'stopped' ? 'Start' : 'Stop';
     body.appendChild(row); // keeps the sorted order; moving a row keeps its controls' state
   }
   for (const [name, row] of streamRows) {
@@ -181,7 +193,12 @@ function streamRow(name) {
   share.textContent = 'Share';
   share.setAttribute('aria-label', `Share ${name}`);
   share.addEventListener('click', () => shareStream(name, ttl.value, share));
-  actions.append(play, ttl, share);
+  const edit = button('Edit', `Edit ${name}`, () => openEditor(name));
+  const toggle = button('Stop', `Stop or start ${name}`, () => stopOrStart(name, toggle));
+  toggle.className = 'toggle';
+  const remove = button('Remove', `Remove ${name}`, () => removeStream(name, remove));
+  remove.className = 'danger remove';
+  actions.append(play, edit, toggle, remove, ttl, share);
   row.insertCell().appendChild(actions);
   return row;
 }
@@ -310,14 +327,281 @@ async function disconnectSession(id, button) {
   }
 }
 
+// ---- stream form, from the metatypes (GET /api/settings?source.type=...) -----------------------------------------
+
+let editing = null; // { name, etag, values } while the form is open; name null for a new stream
+let settingsCache = new Map();
+
+async function openEditor(name) {
+  status.textContent = '';
+  $('stream-problems').replaceChildren();
+  let values = { 'source.type': 'testpattern' };
+  let etag = null;
+  if (name) {
+    const r = await api('GET', `api/streams/${encodeURIComponent(name)}`, authorization);
+    if (!r.ok) {
+      status.textContent = await problem(r, `Cannot edit ${name}`);
+      return;
+    }
+    etag = r.headers.get('ETag');
+    values = {};
+    for (const row of (await r.json()).settings) if (!row.default) values[row.key] = row.value;
+  }
+  editing = { name, etag, values };
+  $('editor-title').textContent = name ? `Edit ${name}` : 'New stream';
+  $('stream-save').textContent = name ? 'Save' : 'Create';
+  $('stream-name').value = name || '';
+  $('stream-name').readOnly = Boolean(name);
+  const sources = await (await api('GET', 'api/sources', authorization)).json();
+  const select = $('stream-source');
+  select.replaceChildren(...sources.map((t) => new Option(t, t)));
+  select.value = values['source.type'] || 'testpattern';
+  await renderFields(select.value, values);
+  showPreview(name);
+  $('editor').hidden = false;
+  $('stream-name').focus();
+}
+
+function closeEditor() {
+  editing = null;
+  $('editor').hidden = true;
+  $('preview-slot').replaceChildren();
+}
+
+async function settingsFor(type) {
+  if (!settingsCache.has(type)) {
+    const r = await api('GET', `api/settings?source.type=${encodeURIComponent(type)}`, authorization);
+    settingsCache.set(type, r.ok ? await r.json() : []);
+  }
+  return settingsCache.get(type);
+}
+
+/** One field per setting: options as a list, booleans as a list, numbers as numbers; empty = the default. */
+async function renderFields(type, values) {
+  const fields = [];
+  for (const s of await settingsFor(type)) {
+    if (s.key === 'name' || s.key === 'source.type' || s.key === 'enabled') continue;
+    const id = `field-${s.key.replace(/[^A-Za-z0-9]/g, '-')}`;
+    const p = document.createElement('p');
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = `${s.label || s.key} `;
+    const key = document.createElement('code');
+    key.textContent = s.key;
+    label.appendChild(key);
+    let input;
+    const options = s.type === 'boolean' ? ['true', 'false'] : s.options;
+    if (options.length > 0) {
+      input = document.createElement('select');
+      input.add(new Option(`default (${s.defaultValue})`, ''));
+      for (const o of options) input.add(new Option(o, o));
+    } else {
+      input = document.createElement('input');
+      input.type = s.secret ? 'password' : (s.type === 'integer' || s.type === 'long') && !s.multiple ? 'number' : 'text';
+      input.placeholder = s.defaultValue ? `default: ${s.defaultValue}` : '';
+      input.spellcheck = false;
+    }
+    input.id = id;
+    input.name = s.key;
+    input.value = values[s.key] ?? '';
+    const help = document.createElement('span');
+    help.className = 'help';
+    help.textContent = `${s.description}${s.origin !== 'stream' ? ` (${s.origin} plugin)` : ''}`;
+    p.append(label, input, help);
+    fields.push(p);
+  }
+  $('stream-fields').replaceChildren(...fields);
+}
+
+async function saveStream() {
+  const form = $('stream-form');
+  const name = form.elements.name.value.trim();
+  const properties = { 'source.type': form.elements['source.type'].value };
+  for (const field of $('stream-fields').querySelectorAll('input, select')) {
+    if (field.value.trim() !== '') properties[field.name] = field.value.trim();
+  }
+  if (editing?.values?.enabled) properties.enabled = editing.values.enabled; // the form does not start or stop
+  const headers = editing?.name ? { 'If-Match': editing.etag } : { 'If-None-Match': '*' };
+  const r = await api('PUT', `api/streams/${encodeURIComponent(name)}`, authorization,
+    JSON.stringify(properties), headers);
+  const problems = $('stream-problems');
+  if (r.status === 200 || r.status === 201) {
+    problems.replaceChildren();
+    editing = { name, etag: r.headers.get('ETag'), values: properties };
+    $('editor-title').textContent = `Edit ${name}`;
+    $('stream-save').textContent = 'Save';
+    $('stream-name').readOnly = true;
+    status.textContent = r.status === 201 ? `Stream ${name} created.` : `Stream ${name} saved.`;
+    if (r.status === 201) await awaitLoaded(name);
+    showPreview(name);
+    refresh();
+    return;
+  }
+  const body = await r.json().catch(() => ({}));
+  const items = (body.problems && body.problems.length ? body.problems : [{ key: '', message: body.error }])
+    .map((p) => {
+      const li = document.createElement('li');
+      li.textContent = p.key ? `${p.key}: ${p.message}` : p.message || `HTTP ${r.status}`;
+      return li;
+    });
+  if (r.status === 412) {
+    items.unshift(Object.assign(document.createElement('li'), {
+      textContent: 'Someone else changed this stream meanwhile: close and edit again to see their change.' }));
+  }
+  problems.replaceChildren(...items);
+}
+
+/** The server applies a new file within about a second (FileInstall's poll): wait for it, up to 10 s. */
+async function awaitLoaded(name) {
+  for (let i = 0; i < 40; i++) {
+    const r = await api('GET', `api/streams/${encodeURIComponent(name)}`, authorization);
+    if (r.ok && (await r.json()).state !== 'not-loaded') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The bundled player, with a short share token when the stream needs one (and the token issuer is installed). */
+async function showPreview(name) {
+  const slot = $('preview-slot');
+  if (!name) {
+    slot.replaceChildren(Object.assign(document.createElement('p'),
+      { className: 'note', textContent: 'Shown once the stream exists.' }));
+    return;
+  }
+  const player = document.createElement('sightline-player');
+  player.setAttribute('stream', name);
+  player.setAttribute('login', '0');
+  player.id = 'preview-player';
+  const r = await api('POST', `api/streams/${encodeURIComponent(name)}/share?ttl=10m`, authorization);
+  if (r.status === 201) player.setAttribute('token', (await r.json()).token);
+  slot.replaceChildren(player);
+}
+
+async function stopOrStart(name, buttonElement) {
+  const stop = buttonElement.textContent === 'Stop';
+  if (stop && !confirm(`Stop ${name}? Its viewers are disconnected and new viewers are refused until it is started.`)) {
+    return;
+  }
+  buttonElement.disabled = true;
+  try {
+    const r = await api('POST', `api/streams/${encodeURIComponent(name)}/${stop ? 'stop' : 'start'}`, authorization);
+    status.textContent = r.ok ? `Stream ${name} ${stop ? 'stopped' : 'started'}.`
+      : await problem(r, `Cannot ${stop ? 'stop' : 'start'} ${name}`);
+    if (r.ok && editing?.name === name) {
+      // The open form follows: its next save must carry the new version and keep the stream as it is now.
+      editing.etag = r.headers.get('ETag');
+      if (stop) editing.values.enabled = 'false'; else delete editing.values.enabled;
+    }
+    refresh();
+  } finally {
+    buttonElement.disabled = false;
+  }
+}
+
+async function removeStream(name, buttonElement) {
+  if (!confirm(`Remove ${name}? Its file is deleted and its viewers are disconnected.`)) return;
+  buttonElement.disabled = true;
+  const r = await api('DELETE', `api/streams/${encodeURIComponent(name)}`, authorization);
+  status.textContent = r.status === 204 ? `Stream ${name} removed.` : await problem(r, `Cannot remove ${name}`);
+  if (editing?.name === name) closeEditor();
+  buttonElement.disabled = false;
+  refresh();
+}
+
+// ---- resources and changes ---------------------------------------------------------------------------------------
+
+async function refreshExtras() {
+  const [resources, audit] = await Promise.all([api('GET', 'api/resources', authorization),
+    api('GET', 'api/audit', authorization)]);
+  if (resources.ok) renderResources(await resources.json());
+  if (audit.ok) renderAudit(await audit.json());
+}
+
+function renderResources(r) {
+  const c = r.current;
+  if (!c) return;
+  const figures = [['Process CPU', `${c.cpuPercent.toFixed(1)} %`], ['JVM heap', `${bytes(c.heapUsed)} of ${bytes(c.heapMax)}`],
+    ['Resident memory', bytes(c.rss)], ['Threads', String(c.threads)], ['Open files', String(c.openFiles)],
+    ['Disk free (logs)', bytes(c.diskFree)], ['Network out', bitrate(c.netOutBps) || '0 kbit/s']];
+  $('resources').replaceChildren(...figures.map(([name, value]) => {
+    const div = document.createElement('div');
+    div.dataset.figure = name;
+    div.append(Object.assign(document.createElement('dt'), { textContent: name }),
+      Object.assign(document.createElement('dd'), { textContent: value }));
+    return div;
+  }));
+  const charts = [];
+  for (const [name, samples] of Object.entries(r.streams || {})) {
+    for (const [label, pick, format] of [['input', (x) => x.bitrateBps, bitrate], ['fps', (x) => x.fps, String],
+      ['viewers', (x) => x.viewers, String]]) {
+      charts.push(chart(`${name} ${label}`, samples.map(pick), format));
+    }
+  }
+  $('stream-charts').replaceChildren(...charts);
+}
+
+/** A small line chart of the last 15 minutes; the y axis starts at 0, the legend says the latest and the peak. */
+function chart(title, values, format) {
+  const box = document.createElement('figure');
+  box.className = 'chart';
+  box.dataset.chart = title;
+  const canvas = document.createElement('canvas');
+  canvas.width = 360;
+  canvas.height = 56;
+  const peak = values.length ? Math.max(...values) : 0;
+  const max = Math.max(1e-9, peak); // the y scale; an all-zero series stays on the floor
+  const g = canvas.getContext('2d');
+  g.strokeStyle = '#1a5fb4';
+  g.lineWidth = 1.5;
+  g.beginPath();
+  values.forEach((v, i) => {
+    const x = (i / Math.max(1, 180 - 1)) * canvas.width;
+    const y = canvas.height - 2 - (v / max) * (canvas.height - 4);
+    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+  });
+  g.stroke();
+  const latest = values.length ? values[values.length - 1] : 0;
+  box.append(Object.assign(document.createElement('h3'), { textContent: title }), canvas,
+    Object.assign(document.createElement('figcaption'), { className: 'legend',
+      textContent: `now ${format(latest) || '0'}, peak ${format(peak) || '0'}` }));
+  return box;
+}
+
+function renderAudit(entries) {
+  const rows = [...entries].reverse().slice(0, 50).map((e) => {
+    const row = document.createElement('tr');
+    const changed = [];
+    for (const k of new Set([...Object.keys(e.before), ...Object.keys(e.after)])) {
+      if (e.before[k] !== e.after[k]) changed.push(`${k}: ${e.before[k] ?? '–'} → ${e.after[k] ?? '–'}`);
+    }
+    for (const text of [new Date(e.timeMillis).toLocaleString(), e.actor.user, e.actor.surface, e.actor.address,
+      e.action, e.target, changed.join('; ')]) {
+      row.insertCell().textContent = text;
+    }
+    return row;
+  });
+  $('audit').tBodies[0].replaceChildren(...rows);
+}
+
+function button(text, label, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.setAttribute('aria-label', label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 // ---- helpers -----------------------------------------------------------------------------------------------------
 
-function api(method, path, header) {
+function api(method, path, header, body = undefined, extra = {}) {
   return fetch(path, {
     method,
     credentials: 'omit',
     cache: 'no-store',
-    headers: { Accept: 'application/json', Authorization: header },
+    headers: { Accept: 'application/json', Authorization: header, ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...extra },
+    body,
   });
 }
 

@@ -89,7 +89,7 @@ export function createPlayer(container, options) {
     root.dataset.state = state;
     retryAt = retryInMs > 0 ? performance.now() + retryInMs : 0;
     $('.sl-status-detail').textContent =
-      [State.ERROR, State.OFFLINE, State.UNAUTHORIZED, State.RECONNECTING].includes(state) ? detail : '';
+      [State.ERROR, State.OFFLINE, State.UNAUTHORIZED, State.RECONNECTING, State.STOPPED].includes(state) ? detail : '';
     $('.sl-login').hidden = !(state === State.UNAUTHORIZED && settings.login);
     showStatus();
     if (state !== State.LIVE) {

@@ -1,4 +1,5 @@
-// The stream list: the streams this caller may watch (/streams.json, which needs a credential), with the figures
+// The stream list: the streams this caller may watch (/streams.json: without a credential the public streams this
+// address may watch; with a token those it may read; with admin credentials all), with the figures
 // /health reports for them, and a link to each one's player. A server without /streams.json lists /health's streams.
 //
 // A token (?token= or one typed into the form, kept for the tab like the player does) goes along as a Bearer
@@ -40,10 +41,13 @@ async function refresh() {
     }
     const figures = health.streams || {};
     let streams = figures; // a server without /streams.json: every stream /health reports
+    let anonymous = false;
     if (listed.status !== 404) {
       if (!listed.ok) throw new Error(`stream list: HTTP ${listed.status}`);
       streams = {};
-      for (const s of (await listed.json()).streams || []) {
+      const list = await listed.json();
+      anonymous = list.anonymous === true;
+      for (const s of list.streams || []) {
         streams[s.name] = { ...figures[s.name], state: s.state, viewers: s.viewers };
       }
     }
@@ -52,6 +56,11 @@ async function refresh() {
       login.hidden = false; // a token for other streams (or another server): let the viewer try another
     }
     note.textContent = `Server ${health.status ?? 'unknown'}. Updated ${new Date().toLocaleTimeString()}.`;
+    if (!token && anonymous) {
+      // Without a token the list holds what anyone here may watch; a token may show more.
+      login.hidden = false;
+      note.textContent += ' Streams that need a token are not listed: enter one to see them.';
+    }
   } catch (error) {
     note.textContent = `Cannot reach the server: ${error.message}`;
   }

@@ -25,6 +25,8 @@ const CONNECT_TIMEOUT_MS = 15000;
 const GONE_RETRIES = 6;
 /** Candidates gathered within this window go out in one PATCH. */
 const TRICKLE_BATCH_MS = 50;
+/** A stream stopped by an operator (WHEP 423) is asked again at most this often. */
+const STOPPED_POLL_MS = 5000;
 
 export class WhepClient extends EventTarget {
   #url;
@@ -63,6 +65,7 @@ export class WhepClient extends EventTarget {
 
   start() {
     if (this.#state !== State.STOPPED) return;
+    clearTimeout(this.#retryTimer); // stopped by the server and waiting to ask again: ask now
     this.#failures = 0;
     this.#connect(State.CONNECTING);
   }
@@ -190,6 +193,10 @@ export class WhepClient extends EventTarget {
     } else if (status === 404) {
       this.#teardown();
       this.#setState(State.NOT_FOUND, reason);
+    } else if (status === 423) {
+      // An operator stopped the stream: say so, and look again now and then so "start" brings the picture back.
+      this.#retry(State.STOPPED, reason || 'stopped by an operator',
+        Math.max(STOPPED_POLL_MS, retryAfterMillis(response.headers.get('Retry-After'))));
     } else if (status === 409 || status === 429 || status === 503) {
       this.#retry(State.OFFLINE, reason, retryAfterMillis(response.headers.get('Retry-After')));
     } else if (status >= 500) {
@@ -210,8 +217,8 @@ export class WhepClient extends EventTarget {
     const delay = Math.max(Math.round(backoff * (0.8 + 0.4 * Math.random())), notBeforeMs);
     this.#setState(state, detail, delay);
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#connect(state === State.OFFLINE ? State.OFFLINE : State.RECONNECTING),
-      delay);
+    this.#retryTimer = setTimeout(() => this.#connect(state === State.OFFLINE || state === State.STOPPED ? state
+      : State.RECONNECTING), delay);
   }
 
   #teardown() {

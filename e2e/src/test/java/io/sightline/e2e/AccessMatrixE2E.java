@@ -1,6 +1,7 @@
 package io.sightline.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -262,6 +263,11 @@ class AccessMatrixE2E {
                     case WRONG_STREAM, WRONG_ACTION -> {
                         assertStatus(200, r);
                         assertEquals(List.of(), names(r.body()));
+                    }
+                    case NONE -> {
+                        // No credential: what this address may watch anonymously, never a token-only stream.
+                        assertStatus(200, r);
+                        assertFalse(names(r.body()).contains("secret"), r.body());
                     }
                     default -> assertStatus(401, r);
                 }

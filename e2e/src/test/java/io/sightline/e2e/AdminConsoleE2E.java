@@ -144,7 +144,78 @@ class AdminConsoleE2E {
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(listed.body().contains("\"name\":\"secret\""), listed.body());
         assertFalse(listed.body().contains("\"name\":\"demo\""), "a share link reads one stream: " + listed.body());
-        assertEquals(401, get(server.url("/streams.json")).statusCode(), "without the token");
+        HttpResponse<String> anonymous = get(server.url("/streams.json"));
+        assertEquals(200, anonymous.statusCode(), "without the token: the anonymously watchable streams");
+        assertFalse(anonymous.body().contains("\"name\":\"secret\""), anonymous.body());
+    }
+
+    @Order(6)
+    @Test
+    void aStreamIsCreatedFromTheFormPlaysStopsStartsFollowsAnEditAndIsRemoved() throws Exception {
+        browser.script("window.confirm = () => true;"); // the confirmation dialogs, answered yes
+        browser.click("#new-stream");
+        browser.await(WAIT, "the plugin's own fields in the form", () -> browser.script(
+                "return document.getElementById('field-source-width') !== null;"), Boolean.TRUE::equals);
+        browser.script("const f = document.getElementById('stream-form');"
+                + " f.elements.name.value = 'e2e-lobby';"
+                + " document.getElementById('field-source-width').value = '320';"
+                + " document.getElementById('field-source-height').value = '240';"
+                + " document.getElementById('field-access').value = 'public';");
+        browser.screenshot("AdminConsoleE2E-form");
+        browser.click("#stream-save");
+        awaitPreview("live");
+        assertEquals(320.0, browser.await(WAIT, "a 320 wide picture", () -> previewWidth(), w -> w == 320.0));
+        browser.script("document.getElementById('editor').scrollIntoView();");
+        browser.screenshot("AdminConsoleE2E-preview");
+
+        browser.click("#streams tr[data-stream=\"e2e-lobby\"] button.toggle");
+        awaitPreview("stopped");
+        browser.await(WAIT, "the row says stopped", () -> browser.script("return document.querySelector("
+                + "'#streams tr[data-stream=\"e2e-lobby\"]').cells[1].textContent;"), "stopped"::equals);
+        browser.script("document.getElementById('editor').scrollIntoView();");
+        browser.screenshot("AdminConsoleE2E-stopped");
+
+        browser.click("#streams tr[data-stream=\"e2e-lobby\"] button.toggle");
+        awaitPreview("live");
+
+        browser.script("document.getElementById('field-source-width').value = '640';"
+                + " document.getElementById('field-source-height').value = '360';");
+        browser.click("#stream-save");
+        browser.await(Duration.ofSeconds(30), "the preview following the new resolution", () -> previewWidth(),
+                w -> w == 640.0);
+
+        browser.await(WAIT, "resource figures", () -> browser.script("const t = document.querySelector("
+                + "'#resources [data-figure=\"Threads\"] dd'); return t ? Number(t.textContent) : 0;"),
+                n -> ((Number) n).doubleValue() > 0);
+        browser.await(WAIT, "a chart of the new stream", () -> browser.script("return document.querySelector("
+                + "'#stream-charts [data-chart=\"e2e-lobby fps\"]') !== null;"), Boolean.TRUE::equals);
+        String rss = (String) browser.script("return document.querySelector('#resources [data-figure=\"Resident "
+                + "memory\"] dd').textContent;");
+        assertTrue(rss.endsWith("MB") || rss.endsWith("GB"), rss);
+        browser.script("document.getElementById('resources-title').scrollIntoView();");
+        browser.screenshot("AdminConsoleE2E-resources");
+        browser.windowSize(390, 844);
+        browser.script("document.getElementById('streams-title').scrollIntoView();");
+        browser.screenshot("AdminConsoleE2E-phone");
+        browser.windowSize(1280, 800);
+        assertTrue(((String) browser.script("return document.querySelector('#audit tbody').textContent;"))
+                .contains("e2e-lobby"), "the changes are in the audit table");
+
+        browser.click("#streams tr[data-stream=\"e2e-lobby\"] button.remove");
+        browser.await(WAIT, "the row gone", () -> browser.script(
+                "return document.querySelector('#streams tr[data-stream=\"e2e-lobby\"]') === null;"),
+                Boolean.TRUE::equals);
+    }
+
+    private void awaitPreview(String state) throws InterruptedException {
+        browser.await(Duration.ofSeconds(30), "the preview " + state, () -> browser.script(
+                "const p = document.getElementById('preview-player'); return p ? p.state : null;"), state::equals);
+    }
+
+    private double previewWidth() {
+        Object w = browser.script("const p = document.getElementById('preview-player');"
+                + " const s = p && p.stats(); return s ? s.width : 0;");
+        return w instanceof Number n ? n.doubleValue() : 0;
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

@@ -100,6 +100,11 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
         Screenshots.save(name, () -> driver.getScreenshotAs(OutputType.BYTES), this::consoleLog);
     }
 
+    /** Resizes the window, e.g. to a phone's 390x844 for a screenshot of the narrow layout. */
+    void windowSize(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
     void open(URI url) {
         driver.get(url.toString());
     }

@@ -26,6 +26,14 @@ public interface CaptureSourceFactory {
     String SOURCE_TYPE = "source.type";
 
     /**
+     * Prefix of the factory PID under which a plugin describes its own per-stream {@code source.*} keys: a bundle
+     * that carries {@code @ObjectClassDefinition(id = SETTINGS_PID_PREFIX + "<type>", factoryPid = SETTINGS_PID_PREFIX
+     * + "<type>")} gets its keys validated, shown in the admin console's stream form and completed in the shell.
+     * Attribute ids are the keys with {@code _} for {@code .}, as in any metatype ({@code source_width}).
+     */
+    String SETTINGS_PID_PREFIX = "io.sightline.stream.source.";
+
+    /**
      * Creates a source for one stream. Must be cheap and must not open devices or connections: that happens in
      * {@link CaptureSource#start()}. Throw {@link IllegalArgumentException} for configuration that can never work
      * (the stream then goes to FAILED instead of retrying).

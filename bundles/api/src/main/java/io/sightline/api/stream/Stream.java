@@ -21,6 +21,8 @@ public interface Stream {
     String TRANSPORT_MODE = "transport.mode";
     /** Configuration key: access policy, {@code public}, {@code token} or {@code disabled}. */
     String ACCESS = "access";
+    /** Configuration key: {@code false} keeps the stream defined but {@link StreamState#STOPPED}. */
+    String ENABLED = "enabled";
 
     /** The stream's name. */
     String name();
@@ -33,6 +35,14 @@ public interface Stream {
 
     /** Current state and detail. */
     StreamStatus status();
+
+    /**
+     * The last state changes, oldest first, the current one last (a few; kept in memory). A default, so that
+     * streams made outside the core (tests, adapters) need not keep one.
+     */
+    default List<StreamStatus> history() {
+        return List.of(status());
+    }
 
     /** The tracks the source announced; empty until the source has opened. */
     List<Track> tracks();

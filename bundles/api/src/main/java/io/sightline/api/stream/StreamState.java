@@ -11,5 +11,10 @@ public enum StreamState {
     /** The source dropped and is being reopened with backoff; viewers stay connected and resume when it is back. */
     RECONNECTING,
     /** The stream cannot run (bad configuration, or no plugin for its source type); see the status detail. */
-    FAILED
+    FAILED,
+    /**
+     * An operator stopped the stream ({@code enabled = false} in its configuration): it stays defined, its source is
+     * closed, its viewers are disconnected and new viewers are refused until it is started again.
+     */
+    STOPPED
 }

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class LiveStream implements Stream {
     private static final Logger LOG = LoggerFactory.getLogger(LiveStream.class);
     private static final long KEYFRAME_REQUEST_INTERVAL_MS = 250;
+    private static final int HISTORY = 10;
 
     private final StreamHub hub;
     private final ScheduledExecutorService supervisor;
@@ -54,6 +55,8 @@ final class LiveStream implements Stream {
 
     private volatile StreamSettings settings;
     private volatile StreamStatus status;
+    /** The last {@value #HISTORY} statuses, oldest first; guarded by itself. */
+    private final java.util.ArrayDeque<StreamStatus> history = new java.util.ArrayDeque<>();
     private volatile List<Track> sourceTracks = List.of();
     private volatile Track encodedVideoTrack;
     private volatile List<Track> tracks = List.of();
@@ -77,6 +80,7 @@ final class LiveStream implements Stream {
         this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.status = new StreamStatus(StreamState.IDLE, "", System.currentTimeMillis());
+        this.history.add(status);
         this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-stream-" + settings.name());
             t.setDaemon(true);
@@ -106,6 +110,13 @@ final class LiveStream implements Stream {
     @Override
     public StreamStatus status() {
         return status;
+    }
+
+    @Override
+    public List<StreamStatus> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
     }
 
     @Override
@@ -222,6 +233,11 @@ final class LiveStream implements Stream {
 
     private void reconcileSource() {
         if (removed) {
+            return;
+        }
+        if (!settings.enabled()) {
+            // Stopped by an operator (enabled = false): no source, whatever the plugins and viewers.
+            stopSource(StreamState.STOPPED, "stopped by an operator (enabled = false)");
             return;
         }
         CaptureSourceFactory factory = hub.sourceFactory(settings.sourceType());
@@ -362,6 +378,12 @@ final class LiveStream implements Stream {
             return;
         }
         StreamStatus s = new StreamStatus(state, detail, System.currentTimeMillis());
+        synchronized (history) {
+            if (history.size() == HISTORY) {
+                history.removeFirst();
+            }
+            history.addLast(s);
+        }
         synchronized (fanOut) {
             status = s;
             for (SubscriberQueue q : subscribers) {

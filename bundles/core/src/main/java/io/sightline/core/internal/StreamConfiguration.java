@@ -17,6 +17,11 @@ import org.osgi.service.metatype.annotations.Option;
                     + "file name after 'io.sightline.stream-'.")
     String name() default "";
 
+    @AttributeDefinition(name = "Enabled", description = "false stops the stream but keeps it defined: its source "
+            + "is closed, its viewers see 'stopped' and new viewers are refused (WHEP 423) until it is true again. "
+            + "stream:stop / stream:start and the admin console set it.")
+    boolean enabled() default true;
+
     @AttributeDefinition(name = "Source type",
             description = "The capture plugin that feeds the stream, matched against the plugins' source.type "
                     + "(testpattern, rtsp, rtmp, srt, http, file, v4l2, ...).")
@@ -32,7 +37,7 @@ import org.osgi.service.metatype.annotations.Option;
             options = {@Option(label = "Always on", value = "always-on"), @Option(label = "On demand", value = "on-demand")})
     String mode() default "always-on";
 
-    @AttributeDefinition(name = "On-demand close delay (s)",
+    @AttributeDefinition(min = "0", max = "86400", name = "On-demand close delay (s)",
             description = "Seconds an on-demand source stays open after its last viewer left.")
     int on_demand_close_after_seconds() default 10;
 
@@ -52,26 +57,31 @@ import org.osgi.service.metatype.annotations.Option;
             + "Host names are not accepted; a malformed list admits nobody anonymously.")
     String[] access_public_from() default {};
 
+    @AttributeDefinition(name = "Playout delay", required = false, description = "SFU streams: the playout delay "
+            + "Chromium viewers are asked for, overriding the SFU's own setting: a number of ms (30), a range "
+            + "(0-100), or 'browser' (its adaptive jitter buffer). Empty: the SFU's setting.")
+    String playout_delay() default "";
+
     @AttributeDefinition(name = "Video codec", description = "Codec used when the stream encodes pictures from its "
             + "source (test pattern, raw capture, transcoding).",
             options = {@Option(label = "H.264", value = "h264"), @Option(label = "VP8", value = "vp8")})
     String video_codec() default "h264";
 
-    @AttributeDefinition(name = "Video bitrate (kbit/s)", description = "Target bitrate when the stream encodes.")
+    @AttributeDefinition(min = "50", max = "100000", name = "Video bitrate (kbit/s)", description = "Target bitrate when the stream encodes.")
     int video_bitrate_kbps() default 2000;
 
-    @AttributeDefinition(name = "Keyframe interval (frames)",
+    @AttributeDefinition(min = "1", max = "3000", name = "Keyframe interval (frames)",
             description = "Most frames between keyframes when the stream encodes; keyframes are also sent on request.")
     int video_gop_frames() default 60;
 
-    @AttributeDefinition(name = "Reconnect initial delay (ms)",
+    @AttributeDefinition(min = "10", max = "600000", name = "Reconnect initial delay (ms)",
             description = "First wait before reopening a failed source; doubles on each failure.")
     int reconnect_initial_delay_ms() default 500;
 
-    @AttributeDefinition(name = "Reconnect maximum delay (ms)", description = "Cap of the reconnect backoff.")
+    @AttributeDefinition(min = "10", max = "3600000", name = "Reconnect maximum delay (ms)", description = "Cap of the reconnect backoff.")
     int reconnect_max_delay_ms() default 10000;
 
-    @AttributeDefinition(name = "Source open timeout (ms)", type = AttributeType.INTEGER,
+    @AttributeDefinition(min = "500", max = "600000", name = "Source open timeout (ms)", type = AttributeType.INTEGER,
             description = "A source that delivers no media this long after opening is restarted.")
     int source_timeout_ms() default 10000;
 }

@@ -54,7 +54,8 @@ public final class StreamHealthContributor implements HealthContributor {
 
     private static HealthStatus health(StreamStatus status) {
         return switch (status.state()) {
-            case LIVE, IDLE -> HealthStatus.UP;
+            // A stopped stream is an operator's decision, not an outage.
+            case LIVE, IDLE, STOPPED -> HealthStatus.UP;
             case STARTING, RECONNECTING -> HealthStatus.DEGRADED;
             case FAILED -> HealthStatus.DOWN;
         };

@@ -6,6 +6,7 @@ import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamListener;
 import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStatus;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
@@ -104,6 +105,10 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     }
 
     void statusChanged(LiveStream stream, StreamStatus status) {
+        if (status.state() == StreamState.STOPPED) {
+            // Stopped: its viewers go now, after the state changed, so their players' next offer gets WHEP 423.
+            sessions(stream.name()).forEach(ViewerSession::close);
+        }
         listeners.forEach(l -> safely(() -> l.streamStatusChanged(stream, status)));
     }
 
@@ -172,6 +177,11 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
         decoderFactories.removeIf(r -> r.service() == factory);
         // Streams decoding with it stop (and switch to another decoder plugin, if there is one).
         streams.values().forEach(LiveStream::sourceFactoriesChanged);
+    }
+
+    /** The source types of the capture plugins installed now, sorted. */
+    List<String> sourceTypes() {
+        return sourceFactories.stream().map(Ranked::key).distinct().sorted().toList();
     }
 
     CaptureSourceFactory sourceFactory(String type) {

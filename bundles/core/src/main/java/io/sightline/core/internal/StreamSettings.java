@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 record StreamSettings(String name, String sourceType, boolean onDemand, int closeAfterSeconds, String transportMode,
         String access, String videoCodec, int bitrateKbps, int gopFrames, int reconnectInitialMs, int reconnectMaxMs,
-        int sourceTimeoutMs, Map<String, Object> properties) {
+        int sourceTimeoutMs, boolean enabled, Map<String, Object> properties) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String FILE_PREFIX = StreamDefinition.FACTORY_PID + "-";
@@ -49,7 +49,7 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
                 str(raw, "video.codec", "h264").toLowerCase(), num(raw, "video.bitrate.kbps", 2000),
                 num(raw, "video.gop.frames", 60), num(raw, "reconnect.initial.delay.ms", 500),
                 num(raw, "reconnect.max.delay.ms", 10_000), num(raw, "source.timeout.ms", 10_000),
-                Collections.unmodifiableMap(props));
+                bool(raw, Stream.ENABLED, true), Collections.unmodifiableMap(props));
     }
 
     /** Refuses host names and other non-literals early, with the file's name in the log, instead of failing closed. */
@@ -96,6 +96,18 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
     private static String str(Map<String, Object> raw, String key, String dflt) {
         Object v = raw.get(key);
         return v == null || v.toString().isBlank() ? dflt : v.toString().trim();
+    }
+
+    private static boolean bool(Map<String, Object> raw, String key, boolean dflt) {
+        Object v = raw.get(key);
+        if (v == null || v.toString().isBlank()) {
+            return dflt;
+        }
+        String t = v.toString().trim();
+        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + t + "'");
+        }
+        return Boolean.parseBoolean(t);
     }
 
     private static int num(Map<String, Object> raw, String key, int dflt) {

@@ -183,6 +183,81 @@ class StreamHubTest {
     }
 
     /** Records what a subscriber receives. */
+    @Test
+    void stoppedStreamClosesItsSourceAndViewersKeepsItsDefinitionAndStartsAgain() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam");
+        Recorder rec = new Recorder();
+        Subscription sub = s.subscribe(rec, SubscribeOptions.ENCODED);
+        await("live", () -> s.status().state() == StreamState.LIVE);
+        AtomicInteger closed = new AtomicInteger();
+        hub.register(new ClosingSession("v1", "cam", closed));
+        hub.register(new ClosingSession("v2", "other", closed));
+
+        hub.redefine(StreamSettings.from(config("cam", "enabled", "false")));
+        await("stopped", () -> s.status().state() == StreamState.STOPPED);
+        await("source closed", () -> factory.running.get() == 0);
+        await("subscribers are told", () -> rec.states.contains(StreamState.STOPPED));
+        await("the stream's viewer disconnected", () -> closed.get() == 1);
+        Thread.sleep(100);
+        assertEquals(1, closed.get(), "the other stream's viewer is not disconnected");
+        assertTrue(hub.find("cam").isPresent(), "still defined");
+        // A new subscriber (a viewer's transport) does not reopen a stopped stream.
+        try (Subscription again = s.subscribe(new Recorder(), SubscribeOptions.ENCODED)) {
+            Thread.sleep(200);
+            assertEquals(0, factory.running.get());
+            assertEquals(StreamState.STOPPED, s.status().state());
+        }
+
+        hub.redefine(StreamSettings.from(config("cam")));
+        await("live again", () -> s.status().state() == StreamState.LIVE);
+        List<StreamState> history = s.history().stream().map(h -> h.state()).toList();
+        assertTrue(history.indexOf(StreamState.STOPPED) < history.lastIndexOf(StreamState.LIVE), history.toString());
+        sub.close();
+    }
+
+    /** A viewer session as signaling registers it; only closing matters here. */
+    private record ClosingSession(String id, String streamName, AtomicInteger closed)
+            implements io.sightline.api.transport.ViewerSession {
+        public String transportMode() {
+            return "sfu";
+        }
+
+        public String answerSdp() {
+            return "";
+        }
+
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        public long createdMillis() {
+            return 0;
+        }
+
+        public String state() {
+            return "connected";
+        }
+
+        public void addRemoteCandidates(String sdpFragment) {
+        }
+
+        public String restartIce(String sdpFragment) {
+            return "";
+        }
+
+        public io.sightline.api.transport.ViewerStats stats() {
+            return null;
+        }
+
+        public void onClosed(Runnable listener) {
+        }
+
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
     static class Recorder implements MediaSubscriber {
         final List<EncodedUnit> units = new CopyOnWriteArrayList<>();
         final List<List<Track>> tracks = new CopyOnWriteArrayList<>();

@@ -23,7 +23,8 @@ public final class AdminPageServlet extends HttpServlet {
     static final String PAGE = "admin.html";
     /** Same-origin scripts, styles and API calls only; no frames, no plugins, forms post nowhere else. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            + "connect-src 'self'; img-src 'self'; media-src 'self' blob: mediastream:; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
 
     private final transient WebAssets assets = new WebAssets(AdminPageServlet.class.getClassLoader()::getResource);
 

@@ -5,6 +5,7 @@ import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
+import io.sightline.edge.AddressRanges;
 import io.sightline.api.stream.StreamRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class StreamListServlet extends HttpServlet {
     static final String PAGE = "streams.html";
     static final String ADMIN_REALM = "karaf";
     static final String ADMIN_ROLE = "admin";
+    private static final String PUBLIC_FROM = "access.public.from";
     private static final String ROLE_PRINCIPAL = "org.apache.karaf.jaas.boot.principal.RolePrincipal";
 
     private final transient WebAssets assets = new WebAssets(StreamListServlet.class.getClassLoader()::getResource);
@@ -107,7 +109,9 @@ public final class StreamListServlet extends HttpServlet {
             String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
                     : req.getParameter("token");
             if (token == null || token.isEmpty()) {
-                unauthorized(resp);
+                // No credential: the streams this caller may watch anonymously (public, from an allowed address),
+                // e.g. the demo from loopback. 200 even when empty; a token or admin credentials reveal the rest.
+                listJson(resp, anonymous(req), true);
                 return;
             }
             visible = readable(token, req);
@@ -116,7 +120,12 @@ public final class StreamListServlet extends HttpServlet {
                 return;
             }
         }
-        StringBuilder out = new StringBuilder("{\"streams\":[");
+        listJson(resp, visible, false);
+    }
+
+    private static void listJson(HttpServletResponse resp, List<Stream> visible, boolean anonymous)
+            throws IOException {
+        StringBuilder out = new StringBuilder("{\"anonymous\":" + anonymous + ",\"streams\":[");
         for (int i = 0; i < visible.size(); i++) {
             Stream s = visible.get(i);
             out.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(s.name()))
@@ -125,6 +134,30 @@ public final class StreamListServlet extends HttpServlet {
                     .append(",\"viewers\":").append(s.viewerCount()).append('}');
         }
         json(resp, 200, out.append("]}").toString());
+    }
+
+    /**
+     * Public streams whose {@code access.public.from} admits this address (everyone when empty), as the WHEP gate
+     * decides for a caller without a credential (decision 0014); a malformed list admits nobody. Stopped streams are
+     * listed too (the player says so).
+     */
+    private List<Stream> anonymous(HttpServletRequest req) {
+        List<Stream> out = new ArrayList<>();
+        for (Stream s : streams.streams()) {
+            if (!"public".equals(String.valueOf(s.properties().get(Stream.ACCESS)).trim())) {
+                continue;
+            }
+            AddressRanges from;
+            try {
+                from = AddressRanges.parse(s.properties().get(PUBLIC_FROM));
+            } catch (IllegalArgumentException e) {
+                from = AddressRanges.NONE;
+            }
+            if (from.contains(req.getRemoteAddr())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**

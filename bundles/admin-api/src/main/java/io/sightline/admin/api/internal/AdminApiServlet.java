@@ -3,6 +3,8 @@ package io.sightline.admin.api.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;
+import io.sightline.api.control.Actor;
+import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamStats;
@@ -25,6 +27,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -63,6 +66,9 @@ public final class AdminApiServlet extends HttpServlet {
     private transient StreamRegistry streams;
     @Reference
     private transient SessionRegistry sessions;
+    @Reference
+    private transient StreamCatalog catalog;
+    private transient volatile ResourceMonitor resources;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile TokenIssuer tokenIssuer;
@@ -71,15 +77,30 @@ public final class AdminApiServlet extends HttpServlet {
     private transient volatile AdminApiConfiguration config;
 
     @Activate
+    void activate(AdminApiConfiguration configuration) {
+        configure(configuration);
+        resources = new ResourceMonitor(streams, java.nio.file.Path.of(System.getProperty("karaf.log",
+                System.getProperty("karaf.data", "data") + "/log")));
+    }
+
     @Modified
     void configure(AdminApiConfiguration configuration) {
         this.config = configuration;
         this.guard = LoginGuard.of(configuration);
     }
 
+    @Deactivate
+    void deactivate() {
+        if (resources != null) {
+            resources.close();
+        }
+    }
+
     /** For tests: the collaborators DS would inject, and a guard over a JAAS configuration of their own. */
     void use(LoginGuard loginGuard, StreamRegistry streamRegistry, SessionRegistry sessionRegistry,
-            TokenIssuer issuer) {
+            TokenIssuer issuer, StreamCatalog streamCatalog, ResourceMonitor monitor) {
+        this.catalog = streamCatalog;
+        this.resources = monitor;
         this.guard = loginGuard;
         this.streams = streamRegistry;
         this.sessions = sessionRegistry;
@@ -115,34 +136,92 @@ public final class AdminApiServlet extends HttpServlet {
         }
     }
 
-    private void route(HttpServletRequest req, HttpServletResponse resp, String user) throws IOException {
-        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
-        String[] parts = path.replaceFirst("^/", "").split("/", -1);
-        String method = req.getMethod();
-        if (path.equals("/streams")) {
-            expect(method, "GET", resp, () -> json(resp, 200, streamList()));
-        } else if (path.equals("/sessions")) {
-            expect(method, "GET", resp, () -> json(resp, 200, sessionList()));
-        } else if (parts.length == 2 && parts[0].equals("sessions") && !parts[1].isEmpty()) {
-            expect(method, "DELETE", resp, () -> deleteSession(parts[1], user, req, resp));
-        } else if (parts.length == 3 && parts[0].equals("streams") && parts[2].equals("share")) {
-            expect(method, "POST", resp, () -> share(parts[1], user, req, resp));
-        } else {
-            error(resp, 404, "no such resource; see /api/streams, /api/sessions");
+    /** One operation of the API; {@code openapi.json} documents exactly these (a test checks it). */
+    record Route(String method, String template) {
+        /** The path parameters when {@code path} fits the template, else null. */
+        String[] match(String path) {
+            String[] want = template.substring(1).split("/", -1);
+            String[] got = path.replaceFirst("^/", "").split("/", -1);
+            if (want.length != got.length) {
+                return null;
+            }
+            List<String> params = new java.util.ArrayList<>();
+            for (int i = 0; i < want.length; i++) {
+                if (want[i].startsWith("{")) {
+                    if (got[i].isEmpty()) {
+                        return null;
+                    }
+                    params.add(got[i]);
+                } else if (!want[i].equals(got[i])) {
+                    return null;
+                }
+            }
+            return params.toArray(String[]::new);
         }
     }
 
-    private interface Handler {
-        void handle() throws IOException;
+    static final List<Route> ROUTES = List.of(new Route("GET", "/streams"), new Route("POST", "/streams"),
+            new Route("GET", "/streams/{name}"), new Route("PUT", "/streams/{name}"),
+            new Route("PATCH", "/streams/{name}"), new Route("DELETE", "/streams/{name}"),
+            new Route("POST", "/streams/{name}/stop"), new Route("POST", "/streams/{name}/start"),
+            new Route("POST", "/streams/{name}/share"), new Route("GET", "/sessions"),
+            new Route("DELETE", "/sessions/{id}"), new Route("GET", "/sources"), new Route("GET", "/settings"),
+            new Route("GET", "/audit"), new Route("GET", "/resources"), new Route("GET", "/openapi.json"));
+
+    private void route(HttpServletRequest req, HttpServletResponse resp, String user) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String method = req.getMethod();
+        List<String> allowed = new java.util.ArrayList<>();
+        for (Route r : ROUTES) {
+            String[] p = r.match(path);
+            if (p == null) {
+                continue;
+            }
+            if (!r.method().equals(method)) {
+                allowed.add(r.method());
+                continue;
+            }
+            dispatch(r, p, req, resp, new Actor(user, "api", req.getRemoteAddr()));
+            return;
+        }
+        if (allowed.isEmpty()) {
+            error(resp, 404, "no such resource; see /api/openapi.json");
+        } else {
+            resp.setHeader("Allow", String.join(", ", allowed));
+            error(resp, 405, "use " + String.join(", ", allowed));
+        }
     }
 
-    private static void expect(String method, String allowed, HttpServletResponse resp, Handler handler)
+    private void dispatch(Route r, String[] p, HttpServletRequest req, HttpServletResponse resp, Actor actor)
             throws IOException {
-        if (method.equals(allowed)) {
-            handler.handle();
-        } else {
-            resp.setHeader("Allow", allowed);
-            error(resp, 405, "use " + allowed);
+        StreamWrites writes = new StreamWrites(catalog, streams, sessions);
+        switch (r.method() + " " + r.template()) {
+            case "GET /streams" -> json(resp, 200, streamList());
+            case "POST /streams" -> writes.create(actor, req, resp);
+            case "GET /streams/{name}" -> writes.get(p[0], resp);
+            case "PUT /streams/{name}" -> writes.put(p[0], actor, req, resp);
+            case "PATCH /streams/{name}" -> writes.patch(p[0], actor, req, resp);
+            case "DELETE /streams/{name}" -> writes.delete(p[0], actor, req, resp);
+            case "POST /streams/{name}/stop" -> writes.stopOrStart(p[0], true, actor, req, resp);
+            case "POST /streams/{name}/start" -> writes.stopOrStart(p[0], false, actor, req, resp);
+            case "POST /streams/{name}/share" -> share(p[0], actor.user(), req, resp);
+            case "GET /sessions" -> json(resp, 200, sessionList());
+            case "DELETE /sessions/{id}" -> deleteSession(p[0], actor, req, resp);
+            case "GET /sources" -> json(resp, 200, catalog.sourceTypes());
+            case "GET /settings" -> json(resp, 200, catalog.settings(req.getParameter("source.type")));
+            case "GET /audit" -> json(resp, 200, catalog.auditTrail());
+            case "GET /resources" -> json(resp, 200, resources == null ? Map.of() : resources.snapshot());
+            case "GET /openapi.json" -> openApi(resp);
+            default -> error(resp, 404, "no such resource");
+        }
+    }
+
+    private static void openApi(HttpServletResponse resp) throws IOException {
+        try (java.io.InputStream in = AdminApiServlet.class.getResourceAsStream("openapi.json")) {
+            resp.setStatus(200);
+            resp.setContentType("application/json");
+            resp.setHeader("Cache-Control", "no-store");
+            in.transferTo(resp.getOutputStream());
         }
     }
 
@@ -198,7 +277,7 @@ public final class AdminApiServlet extends HttpServlet {
         return m;
     }
 
-    private void deleteSession(String id, String user, HttpServletRequest req, HttpServletResponse resp)
+    private void deleteSession(String id, Actor actor, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
         Optional<ViewerSession> session = sessions.session(id);
         if (session.isEmpty()) {
@@ -206,7 +285,7 @@ public final class AdminApiServlet extends HttpServlet {
             return;
         }
         session.get().close();
-        LOG.info("admin {} from {} ended session {} of {}", user, req.getRemoteAddr(), id, session.get().streamName());
+        catalog.audit(actor, "kick", session.get().streamName() + " session " + id);
         resp.setStatus(204);
     }
 
@@ -256,7 +335,7 @@ public final class AdminApiServlet extends HttpServlet {
 
     // ---- responses ----------------------------------------------------------------------------------------------
 
-    private static void json(HttpServletResponse resp, int status, Object body) throws IOException {
+    static void json(HttpServletResponse resp, int status, Object body) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
@@ -264,7 +343,7 @@ public final class AdminApiServlet extends HttpServlet {
         JSON.writeValue(resp.getOutputStream(), body);
     }
 
-    private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+    static void error(HttpServletResponse resp, int status, String message) throws IOException {
         json(resp, status, Map.of("error", message));
     }
 }

@@ -61,7 +61,9 @@ class AdminApiHttpTest {
                 TableLoginModule.configuration());
         LoginGuard guard = new LoginGuard(realm, new LoginThrottle(5, 300, 900, 1000, clock::get),
                 new LoginCache(30, 16, clock::get), clock::get);
-        servlet.use(guard, new Streams(), new Sessions(), withIssuer ? issuer : null);
+        servlet.use(guard, new Streams(), new Sessions(), withIssuer ? issuer : null,
+                io.sightline.core.internal.MetaTypeFiles.catalog(java.nio.file.Files.createTempDirectory("etc"),
+                        Set.of("testpattern")), null);
         live.put("s1", new Session("s1"));
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);

@@ -6,6 +6,7 @@ import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.SessionRequest;
@@ -199,6 +200,12 @@ public final class WhepServlet extends HttpServlet {
             return;
         }
         Stream stream = found.get();
+        if (stream.status().state() == StreamState.STOPPED) {
+            // 423, not 409/503: a generic WHEP client should not retry in a loop, and the player can say "stopped"
+            // (an operator's decision) instead of "offline"; Retry-After tells our player when to look again.
+            retryLater(req, resp, 423, "stream stopped by an operator");
+            return;
+        }
         SessionQuota.Refusal full = quota.reserve(stream.name());
         if (full != SessionQuota.Refusal.NONE) {
             retryLater(req, resp, 503, full == SessionQuota.Refusal.STREAM_FULL

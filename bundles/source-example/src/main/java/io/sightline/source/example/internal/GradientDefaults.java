@@ -10,7 +10,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>bnd turns this into {@code OSGI-INF/metatype/*.xml}, so the Karaf shell ({@code config:edit}) and the web console
  * list the keys with their descriptions. Method names map to keys: {@code source_width} is {@code source.width}.
  */
+// The designate above needs a constant expression, hence the qualified name.
 @ObjectClassDefinition(id = GradientSourceFactory.PID, name = "Sightline example source (gradient)",
+        // The same keys describe a stream's own source.* settings: the control plane validates them, the admin
+        // console's form shows them and the shell completes them (CaptureSourceFactory.SETTINGS_PID_PREFIX).
+        factoryPid = io.sightline.api.source.CaptureSourceFactory.SETTINGS_PID_PREFIX + GradientSourceFactory.TYPE,
         description = "Defaults for streams with source.type=gradient; a stream's own source.* keys take precedence.")
 @interface GradientDefaults {
     @AttributeDefinition(name = "Width", description = "Picture width in pixels: even, 16..1920.")
