@@ -9,6 +9,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
+import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +59,11 @@ final class H264VideoEncoder implements VideoEncoder {
         }, Map.of("rc_mode", "bitrate", "allow_skip_frames", "0"));
         ByteBuffer sps = null;
         ByteBuffer pps = null;
-        for (ByteBuffer nal : AnnexB.nalUnits(encoder.extradata())) {
-            int type = AnnexB.type(nal);
-            if (type == AnnexB.NAL_SPS && sps == null) {
+        for (ByteBuffer nal : NalUnits.splitAnnexB(encoder.extradata())) {
+            int type = NalUnits.type(nal);
+            if (type == NalUnits.SPS && sps == null) {
                 sps = nal;
-            } else if (type == AnnexB.NAL_PPS && pps == null) {
+            } else if (type == NalUnits.PPS && pps == null) {
                 pps = nal;
             }
         }
@@ -86,13 +87,15 @@ final class H264VideoEncoder implements VideoEncoder {
     }
 
     private EncodedUnit toUnit(ByteBuffer annexB, RawVideoFrame frame, int trackId) {
-        List<ByteBuffer> nals = AnnexB.nalUnits(annexB);
+        List<ByteBuffer> nals = NalUnits.splitAnnexB(annexB);
+        // RTP carries the access unit boundary in the marker bit: a delimiter would only cost a packet.
+        nals.removeIf(nal -> NalUnits.type(nal) == NalUnits.AUD);
         boolean idr = false;
         boolean hasParameterSets = false;
         for (ByteBuffer nal : nals) {
-            int type = AnnexB.type(nal);
-            idr |= type == AnnexB.NAL_IDR;
-            hasParameterSets |= type == AnnexB.NAL_SPS;
+            int type = NalUnits.type(nal);
+            idr |= type == NalUnits.IDR;
+            hasParameterSets |= type == NalUnits.SPS;
         }
         List<ByteBuffer> parts = nals;
         if (idr && !hasParameterSets) {

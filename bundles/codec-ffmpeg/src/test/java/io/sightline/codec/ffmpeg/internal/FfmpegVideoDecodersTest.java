@@ -13,6 +13,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
+import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,8 @@ class FfmpegVideoDecodersTest {
         List<EncodedUnit> units = new ArrayList<>();
         List<ByteBuffer> parts = new ArrayList<>();
         int count = 0;
-        for (ByteBuffer nal : withAuds(stream)) {
-            if (AnnexB.type(nal) == AnnexB.NAL_AUD) {
+        for (ByteBuffer nal : NalUnits.splitAnnexB(stream)) { // delimiters kept: they mark the unit boundaries here
+            if (NalUnits.type(nal) == NalUnits.AUD) {
                 if (!parts.isEmpty()) {
                     units.add(unit(parts, count++));
                     parts.clear();
@@ -110,33 +111,8 @@ class FfmpegVideoDecodersTest {
     }
 
     private static EncodedUnit unit(List<ByteBuffer> parts, int index) {
-        boolean idr = parts.stream().anyMatch(p -> AnnexB.type(p) == AnnexB.NAL_IDR);
+        boolean idr = parts.stream().anyMatch(p -> NalUnits.type(p) == NalUnits.IDR);
         return new EncodedUnit(0, Codec.H264, index * 33_333L, 1_700_000_000_000L + index * 33L, idr, parts);
-    }
-
-    /** Like {@link AnnexB#nalUnits} but keeping the access unit delimiters, which mark the unit boundaries here. */
-    private static List<ByteBuffer> withAuds(ByteBuffer stream) {
-        List<ByteBuffer> nals = new ArrayList<>();
-        int start = -1;
-        int limit = stream.limit();
-        for (int i = 0; i + 2 < limit; i++) {
-            if (stream.get(i) == 0 && stream.get(i + 1) == 0 && stream.get(i + 2) == 1) {
-                if (start >= 0) {
-                    nals.add(trimmed(stream, start, i));
-                }
-                start = i + 3;
-                i += 2;
-            }
-        }
-        nals.add(trimmed(stream, start, limit));
-        return nals;
-    }
-
-    private static ByteBuffer trimmed(ByteBuffer stream, int from, int to) {
-        while (to > from && stream.get(to - 1) == 0) {
-            to--;
-        }
-        return stream.duplicate().limit(to).position(from).slice();
     }
 
     @Test

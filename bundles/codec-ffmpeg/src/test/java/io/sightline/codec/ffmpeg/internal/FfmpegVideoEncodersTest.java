@@ -12,6 +12,7 @@ import io.sightline.api.codec.VideoEncoder;
 import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
+import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,14 +40,14 @@ class FfmpegVideoEncodersTest {
             EncodedUnit unit = units.get(i);
             List<Integer> types = nalTypes(unit);
             assertEquals(7, unit.trackId());
-            assertFalse(types.contains(AnnexB.NAL_AUD), "AUD removed: " + types);
+            assertFalse(types.contains(NalUnits.AUD), "AUD removed: " + types);
             unit.parts().forEach(part -> assertFalse(startsWithStartCode(part), "start code in " + unit));
             if (i == 0 || i == FORCED_KEYFRAME) {
                 assertTrue(unit.keyframe(), "keyframe at " + i);
                 assertEquals(List.of(7, 8, 5), types.subList(0, 3), "SPS, PPS, IDR at " + i);
             } else {
                 assertFalse(unit.keyframe(), "delta frame at " + i);
-                assertFalse(types.contains(AnnexB.NAL_IDR) || types.contains(AnnexB.NAL_SPS), "types " + types);
+                assertFalse(types.contains(NalUnits.IDR) || types.contains(NalUnits.SPS), "types " + types);
             }
         }
         assertEquals(parameters, CodecParameters.h264FromSps(bytes(units.get(0).parts().get(0))),
@@ -141,7 +142,7 @@ class FfmpegVideoEncodersTest {
 
     private static List<Integer> nalTypes(EncodedUnit unit) {
         List<Integer> types = new ArrayList<>();
-        unit.parts().forEach(part -> types.add(AnnexB.type(part)));
+        unit.parts().forEach(part -> types.add(NalUnits.type(part)));
         return types;
     }
 

@@ -4,6 +4,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.stream.Track;
+import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +112,7 @@ final class H264Passthrough {
             }
             if (type == NalUnits.IDR) {
                 idr = true;
-            } else if (type == NalUnits.SLICE && NalUnits.isBSlice(nal)) {
+            } else if (type == NalUnits.SLICE && SliceHeader.isBSlice(nal)) {
                 return Verdict.NEEDS_DECODING;
             }
             parts.add(nal);

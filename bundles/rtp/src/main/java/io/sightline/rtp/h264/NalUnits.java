@@ -1,43 +1,46 @@
-package io.sightline.source.ffmpeg.internal;
+package io.sightline.rtp.h264;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits H.264 payloads into NAL units without start codes or length prefixes. Demuxers hand H.264 over in one of
- * two framings: Annex B (ITU-T H.264 B.1, start codes {@code 00 00 01}: RTSP, MPEG-TS, raw files) or the ISO 14496-15
- * "AVCC" framing with a big-endian length before each NAL unit (FLV/RTMP, MP4), whose extradata is an
- * AVCDecoderConfigurationRecord carrying the SPS and PPS.
+ * Splits H.264 payloads into NAL units without start codes or length prefixes. H.264 arrives in one of two framings:
+ * Annex B (ITU-T H.264 B.1, start codes {@code 00 00 01} or {@code 00 00 00 01}: encoders, RTSP, MPEG-TS, raw files)
+ * or the ISO/IEC 14496-15 "AVCC" framing with a big-endian length before each NAL unit (FLV/RTMP, MP4), whose
+ * extradata is an AVCDecoderConfigurationRecord carrying the SPS and PPS.
+ *
+ * <p>Every NAL unit returned is a copy in its own heap buffer: callers hand them on to other threads.
  */
-final class NalUnits {
-    static final int SLICE = 1;
-    static final int IDR = 5;
-    static final int SEI = 6;
-    static final int SPS = 7;
-    static final int PPS = 8;
-    static final int AUD = 9;
+public final class NalUnits {
+    /** NAL unit types of ITU-T H.264 Table 7-1. */
+    public static final int SLICE = 1;
+    public static final int IDR = 5;
+    public static final int SEI = 6;
+    public static final int SPS = 7;
+    public static final int PPS = 8;
+    public static final int AUD = 9;
 
     private NalUnits() {
     }
 
-    /** The NAL unit type (low five bits of the header byte). */
-    static int type(ByteBuffer nal) {
+    /** The NAL unit type (low five bits of the header byte at the buffer's position). */
+    public static int type(ByteBuffer nal) {
         return nal.get(nal.position()) & 0x1f;
     }
 
-    /** Whether extradata (or a packet) is an AVCDecoderConfigurationRecord rather than Annex B. */
-    static boolean isAvcc(ByteBuffer extradata) {
+    /** Whether extradata is an AVCDecoderConfigurationRecord (configurationVersion 1) rather than Annex B. */
+    public static boolean isAvcc(ByteBuffer extradata) {
         return extradata.remaining() >= 7 && extradata.get(extradata.position()) == 1;
     }
 
     /** The NAL length field size (1, 2 or 4) announced in an AVCDecoderConfigurationRecord. */
-    static int avccLengthSize(ByteBuffer record) {
+    public static int avccLengthSize(ByteBuffer record) {
         return (record.get(record.position() + 4) & 3) + 1;
     }
 
-    /** The SPS and PPS NAL units of an AVCDecoderConfigurationRecord (ISO 14496-15 5.3.3.1). */
-    static List<ByteBuffer> avccParameterSets(ByteBuffer record) {
+    /** The SPS and PPS NAL units of an AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1). */
+    public static List<ByteBuffer> avccParameterSets(ByteBuffer record) {
         List<ByteBuffer> sets = new ArrayList<>(2);
         int p = record.position() + 5;
         int limit = record.limit();
@@ -56,8 +59,8 @@ final class NalUnits {
         return sets;
     }
 
-    /** The NAL units of an Annex B byte stream, copied, in order. */
-    static List<ByteBuffer> splitAnnexB(ByteBuffer stream) {
+    /** The NAL units of an Annex B byte stream, in order, access unit delimiters included. */
+    public static List<ByteBuffer> splitAnnexB(ByteBuffer stream) {
         List<ByteBuffer> units = new ArrayList<>(4);
         int limit = stream.limit();
         int start = -1;
@@ -81,8 +84,8 @@ final class NalUnits {
         return units;
     }
 
-    /** The NAL units of a length-prefixed payload, copied, in order. */
-    static List<ByteBuffer> splitLengthPrefixed(ByteBuffer payload, int lengthSize) {
+    /** The NAL units of a length-prefixed payload, in order; a truncated or zero length ends the list. */
+    public static List<ByteBuffer> splitLengthPrefixed(ByteBuffer payload, int lengthSize) {
         List<ByteBuffer> units = new ArrayList<>(4);
         int p = payload.position();
         int limit = payload.limit();
@@ -99,26 +102,6 @@ final class NalUnits {
             p += len;
         }
         return units;
-    }
-
-    /**
-     * Whether a slice NAL unit is a B slice: slice_type (H.264 7.3.3) follows first_mb_in_slice; values 1 and 6 are B.
-     */
-    static boolean isBSlice(ByteBuffer nal) {
-        int t = type(nal);
-        if (t != SLICE && t != IDR) {
-            return false;
-        }
-        ByteBuffer head = nal.duplicate();
-        head.limit(Math.min(head.limit(), head.position() + 16));
-        H264Sps.BitReader r = new H264Sps.BitReader(H264Sps.unescape(head));
-        try {
-            r.bits(8);
-            r.ue();
-            return r.ue() % 5 == 1;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static void add(List<ByteBuffer> units, ByteBuffer stream, int from, int to) {

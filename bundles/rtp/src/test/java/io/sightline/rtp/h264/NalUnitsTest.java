@@ -1,7 +1,6 @@
-package io.sightline.source.ffmpeg.internal;
+package io.sightline.rtp.h264;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -37,11 +36,11 @@ class NalUnitsTest {
     }
 
     @Test
-    void recognisesBSlices() {
-        // first_mb_in_slice = 0 (bit 1), slice_type = 1 (010) -> B; slice_type = 0 (1) -> P; 6 (00111) -> B
-        assertTrue(NalUnits.isBSlice(ByteBuffer.wrap(new byte[] {0x01, (byte) 0b1010_0000})));
-        assertFalse(NalUnits.isBSlice(ByteBuffer.wrap(new byte[] {0x01, (byte) 0b1100_0000})));
-        assertTrue(NalUnits.isBSlice(ByteBuffer.wrap(new byte[] {0x21, (byte) 0b1001_1100})));
-        assertFalse(NalUnits.isBSlice(ByteBuffer.wrap(new byte[] {0x67, (byte) 0b1010_0000})), "not a slice");
+    void findsStartCodesThatTheSkipAheadCouldStepOver() {
+        // The scan jumps three bytes when the third is > 1; a start code right after such a byte must still be found.
+        byte[] stream = {0, 0, 1, 0x41, 7, 0, 0, 1, 0x41, 8, 9, 2, 0, 0, 1, 0x09};
+        List<ByteBuffer> nals = NalUnits.splitAnnexB(ByteBuffer.wrap(stream));
+        assertEquals(List.of(ByteBuffer.wrap(new byte[] {0x41, 7}), ByteBuffer.wrap(new byte[] {0x41, 8, 9, 2}),
+            ByteBuffer.wrap(new byte[] {0x09})), nals);
     }
 }
