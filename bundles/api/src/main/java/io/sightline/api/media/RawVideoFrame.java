@@ -16,8 +16,11 @@ public final class RawVideoFrame {
     private final byte[] data;
     private final long ptsMicros;
     private final long captureTimeMillis;
+    private final double frameRate;
 
     /**
+     * A picture whose source does not know its nominal rate ({@link #frameRate()} 0).
+     *
      * @param width             picture width in pixels
      * @param height            picture height in pixels
      * @param data              the I420 planes, at least {@link #i420Size(int, int)} bytes
@@ -25,6 +28,23 @@ public final class RawVideoFrame {
      * @param captureTimeMillis wall-clock capture time in epoch milliseconds
      */
     public RawVideoFrame(int width, int height, byte[] data, long ptsMicros, long captureTimeMillis) {
+        this(width, height, data, ptsMicros, captureTimeMillis, 0);
+    }
+
+    /**
+     * A picture of a source with a nominal rate. The stream sets its encoder's rate from it, so a 25 fps camera is
+     * encoded as 25 fps (rate control spends the bitrate per picture).
+     *
+     * @param width             picture width in pixels
+     * @param height            picture height in pixels
+     * @param data              the I420 planes, at least {@link #i420Size(int, int)} bytes
+     * @param ptsMicros         presentation time on the source's monotonic media clock, in microseconds
+     * @param captureTimeMillis wall-clock capture time in epoch milliseconds
+     * @param frameRate         the source's nominal pictures per second; 0 when unknown
+     * @since 1.2.0
+     */
+    public RawVideoFrame(int width, int height, byte[] data, long ptsMicros, long captureTimeMillis,
+            double frameRate) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("bad frame size " + width + "x" + height);
         }
@@ -37,6 +57,10 @@ public final class RawVideoFrame {
         this.data = data;
         this.ptsMicros = ptsMicros;
         this.captureTimeMillis = captureTimeMillis;
+        if (!(frameRate >= 0) || Double.isInfinite(frameRate)) {
+            throw new IllegalArgumentException("bad frame rate " + frameRate);
+        }
+        this.frameRate = frameRate;
     }
 
     /** Bytes needed for an I420 picture of this size. */
@@ -83,5 +107,14 @@ public final class RawVideoFrame {
     /** Wall-clock capture time in epoch milliseconds. */
     public long captureTimeMillis() {
         return captureTimeMillis;
+    }
+
+    /**
+     * The source's nominal pictures per second, 0 when it does not know (then the stream assumes 30).
+     *
+     * @since 1.2.0
+     */
+    public double frameRate() {
+        return frameRate;
     }
 }

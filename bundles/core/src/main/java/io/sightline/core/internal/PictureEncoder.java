@@ -14,11 +14,13 @@ import io.sightline.api.stream.Track;
  * supervisor, hence the (uncontended) monitor.
  */
 final class PictureEncoder {
+    static final int DEFAULT_FPS = 30;
     private final VideoEncoderFactory factory;
     private final StreamSettings settings;
     private VideoEncoder encoder;
     private int width;
     private int height;
+    private int fps;
     private boolean closed;
 
     PictureEncoder(VideoEncoderFactory factory, StreamSettings settings) {
@@ -31,11 +33,12 @@ final class PictureEncoder {
         if (closed) {
             return null;
         }
-        if (encoder == null || frame.width() != width || frame.height() != height) {
+        int frameFps = encoderFps(frame);
+        if (encoder == null || frame.width() != width || frame.height() != height || frameFps != fps) {
             closeEncoder();
             width = frame.width();
             height = frame.height();
-            int fps = fpsSetting();
+            fps = frameFps;
             encoder = factory.create(new EncoderSettings(codec(), width, height, fps, settings.bitrateKbps(),
                     Math.max(1, settings.gopFrames())));
             newTrack.accept(Track.video(encoder.parameters(), width, height, fps));
@@ -44,13 +47,14 @@ final class PictureEncoder {
         return encoder.encode(frame, keyframe, Track.VIDEO);
     }
 
-    private int fpsSetting() {
-        Object fps = settings.properties().get("source.fps");
-        try {
-            return fps == null ? 30 : Integer.parseInt(fps.toString().trim());
-        } catch (NumberFormatException e) {
-            return 30;
-        }
+    /**
+     * The rate the source announces with its pictures (a transcoded 25 fps camera: 25), not a configuration key:
+     * {@code source.fps} belongs to the capture plugins and is absent for most of them. 30 when the source does not
+     * know.
+     */
+    static int encoderFps(RawVideoFrame frame) {
+        double rate = frame.frameRate();
+        return rate > 0 ? Math.max(1, (int) Math.round(rate)) : DEFAULT_FPS;
     }
 
     private Codec codec() {

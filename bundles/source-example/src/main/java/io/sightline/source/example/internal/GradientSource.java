@@ -120,7 +120,7 @@ final class GradientSource implements CaptureSource {
                 }
                 long captureMillis = System.currentTimeMillis();
                 sink.push(new RawVideoFrame(settings.width(), settings.height(), painter.paint(frameCount),
-                        TimeUnit.NANOSECONDS.toMicros(due - epochNanos), captureMillis));
+                        TimeUnit.NANOSECONDS.toMicros(due - epochNanos), captureMillis, settings.fps()));
                 frameCount++;
                 pushedThisRun++;
                 slot++;

@@ -56,6 +56,8 @@ final class VideoDecoder implements AutoCloseable {
     private final AVCodecContext context;
     private final AVRational timeBase;
     private final MediaClock clock;
+    /** The input's nominal rate, carried by every picture so the stream encodes at it (0: unknown). */
+    private final double fps;
     private final AVFrame frame = av_frame_alloc();
     private final PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(4);
     private final IntPointer dstStrides = new IntPointer(4);
@@ -69,6 +71,7 @@ final class VideoDecoder implements AutoCloseable {
         this.context = context;
         this.timeBase = timeBase;
         this.clock = new MediaClock(fps > 0 ? (long) (1_000_000 / fps) : 33_333, origin);
+        this.fps = fps; // SourceReader.frameRate: already 0 when the input has none
     }
 
     /**
@@ -155,7 +158,7 @@ final class VideoDecoder implements AutoCloseable {
         }
         long pts = frame.best_effort_timestamp();
         Long micros = pts == AV_NOPTS_VALUE ? null : pts * 1_000_000L * timeBase.num() / timeBase.den();
-        return new RawVideoFrame(w, h, data, clock.next(micros), captureMillis);
+        return new RawVideoFrame(w, h, data, clock.next(micros), captureMillis, fps);
     }
 
     private void copyI420(byte[] data, int w, int h) {

@@ -114,7 +114,7 @@ final class TestPatternSource implements CaptureSource {
                 long captureMillis = System.currentTimeMillis();
                 byte[] picture = painter.render(frameCount, captureMillis);
                 sink.push(new RawVideoFrame(painter.width(), painter.height(), picture,
-                        TimeUnit.NANOSECONDS.toMicros(due - epochNanos), captureMillis));
+                        TimeUnit.NANOSECONDS.toMicros(due - epochNanos), captureMillis, fps));
                 frameCount++;
                 n++;
             }
