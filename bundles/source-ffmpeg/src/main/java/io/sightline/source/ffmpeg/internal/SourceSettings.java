@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One stream's FFmpeg source configuration, read from its {@code source.*} keys and checked when the source is
- * created, so a value that can never work fails the stream at once instead of at every reconnect.
+ * One stream's FFmpeg source configuration, read from its {@code source.*} keys (declared, with their defaults, in
+ * {@link FfmpegSourceDefaults}) and checked when the source is created, so a value that can never work fails the stream at once instead of at every reconnect.
  *
  * <p>Keys (all types): {@code source.url}; {@code source.username}, {@code source.password} (merged into the URL,
  * never logged); {@code source.passthrough} {@code auto} (default: H.264 without B-frames is forwarded as it is) or
@@ -25,11 +25,11 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
         boolean passthroughAllowed, int width, int height, int fps, String inputFormat, String audioDevice,
         int openTimeoutMs, int readTimeoutMs) {
 
-    static SourceSettings from(SourceType type, SourceContext context) {
-        Credentials credentials = new Credentials(context.config("source.username", ""),
-                context.config("source.password", ""));
+    static SourceSettings from(SourceType type, SourceContext context, FfmpegSourceDefaults defaults) {
+        Credentials credentials = new Credentials(context.config("source.username", defaults.source_username()),
+                context.config("source.password", defaults.source_password()));
         String url = type == SourceType.V4L2 ? context.config("source.device", context.config("source.url",
-                "/dev/video0")) : context.config("source.url", "");
+                defaults.source_device())) : context.config("source.url", "");
         if (url.isEmpty()) {
             throw new IllegalArgumentException("source.url is required for source.type=" + type.id());
         }
@@ -37,24 +37,26 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
             throw new IllegalArgumentException("source.url '" + credentials.redact(url) + "' does not fit source.type="
                     + type.id());
         }
-        String transport = context.config("source.rtsp.transport", "tcp").toLowerCase();
+        String transport = context.config("source.rtsp.transport", defaults.source_rtsp_transport()).toLowerCase();
         if (!transport.equals("tcp") && !transport.equals("udp")) {
             throw new IllegalArgumentException("source.rtsp.transport must be tcp or udp, got '" + transport + "'");
         }
-        String client = context.config("source.rtsp.client", "native").toLowerCase();
+        String client = context.config("source.rtsp.client", defaults.source_rtsp_client()).toLowerCase();
         if (!client.equals("native") && !client.equals("ffmpeg")) {
             throw new IllegalArgumentException("source.rtsp.client must be native or ffmpeg, got '" + client + "'");
         }
-        String passthrough = context.config("source.passthrough", "auto").toLowerCase();
+        String passthrough = context.config("source.passthrough", defaults.source_passthrough()).toLowerCase();
         if (!passthrough.equals("auto") && !passthrough.equals("never")) {
             throw new IllegalArgumentException("source.passthrough must be auto or never, got '" + passthrough + "'");
         }
-        int openTimeout = positive(context, "source.open.timeout.ms", 5000);
-        int readTimeout = positive(context, "source.read.timeout.ms", 5000);
+        int openTimeout = positive(context, "source.open.timeout.ms", defaults.source_open_timeout_ms());
+        int readTimeout = positive(context, "source.read.timeout.ms", defaults.source_read_timeout_ms());
         return new SourceSettings(type, credentials.apply(url), credentials, transport,
-                type == SourceType.RTSP && client.equals("native") && passthrough.equals("auto"), Boolean.parseBoolean(context.config("source.loop", "true")), passthrough.equals("auto"),
-                context.config("source.width", 0), context.config("source.height", 0), context.config("source.fps", 0),
-                context.config("source.input.format", ""), context.config("source.audio.device", ""), openTimeout,
+                type == SourceType.RTSP && client.equals("native") && passthrough.equals("auto"), Boolean.parseBoolean(context.config("source.loop", Boolean.toString(defaults.source_loop()))), passthrough.equals("auto"),
+                context.config("source.width", defaults.source_width()),
+                context.config("source.height", defaults.source_height()),
+                context.config("source.fps", defaults.source_fps()),
+                context.config("source.input.format", defaults.source_input_format()), context.config("source.audio.device", defaults.source_audio_device()), openTimeout,
                 readTimeout);
     }
 

@@ -33,11 +33,11 @@ class CredentialsTest {
         RecordingContext ctx = new RecordingContext(Map.of("source.url", "rtmp://cam.local/live",
                 "source.username", "admin", "source.password", "hunter22"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SourceSettings.from(SourceType.RTSP, ctx));
+                () -> SourceSettings.from(SourceType.RTSP, ctx, Factories.DEFAULTS));
         assertFalse(e.getMessage().contains("hunter22"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SourceSettings.from(SourceType.RTSP,
-                new RecordingContext(Map.of("source.url", "rtsp://x/y", "source.rtsp.transport", "quic"))));
+                new RecordingContext(Map.of("source.url", "rtsp://x/y", "source.rtsp.transport", "quic")), Factories.DEFAULTS));
         assertThrows(IllegalArgumentException.class, () -> SourceSettings.from(SourceType.HTTP,
-                new RecordingContext(Map.of())));
+                new RecordingContext(Map.of()), Factories.DEFAULTS));
     }
 }

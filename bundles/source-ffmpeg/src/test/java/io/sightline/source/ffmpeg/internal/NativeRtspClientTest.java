@@ -88,7 +88,7 @@ class NativeRtspClientTest {
                 + " ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8 )");
         RecordingContext denied = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9144/cam",
                 "source.username", "viewer", "source.password", "wrong-pass"));
-        Exception e = assertThrows(IOException.class, () -> new RtspSourceFactory().create(denied).start());
+        Exception e = assertThrows(IOException.class, () -> Factories.activated(new RtspSourceFactory()).create(denied).start());
         assertTrue(e.getMessage().contains("401"), e.getMessage());
         assertFalse(e.getMessage().contains("wrong-pass"), e.getMessage());
         RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9144/cam", "source.username", "viewer",
@@ -121,7 +121,7 @@ class NativeRtspClientTest {
     void aMistypedClientIsRefusedWhenTheSourceIsCreated() {
         RecordingContext ctx = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9/cam",
                 "source.rtsp.client", "gstreamer"));
-        Exception e = assertThrows(IllegalArgumentException.class, () -> new RtspSourceFactory().create(ctx));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> Factories.activated(new RtspSourceFactory()).create(ctx));
         assertTrue(e.getMessage().contains("source.rtsp.client"), e.getMessage());
     }
 
@@ -143,7 +143,7 @@ class NativeRtspClientTest {
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
             RecordingContext ctx = new RecordingContext(c);
-            CaptureSource source = new RtspSourceFactory().create(ctx);
+            CaptureSource source = Factories.activated(new RtspSourceFactory()).create(ctx);
             try {
                 source.start();
                 cleanup.add(source::stop);

@@ -3,8 +3,9 @@ package io.sightline.source.testpattern.internal;
 import io.sightline.api.source.SourceContext;
 
 /**
- * The test pattern's configuration, read from the stream's {@code source.*} properties and validated up front so
- * that a bad value fails the stream at once instead of at every reconnect.
+ * The test pattern's configuration, read from the stream's {@code source.*} properties (declared, with their
+ * defaults, in {@link TestPatternDefaults}) and validated up front so that a bad value fails the stream at once
+ * instead of at every reconnect.
  *
  * @param width  picture width: {@code source.width}, even, 16..3840, default 1280
  * @param height picture height: {@code source.height}, even, 16..3840, default 720
@@ -26,10 +27,14 @@ record TestPatternSettings(int width, int height, int fps) {
         }
     }
 
-    /** @throws IllegalArgumentException when a value is not a number or out of range */
-    static TestPatternSettings from(SourceContext context) {
-        return new TestPatternSettings(context.config(WIDTH, 1280), context.config(HEIGHT, 720),
-                context.config(FPS, 30));
+    /**
+     * The stream's keys over the plugin's defaults.
+     *
+     * @throws IllegalArgumentException when a value is not a number or out of range
+     */
+    static TestPatternSettings from(SourceContext context, TestPatternDefaults defaults) {
+        return new TestPatternSettings(context.config(WIDTH, defaults.source_width()),
+                context.config(HEIGHT, defaults.source_height()), context.config(FPS, defaults.source_fps()));
     }
 
     private static void requireSize(String key, int value) {

@@ -8,11 +8,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TestPatternSourceFactoryTest {
-    private final TestPatternSourceFactory factory = new TestPatternSourceFactory();
+    private final TestPatternSourceFactory factory = Factories.factory(Map.of());
 
     @Test
     void defaultsAre720pAt30() {
-        TestPatternSettings settings = TestPatternSettings.from(new RecordingContext("demo", Map.of()));
+        TestPatternSettings settings = TestPatternSettings.from(new RecordingContext("demo", Map.of()), Factories.defaults(Map.of()));
         assertEquals(new TestPatternSettings(1280, 720, 30), settings);
         assertNotNull(factory.create(new RecordingContext("demo", Map.of())));
     }
@@ -20,8 +20,17 @@ class TestPatternSourceFactoryTest {
     @Test
     void acceptsStringsAndNumbers() {
         TestPatternSettings settings = TestPatternSettings.from(new RecordingContext("s",
-                Map.of("source.width", "640", "source.height", 360, "source.fps", " 25 ")));
+                Map.of("source.width", "640", "source.height", 360, "source.fps", " 25 ")), Factories.defaults(Map.of()));
         assertEquals(new TestPatternSettings(640, 360, 25), settings);
+    }
+
+    @Test
+    void theStreamsKeysOverrideThePluginsDefaults() {
+        TestPatternSourceFactory plugin = Factories.factory(Map.of("source.width", 640, "source.fps", 25));
+        TestPatternSettings settings = TestPatternSettings.from(new RecordingContext("s", Map.of("source.fps", "50")),
+                Factories.defaults(Map.of("source.width", 640, "source.fps", 25)));
+        assertEquals(new TestPatternSettings(640, 720, 50), settings);
+        assertNotNull(plugin.create(new RecordingContext("s", Map.of())));
     }
 
     @Test

@@ -16,7 +16,7 @@ class TestPatternSourceTest {
     private final RecordingContext context = new RecordingContext("rate-test",
             Map.of("source.width", 320, "source.height", 180, "source.fps", 30));
     private final TestPatternSource source =
-            (TestPatternSource) new TestPatternSourceFactory().create(context);
+            (TestPatternSource) Factories.factory(Map.of()).create(context);
 
     @AfterEach
     void stop() {

@@ -1,0 +1,70 @@
+package io.sightline.source.ffmpeg.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The {@code source.*} keys the FFmpeg plugin reads from a stream (source.type rtsp, rtmp, srt, http, file, v4l2),
+ * declared here, by their only reader, with their defaults. {@link SourceSettings} parses and checks them.
+ * The plugin's own configuration ({@code etc/io.sightline.source.ffmpeg.cfg}, optional) sets defaults for all its
+ * streams; a stream's file sets the same keys for that stream only (as in {@code source-example}).
+ * {@code source.url} is declared by the stream's own metatype (every source type has one).
+ */
+@ObjectClassDefinition(id = FfmpegSourceFactory.PID, name = "Sightline FFmpeg sources",
+        description = "Keys of streams with source.type rtsp, rtmp, srt, http, file or v4l2; set here they are defaults "
+                + "for all such streams, a stream's own source.* keys take precedence.")
+@interface FfmpegSourceDefaults {
+    @AttributeDefinition(name = "User name", description = "Merged into the URL (RTSP/HTTP authentication); never "
+            + "logged.")
+    String source_username() default "";
+
+    @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, description = "Merged into the URL; never "
+            + "logged.")
+    String source_password() default "";
+
+    @AttributeDefinition(name = "Passthrough", description = "auto: H.264 without B-frames is forwarded as it is; "
+            + "never: always decode, the stream re-encodes.",
+            options = {@Option(value = "auto", label = "auto"), @Option(value = "never", label = "never")})
+    String source_passthrough() default "auto";
+
+    @AttributeDefinition(name = "Open timeout (ms)", description = "How long opening the input may take.")
+    int source_open_timeout_ms() default 5000;
+
+    @AttributeDefinition(name = "Read timeout (ms)", description = "How long a read may wait for data before the "
+            + "source reports failure.")
+    int source_read_timeout_ms() default 5000;
+
+    @AttributeDefinition(name = "RTSP transport", description = "RTP over the RTSP connection (tcp) or over UDP.",
+            options = {@Option(value = "tcp", label = "tcp"), @Option(value = "udp", label = "udp")})
+    String source_rtsp_transport() default "tcp";
+
+    @AttributeDefinition(name = "RTSP client", description = "native: Sightline's own client for H.264 cameras "
+            + "(hands each picture on at its last packet; FFmpeg when the camera needs it); ffmpeg: always FFmpeg.",
+            options = {@Option(value = "native", label = "native"), @Option(value = "ffmpeg", label = "ffmpeg")})
+    String source_rtsp_client() default "native";
+
+    @AttributeDefinition(name = "Loop", description = "file: start again at the end.")
+    boolean source_loop() default true;
+
+    @AttributeDefinition(name = "Device", description = "v4l2: the capture device.")
+    String source_device() default "/dev/video0";
+
+    @AttributeDefinition(name = "Width", description = "v4l2: capture width in pixels; 0 leaves it to the device.")
+    int source_width() default 0;
+
+    @AttributeDefinition(name = "Height", description = "v4l2: capture height in pixels; 0 leaves it to the device.")
+    int source_height() default 0;
+
+    @AttributeDefinition(name = "Frame rate", description = "v4l2: capture rate; 0 leaves it to the device.")
+    int source_fps() default 0;
+
+    @AttributeDefinition(name = "Input format", description = "v4l2: the device's pixel format (mjpeg, yuyv422); "
+            + "empty leaves it to the device.")
+    String source_input_format() default "";
+
+    @AttributeDefinition(name = "Audio device", description = "v4l2: an ALSA capture device (hw:1,0) for the "
+            + "stream's audio; empty for none.")
+    String source_audio_device() default "";
+}
