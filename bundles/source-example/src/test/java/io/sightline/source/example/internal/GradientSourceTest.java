@@ -32,28 +32,33 @@ class GradientSourceTest {
     }
 
     @Test
-    void createStartsNothing() throws InterruptedException {
+    void createStartsNothing() {
         RecordingSink sink = new RecordingSink(Map.of());
         source = (GradientSource) factory.create(sink);
-        Thread.sleep(100);
-        assertTrue(sink.frames.isEmpty());
-        assertTrue(sink.announced.isEmpty());
+        assertTrue(sink.callingThreads.isEmpty() && sink.frames.isEmpty() && sink.announced.isEmpty());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains("gradient")),
+                "no thread before start()");
     }
 
     @Test
-    void pushesPicturesOfTheConfiguredSizeAtTheConfiguredRate() throws InterruptedException {
+    void pushesPicturesOfTheConfiguredSizeOnTheConfiguredRatesGrid() throws InterruptedException {
         RecordingSink sink = start(Map.of("source.width", "320", "source.height", "180", "source.fps", "25"));
-        Thread.sleep(1000);
+        sink.awaitFrames(5);
         source.stop();
 
-        int count = sink.frames.size();
-        // 25 expected; wide bounds because two shared cores schedule threads late, but a wrong pacing would miss them.
-        assertTrue(count >= 18 && count <= 28, "pictures in 1 s at 25 fps: " + count);
+        // The rate is in the presentation times, computed from the picture's slot (n / fps): checked exactly,
+        // rather than by counting pictures against the wall clock of a loaded machine.
+        List<RawVideoFrame> frames = List.copyOf(sink.frames);
+        for (int i = 1; i < frames.size(); i++) {
+            long step = frames.get(i).ptsMicros() - frames.get(i - 1).ptsMicros();
+            assertTrue(step > 0 && step % 40_000 == 0, "pts step " + step + " us at 25 fps");
+        }
+        assertEquals(25.0, frames.get(0).frameRate(), "the pictures tell the encoder their rate");
         assertEquals(List.of(List.of()), sink.announced, "raw pictures only: announces no tracks of its own");
         assertEquals(1, sink.callingThreads.size(), "all calls from the source's one thread");
         assertNotSame(Thread.currentThread(), sink.callingThreads.get(0));
         assertTrue(sink.failures.isEmpty());
-        for (RawVideoFrame f : sink.frames) {
+        for (RawVideoFrame f : frames) {
             assertEquals(320, f.width());
             assertEquals(180, f.height());
             assertEquals(RawVideoFrame.i420Size(320, 180), f.data().length);
@@ -63,10 +68,9 @@ class GradientSourceTest {
     @Test
     void ptsFollowsTheFrameGridAndEveryPictureHasItsOwnBuffer() throws InterruptedException {
         RecordingSink sink = start(Map.of("source.width", "64", "source.height", "32", "source.fps", "20"));
-        Thread.sleep(500);
+        sink.awaitFrames(5);
         source.stop();
         List<RawVideoFrame> frames = List.copyOf(sink.frames);
-        assertTrue(frames.size() >= 5, "pictures: " + frames.size());
         for (int i = 1; i < frames.size(); i++) {
             long step = frames.get(i).ptsMicros() - frames.get(i - 1).ptsMicros();
             // 50 ms at 20 fps, or a whole number of periods when the thread skipped slots.
@@ -77,20 +81,18 @@ class GradientSourceTest {
     }
 
     @Test
-    void stopReturnsPromptlyAndTheSameInstanceRestarts() throws InterruptedException {
+    void stopEndsTheThreadMidPeriodAndTheSameInstanceRestarts() throws InterruptedException {
         RecordingSink sink = start(Map.of("source.width", "64", "source.height", "32", "source.fps", "1"));
-        Thread.sleep(100); // the thread is now parked for most of a one-second frame period
-        long begin = System.nanoTime();
+        sink.awaitFrames(1); // the first picture of a run is due at once; the thread then parks for a second
         source.stop();
-        long stopMillis = (System.nanoTime() - begin) / 1_000_000;
-        assertTrue(stopMillis < 300, "stop() took " + stopMillis + " ms at 1 fps");
+        // stop() unparks the thread and joins it: once it returns, nothing can push, no need to watch for a while.
+        assertFalse(sink.callingThreads.get(0).isAlive(), "the thread ended within stop(), mid-period at 1 fps");
         int afterStop = sink.frames.size();
-        Thread.sleep(1200);
-        assertEquals(afterStop, sink.frames.size(), "no pictures after stop()");
+        assertEquals(1, afterStop);
         source.stop(); // idempotent
 
         source.start();
-        Thread.sleep(100);
+        sink.awaitFrames(afterStop + 1);
         source.stop();
         assertEquals(afterStop + 1, sink.frames.size(), "restarted: the first picture of a run is due at once");
         assertTrue(sink.frames.get(afterStop).ptsMicros() > sink.frames.get(afterStop - 1).ptsMicros(),
@@ -103,15 +105,18 @@ class GradientSourceTest {
     void reportsAFailureOnceAfterTheConfiguredFramesAndStopsPushing() throws InterruptedException {
         RecordingSink sink = start(Map.of("source.width", "64", "source.height", "32", "source.fps", "50",
                 "source.fail.after.frames", "5"));
-        assertTrue(sink.awaitFailure(2000), "failure reported");
-        Thread.sleep(100);
+        assertTrue(sink.awaitFailure(10_000), "failure reported");
+        // The thread returns after reporting: once it ended, the count is final.
+        sink.callingThreads.get(0).join(10_000);
+        assertFalse(sink.callingThreads.get(0).isAlive());
         assertEquals(5, sink.frames.size());
         assertEquals(List.of("simulated failure after 5 frames (source.fail.after.frames)"), sink.failures);
 
         // What the core does next: stop(), then start() again after its backoff. Each run fails the same way.
         source.stop();
         source.start();
-        Thread.sleep(400);
+        sink.awaitFrames(10);
+        sink.callingThreads.get(sink.callingThreads.size() - 1).join(10_000); // the second run ends by itself too
         assertEquals(10, sink.frames.size());
         assertEquals(2, sink.failures.size());
     }
@@ -119,9 +124,10 @@ class GradientSourceTest {
     @Test
     void aStoppedSourceReportsNoFailure() throws InterruptedException {
         RecordingSink sink = start(Map.of("source.fps", "50", "source.fail.after.frames", "1000"));
-        Thread.sleep(100);
+        sink.awaitFrames(3);
         source.stop();
-        assertFalse(sink.awaitFailure(100));
+        assertFalse(sink.callingThreads.get(0).isAlive(), "the thread ended: nothing can be reported any more");
+        assertTrue(sink.failures.isEmpty());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,10 +24,21 @@ final class RecordingSink implements SourceContext, MediaSink {
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<Thread> callingThreads = new CopyOnWriteArrayList<>();
     private final CountDownLatch failed = new CountDownLatch(1);
+    private final Semaphore pushed = new Semaphore(0);
     private final Map<String, Object> config;
 
     RecordingSink(Map<String, Object> config) {
         this.config = config;
+    }
+
+    /** Waits until {@code total} pictures arrived in all (a generous bound: a slow machine only makes it wait). */
+    void awaitFrames(int total) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (frames.size() < total) {
+            if (!pushed.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("fewer than " + total + " pictures within 10 s; got " + frames.size());
+            }
+        }
     }
 
     boolean awaitFailure(long millis) throws InterruptedException {
@@ -69,6 +81,7 @@ final class RecordingSink implements SourceContext, MediaSink {
         called();
         arrivalNanos.add(System.nanoTime());
         frames.add(frame);
+        pushed.release();
     }
 
     @Override

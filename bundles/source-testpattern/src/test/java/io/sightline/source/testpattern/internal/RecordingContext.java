@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** The core's side of a source, for tests: a fixed configuration and a sink that records what it is given. */
 final class RecordingContext implements SourceContext, MediaSink {
@@ -16,6 +18,7 @@ final class RecordingContext implements SourceContext, MediaSink {
     final List<List<Track>> announced = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<Thread> pushThreads = new CopyOnWriteArrayList<>();
+    private final Semaphore pushed = new Semaphore(0);
     private final String name;
     private final Map<String, Object> config;
 
@@ -60,6 +63,17 @@ final class RecordingContext implements SourceContext, MediaSink {
             pushThreads.add(Thread.currentThread());
         }
         frames.add(frame);
+        pushed.release();
+    }
+
+    /** Waits until {@code total} pictures arrived in all (a generous bound: a slow machine only makes it wait). */
+    void awaitFrames(int total) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (frames.size() < total) {
+            if (!pushed.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("fewer than " + total + " pictures within 10 s; got " + frames.size());
+            }
+        }
     }
 
     @Override

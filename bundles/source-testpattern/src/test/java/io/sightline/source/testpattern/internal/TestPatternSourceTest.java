@@ -24,59 +24,60 @@ class TestPatternSourceTest {
     }
 
     @Test
-    void createDoesNotStartAnything() throws InterruptedException {
-        Thread.sleep(100);
+    void createDoesNotStartAnything() {
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("sightline-testpattern-rate-test")), "no thread before start()");
         assertTrue(context.frames.isEmpty());
     }
 
     @Test
-    void deliversFramesAtTheConfiguredRate() throws InterruptedException {
+    void deliversFramesOnTheConfiguredRatesGrid() throws InterruptedException {
         source.start();
-        Thread.sleep(500);
-        int count = context.frames.size();
-        // 15 expected; wide bounds: this checks pacing, not the machine's scheduler.
-        assertTrue(count >= 9 && count <= 22, "frames in 500 ms at 30 fps: " + count);
+        context.awaitFrames(5);
+        source.stop();
+        List<RawVideoFrame> frames = List.copyOf(context.frames);
+        // The rate is in the presentation times, which the pacer computes from the frame index (n / fps): checked
+        // exactly, rather than by counting pictures against the wall clock of a loaded machine.
+        for (int i = 1; i < frames.size(); i++) {
+            long step = frames.get(i).ptsMicros() - frames.get(i - 1).ptsMicros();
+            assertTrue(step > 0 && Math.abs(step - Math.round(step / 33_333.3) * 33_333.3) < 2, "pts step " + step);
+        }
+        assertEquals(30.0, frames.get(0).frameRate(), "the pictures tell the encoder their rate");
         assertEquals(List.of(List.of()), context.announced, "announces no tracks of its own");
         assertEquals(1, context.pushThreads.size());
         assertTrue(context.failures.isEmpty());
     }
 
     @Test
-    void framesCarryTheirCaptureTimeAndARegularClock() throws InterruptedException {
+    void framesCarryTheirCaptureTimeAndANewBufferEach() throws InterruptedException {
         source.start();
-        Thread.sleep(300);
+        context.awaitFrames(3);
         source.stop();
         List<RawVideoFrame> frames = List.copyOf(context.frames);
-        assertTrue(frames.size() >= 3, "frames: " + frames.size());
         for (int i = 0; i < frames.size(); i++) {
             RawVideoFrame frame = frames.get(i);
             assertEquals(320, frame.width());
             assertEquals(180, frame.height());
             assertEquals(OptionalLong.of(frame.captureTimeMillis()), TimecodeReader.read(frame));
             if (i > 0) {
-                long step = frame.ptsMicros() - frames.get(i - 1).ptsMicros();
-                // On the 1/30 s grid (33333 or 33334 us), or a whole number of frames when one was skipped.
-                assertTrue(step > 0 && Math.abs(step - Math.round(step / 33_333.3) * 33_333.3) < 2, "pts step " + step);
                 assertFalse(frame.data() == frames.get(i - 1).data(), "a new buffer per frame");
             }
         }
     }
 
     @Test
-    void stopsPromptlyAndRestarts() throws InterruptedException {
+    void stopEndsTheThreadAndTheSameInstanceRestarts() throws InterruptedException {
         source.start();
-        Thread.sleep(150);
-        long begin = System.nanoTime();
+        context.awaitFrames(2);
         source.stop();
-        long stopMs = (System.nanoTime() - begin) / 1_000_000;
-        assertTrue(stopMs < 500, "stop took " + stopMs + " ms");
+        // stop() returns once the pacing thread ended: nothing can push after it, no need to watch for a while.
+        Thread pacer = context.pushThreads.get(0);
+        assertFalse(pacer.isAlive(), "the pacing thread ended within stop()");
         int afterStop = context.frames.size();
-        Thread.sleep(150);
-        assertEquals(afterStop, context.frames.size(), "no frames after stop()");
         source.stop(); // idempotent
 
         source.start();
-        Thread.sleep(200);
+        context.awaitFrames(afterStop + 1);
         source.stop();
         assertTrue(context.frames.size() > afterStop, "restarted");
         long lastPts = context.frames.get(afterStop - 1).ptsMicros();
