@@ -19,6 +19,8 @@ final class RecordingContext implements SourceContext, MediaSink {
     final List<RawVideoFrame> frames = new CopyOnWriteArrayList<>();
     final List<List<Track>> announced = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** The threads that called the sink: once they have all ended, nothing more can arrive. */
+    final List<Thread> callers = new CopyOnWriteArrayList<>();
     volatile long failedAtNanos;
     private final Map<String, Object> config;
 
@@ -48,11 +50,13 @@ final class RecordingContext implements SourceContext, MediaSink {
 
     @Override
     public void tracks(List<Track> tracks) {
+        called();
         announced.add(tracks);
     }
 
     @Override
     public void push(EncodedUnit unit) {
+        called();
         if (announced.isEmpty() || announced.get(announced.size() - 1).stream().noneMatch(t -> t.id() == unit.trackId())) {
             throw new AssertionError("unit of an unannounced track: " + unit);
         }
@@ -61,13 +65,26 @@ final class RecordingContext implements SourceContext, MediaSink {
 
     @Override
     public void push(RawVideoFrame frame) {
+        called();
         frames.add(frame);
     }
 
     @Override
     public void failed(String reason, Throwable cause) {
+        called();
         failedAtNanos = System.nanoTime();
         failures.add(reason);
+    }
+
+    /** Whether every thread that called the sink has ended. */
+    boolean callersEnded() {
+        return callers.stream().noneMatch(Thread::isAlive);
+    }
+
+    private void called() {
+        if (!callers.contains(Thread.currentThread())) {
+            callers.add(Thread.currentThread());
+        }
     }
 
     /** Waits until the condition holds; false on timeout. */
