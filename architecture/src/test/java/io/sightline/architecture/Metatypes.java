@@ -22,9 +22,7 @@ import org.xml.sax.SAXException;
 
 /**
  * What the built bundles declare about configuration, read from the XML bnd generated: the metatype
- * ({@code OSGI-INF/metatype/*.xml}: which PID or factory PID is described by which attributes, with which defaults)
- * and the component descriptions ({@code OSGI-INF/*.xml}: which capture plugin serves which {@code source.type},
- * under which configuration PID).
+ * ({@code OSGI-INF/metatype/*.xml}): which PID or factory PID is described by which attributes, with which defaults.
  */
 final class Metatypes {
     /** One declared key: its metatype type, default (empty when none) and allowed values (empty when any). */
@@ -33,8 +31,6 @@ final class Metatypes {
 
     /** Attributes by key, for each designated PID and factory PID. */
     private final Map<String, Map<String, Attribute>> byPid = new HashMap<>();
-    /** The configuration PID of the component that registers each {@code source.type}. */
-    private final Map<String, String> pidBySourceType = new HashMap<>();
 
     static Metatypes read(Iterable<BundleManifest> bundles) throws IOException {
         Metatypes m = new Metatypes();
@@ -55,19 +51,9 @@ final class Metatypes {
         return byPid.getOrDefault(pid, Map.of());
     }
 
-    /** The configuration PID of the capture plugin serving a {@code source.type}, null when none is built. */
-    String sourcePluginPid(String sourceType) {
-        return pidBySourceType.get(sourceType);
-    }
-
     private void readOsgiInf(Path osgiInf) throws IOException {
         if (!Files.isDirectory(osgiInf)) {
             return;
-        }
-        try (Stream<Path> files = Files.list(osgiInf)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
-                readComponent(parse(f));
-            }
         }
         Path metatype = osgiInf.resolve("metatype");
         if (Files.isDirectory(metatype)) {
@@ -75,19 +61,6 @@ final class Metatypes {
                 for (Path f : files.filter(p -> p.toString().endsWith(".xml")).toList()) {
                     readMetatype(parse(f));
                 }
-            }
-        }
-    }
-
-    private void readComponent(Document d) {
-        Element component = d.getDocumentElement();
-        String pid = component.getAttribute("configuration-pid");
-        if (pid.isEmpty()) {
-            pid = component.getAttribute("name");
-        }
-        for (Element p : elements(component, "property")) {
-            if (p.getAttribute("name").equals("source.type")) {
-                pidBySourceType.put(p.getAttribute("value"), pid);
             }
         }
     }

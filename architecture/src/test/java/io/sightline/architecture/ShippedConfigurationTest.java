@@ -30,13 +30,16 @@ import org.junit.jupiter.api.Test;
  *       must be the metatype's default, so editing one of the two without the other fails here.</li>
  *   <li>A factory configuration (a stream, {@code io.sightline.stream-demo.cfg}) is an instance, whose values may
  *       differ from the defaults on purpose (the demo is public): each key must be declared by the stream's
- *       metatype or by the metatype of the capture plugin its {@code source.type} names, and each value must be one
- *       the declaration allows (its type, its options).</li>
+ *       metatype or by the one its capture plugin designates for {@code io.sightline.stream.source.<source.type>}
+ *       (where the control plane looks too), and each value must be one the declaration allows (its type, its
+ *       options).</li>
  * </ul>
  * Third-party PIDs ({@code org.ops4j.pax.web}, {@code org.apache.karaf.*}) are not checked: their owners are outside.
  */
 class ShippedConfigurationTest {
     private static final String STREAM_FACTORY_PID = "io.sightline.stream";
+    /** Where a capture plugin declares its keys of a stream (the API's CaptureSourceFactory.SETTINGS_PID_PREFIX). */
+    private static final String SOURCE_SETTINGS_PID_PREFIX = "io.sightline.stream.source.";
     private static Path etc;
     private static Metatypes metatypes;
 
@@ -103,10 +106,11 @@ class ShippedConfigurationTest {
         // Guards the reading: if parsing went wrong, "no problems" would mean nothing.
         assertEquals("8189", metatypes.declared("io.sightline.transport.sfu").get("udp.port").dflt());
         assertEquals("token", metatypes.declared(STREAM_FACTORY_PID).get("access").dflt());
-        assertEquals("io.sightline.source.testpattern", metatypes.sourcePluginPid("testpattern"));
-        assertEquals("30", metatypes.declared("io.sightline.source.testpattern").get("source.fps").dflt());
-        assertEquals("io.sightline.source.ffmpeg", metatypes.sourcePluginPid("rtsp"));
-        assertNotNull(metatypes.declared("io.sightline.source.ffmpeg").get("source.rtsp.transport"));
+        assertEquals("30", metatypes.declared(SOURCE_SETTINGS_PID_PREFIX + "testpattern").get("source.fps").dflt());
+        assertEquals("30", metatypes.declared("io.sightline.source.testpattern").get("source.fps").dflt(),
+                "the plugin-wide defaults are the same declaration");
+        assertNotNull(metatypes.declared(SOURCE_SETTINGS_PID_PREFIX + "rtsp").get("source.rtsp.transport"));
+        assertNotNull(metatypes.declared(SOURCE_SETTINGS_PID_PREFIX + "v4l2").get("source.device"));
         assertEquals("'x' is not a Integer", invalid(new Metatypes.Attribute("k", "Integer", "", List.of()), "x"));
     }
 
@@ -115,10 +119,7 @@ class ShippedConfigurationTest {
         Map<String, Metatypes.Attribute> declared = new HashMap<>(metatypes.declared(factoryPid));
         if (factoryPid.equals(STREAM_FACTORY_PID)) {
             String sourceType = values.getOrDefault("source.type", declared.get("source.type").dflt());
-            String pluginPid = metatypes.sourcePluginPid(sourceType);
-            if (pluginPid != null) {
-                metatypes.declared(pluginPid).forEach(declared::putIfAbsent);
-            }
+            metatypes.declared(SOURCE_SETTINGS_PID_PREFIX + sourceType).forEach(declared::putIfAbsent);
         }
         return declared;
     }

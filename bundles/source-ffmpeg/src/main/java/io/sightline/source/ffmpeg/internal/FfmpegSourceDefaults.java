@@ -12,7 +12,12 @@ import org.osgi.service.metatype.annotations.Option;
  * streams; a stream's file sets the same keys for that stream only (as in {@code source-example}).
  * {@code source.url} is declared by the stream's own metatype (every source type has one).
  */
+// Designated for each type's stream keys (CaptureSourceFactory.SETTINGS_PID_PREFIX + type: the control plane validates
+// stream files against them) and, through RtspSourceFactory's @Designate, for the plugin's own defaults.
 @ObjectClassDefinition(id = FfmpegSourceFactory.PID, name = "Sightline FFmpeg sources",
+        factoryPid = {"io.sightline.stream.source.rtsp", "io.sightline.stream.source.rtmp",
+            "io.sightline.stream.source.srt", "io.sightline.stream.source.http", "io.sightline.stream.source.file",
+            "io.sightline.stream.source.v4l2"},
         description = "Keys of streams with source.type rtsp, rtmp, srt, http, file or v4l2; set here they are defaults "
                 + "for all such streams, a stream's own source.* keys take precedence.")
 @interface FfmpegSourceDefaults {
@@ -29,10 +34,10 @@ import org.osgi.service.metatype.annotations.Option;
             options = {@Option(value = "auto", label = "auto"), @Option(value = "never", label = "never")})
     String source_passthrough() default "auto";
 
-    @AttributeDefinition(name = "Open timeout (ms)", description = "How long opening the input may take.")
+    @AttributeDefinition(name = "Open timeout (ms)", min = "1", description = "How long opening the input may take.")
     int source_open_timeout_ms() default 5000;
 
-    @AttributeDefinition(name = "Read timeout (ms)", description = "How long a read may wait for data before the "
+    @AttributeDefinition(name = "Read timeout (ms)", min = "1", description = "How long a read may wait for data before the "
             + "source reports failure.")
     int source_read_timeout_ms() default 5000;
 
@@ -51,13 +56,13 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Device", description = "v4l2: the capture device.")
     String source_device() default "/dev/video0";
 
-    @AttributeDefinition(name = "Width", description = "v4l2: capture width in pixels; 0 leaves it to the device.")
+    @AttributeDefinition(name = "Width", min = "0", description = "v4l2: capture width in pixels; 0 leaves it to the device.")
     int source_width() default 0;
 
-    @AttributeDefinition(name = "Height", description = "v4l2: capture height in pixels; 0 leaves it to the device.")
+    @AttributeDefinition(name = "Height", min = "0", description = "v4l2: capture height in pixels; 0 leaves it to the device.")
     int source_height() default 0;
 
-    @AttributeDefinition(name = "Frame rate", description = "v4l2: capture rate; 0 leaves it to the device.")
+    @AttributeDefinition(name = "Frame rate", min = "0", description = "v4l2: capture rate; 0 leaves it to the device.")
     int source_fps() default 0;
 
     @AttributeDefinition(name = "Input format", description = "v4l2: the device's pixel format (mjpeg, yuyv422); "
