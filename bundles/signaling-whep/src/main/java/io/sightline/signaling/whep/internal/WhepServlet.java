@@ -109,7 +109,7 @@ public final class WhepServlet extends HttpServlet {
     // ---- routing ------------------------------------------------------------------------------------------------
 
     /** {@code /whep/<stream>[/<session>]}, parsed. */
-    private record Target(String stream, String session) {
+    record Target(String stream, String session) {
         static Target parse(String pathInfo) {
             if (pathInfo == null || pathInfo.length() < 2) {
                 return null;

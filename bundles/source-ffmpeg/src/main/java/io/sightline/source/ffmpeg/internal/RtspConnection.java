@@ -45,11 +45,16 @@ final class RtspConnection implements AutoCloseable {
     private int cseq;
     private String session;
 
-    private RtspConnection(Socket socket, RtspAuthenticator authenticator) throws IOException {
+    private RtspConnection(Socket socket, InputStream in, OutputStream out, RtspAuthenticator authenticator) {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(in, 64 * 1024);
+        this.out = out;
         this.authenticator = authenticator;
+    }
+
+    /** A connection over given streams instead of a socket: what the fuzz target feeds a server's bytes through. */
+    static RtspConnection over(InputStream in, OutputStream out, RtspAuthenticator authenticator) {
+        return new RtspConnection(null, in, out, authenticator);
     }
 
     /** Connects to the URI's host (default port 554) within the timeout; reads time out after the same time. */
@@ -59,7 +64,7 @@ final class RtspConnection implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 554), timeoutMs);
             s.setSoTimeout(timeoutMs);
-            return new RtspConnection(s, authenticator);
+            return new RtspConnection(s, s.getInputStream(), s.getOutputStream(), authenticator);
         } catch (IOException e) {
             s.close();
             throw e;
@@ -72,7 +77,9 @@ final class RtspConnection implements AutoCloseable {
     }
 
     void readTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
+        if (socket != null) {
+            socket.setSoTimeout(millis);
+        }
     }
 
     /**
@@ -255,7 +262,11 @@ final class RtspConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
-            socket.close();
+            if (socket != null) {
+                socket.close();
+            } else {
+                in.close();
+            }
         } catch (IOException e) {
             // closing: nothing to do
         }
