@@ -32,7 +32,7 @@ final class WhepProbe {
         return answer;
     }
 
-    private static String offer() {
+    static String offer() {
         byte[] fp = new byte[32];
         RANDOM.nextBytes(fp);
         StringJoiner hex = new StringJoiner(":");

@@ -1,9 +1,10 @@
 /**
  * Helpers the HTTP endpoints (WHEP, admin API, metrics) share to refuse callers safely: IP address ranges and client
- * keys parsed without DNS lookups, and a log that a flood of refusals cannot flood.
+ * keys parsed without DNS lookups, a log that a flood of refusals cannot flood, and a whiteboard servlet
+ * registration that configuration changes do not interrupt.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sightline.edge;
 
 import org.osgi.annotation.bundle.Export;

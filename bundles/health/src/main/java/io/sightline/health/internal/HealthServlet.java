@@ -1,5 +1,8 @@
 package io.sightline.health.internal;
 
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.BundleContext;
+import io.sightline.edge.WhiteboardServlet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
@@ -22,8 +25,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -36,10 +37,8 @@ import org.slf4j.LoggerFactory;
  * 503 otherwise, so load balancers and systemd watchdogs can use it as is. The per-stream details name the streams, so
  * by default only loopback callers see them (no enumeration of streams from the network); others get the status only.
  */
-@Component(service = Servlet.class, configurationPid = HealthServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = {}, configurationPid = HealthServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = HealthServlet.Config.class)
-@HttpWhiteboardServletPattern("/health")
-@HttpWhiteboardServletName("sightline-health")
 public final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(HealthServlet.class);
@@ -63,7 +62,21 @@ public final class HealthServlet extends HttpServlet {
     private final transient List<HealthContributor> contributors = new CopyOnWriteArrayList<>();
     private volatile Details details = Details.LOOPBACK;
 
+    /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
+    private transient WhiteboardServlet registration;
+
     @Activate
+    void activate(BundleContext context, Config config) {
+        configure(config);
+        registration = WhiteboardServlet.register(context, this, "sightline-health", "/health");
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.close();
+    }
+
+    /** Takes a new configuration while the servlet stays registered: requests in flight finish on the old one. */
     @Modified
     void configure(Config config) {
         details = Details.valueOf(config.details().trim().toUpperCase(java.util.Locale.ROOT));

@@ -1,5 +1,8 @@
 package io.sightline.metrics.internal;
 
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.BundleContext;
+import io.sightline.edge.WhiteboardServlet;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
@@ -13,8 +16,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code allow.from} (loopback by default) get the page, and with {@code bearer.token.file} set they must also send
  * the token. Refusals are a bare 403 or 401 with no body.
  */
-@Component(service = Servlet.class, configurationPid = MetricsServlet.PID,
+@Component(service = {}, configurationPid = MetricsServlet.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = MetricsConfiguration.class)
-@HttpWhiteboardServletPattern("/metrics")
-@HttpWhiteboardServletName("sightline-metrics")
 public final class MetricsServlet extends HttpServlet {
     static final String PID = "io.sightline.metrics";
     private static final long serialVersionUID = 1L;
@@ -45,7 +44,21 @@ public final class MetricsServlet extends HttpServlet {
     @Reference
     private transient SessionRegistry sessions;
 
+    /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
+    private transient WhiteboardServlet registration;
+
     @Activate
+    void activate(BundleContext context, MetricsConfiguration config) {
+        configure(config);
+        registration = WhiteboardServlet.register(context, this, "sightline-metrics", "/metrics");
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.close();
+    }
+
+    /** Takes a new configuration while the servlet stays registered: requests in flight finish on the old one. */
     @Modified
     void configure(MetricsConfiguration config) {
         use(ScrapeAccess.of(config.allow_from(), config.bearer_token_file()), streams, sessions,

@@ -9,17 +9,25 @@ import org.osgi.service.metatype.annotations.Option;
         description = "WebRTC delivery from the server: ICE-lite on one UDP port (and optional ICE-TCP), "
                 + "DTLS-SRTP, one packetization per stream.")
 @interface SfuConfiguration {
-    @AttributeDefinition(name = "UDP port", description = "The one UDP port all viewers' media uses (0 = any free).")
+    /**
+     * The media sockets and ICE agent are built once: changing these settings in the file does not interrupt the
+     * viewers, and they wait for a restart (SfuTransport logs which ones). Everything else applies at once.
+     */
+    String RESTART = " Takes effect after a restart of the SFU (bundle:restart sightline-transport-sfu, which ends "
+            + "the sessions) or of Sightline; until then the running value stays.";
+
+    @AttributeDefinition(name = "UDP port",
+            description = "The one UDP port all viewers' media uses (0 = any free)." + RESTART)
     int udp_port() default 8189;
 
     @AttributeDefinition(name = "TCP port", description = "Passive ICE-TCP port for viewers whose UDP is blocked "
-            + "(-1 = off, 0 = any free).")
+            + "(-1 = off, 0 = any free)." + RESTART)
     int tcp_port() default 8189;
 
     @AttributeDefinition(name = "Bind address", required = false,
             description = "Address the media sockets bind to, and then the only host candidate offered. Empty = "
                     + "SIGHTLINE_BIND_ADDRESS when that names one address (the HTTP bind address), otherwise all "
-                    + "interfaces.")
+                    + "interfaces." + RESTART)
     String bind_address() default "";
 
     @AttributeDefinition(name = "ICE interfaces", required = false,
@@ -27,26 +35,28 @@ import org.osgi.service.metatype.annotations.Option;
                     + "(eth0, or a prefix such as enp*), addresses (10.1.2.3, fd00::2) and CIDR blocks "
                     + "(10.0.0.0/8), separated by commas. Empty = every address of the interfaces that are up, "
                     + "except link-local and documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "
-                    + "2001:db8::/32).")
+                    + "2001:db8::/32)." + RESTART)
     String[] ice_interfaces() default {};
 
     @AttributeDefinition(name = "Interfaces (deprecated)", required = false,
             description = "Deprecated: use ice.interfaces. Interface names, added to ice.interfaces.")
     String[] interfaces() default {};
 
-    @AttributeDefinition(name = "Include loopback", description = "Offer 127.0.0.1 as a candidate (local viewers, tests).")
+    @AttributeDefinition(name = "Include loopback",
+            description = "Offer 127.0.0.1 as a candidate (local viewers, tests)." + RESTART)
     boolean include_loopback() default true;
 
     @AttributeDefinition(name = "Public address", required = false,
             description = "Public IP of a 1:1 NAT in front of the server, offered as an extra candidate (first) with "
-                    + "the same ports, whatever bind.address and ice.interfaces select.")
+                    + "the same ports, whatever bind.address and ice.interfaces select." + RESTART)
     String public_address() default "";
 
     @AttributeDefinition(name = "Maximum sessions", description = "Viewers served at once over all streams; more get 503.")
     int max_sessions() default 1000;
 
     @AttributeDefinition(name = "Consent timeout (s)",
-            description = "A viewer whose browser stops answering ICE consent checks this long is dropped (RFC 7675).")
+            description = "A viewer whose browser stops answering ICE consent checks this long is dropped "
+                    + "(RFC 7675)." + RESTART)
     int consent_timeout_seconds() default 30;
 
     @AttributeDefinition(name = "Track wait (ms)", description = "How long a request waits for a starting stream "

@@ -32,6 +32,7 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +66,9 @@ public final class SfuTransport implements TransportStrategy {
     private final Map<String, StreamFanout> fanouts = new ConcurrentHashMap<>();
     private final Map<String, SfuViewerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
-    private SfuConfiguration config;
-    private ViewerStart viewerStart = ViewerStart.GOP_BURST;
-    private PlayoutDelay playoutDelay = PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY);
+    private volatile SfuConfiguration config;
+    private volatile ViewerStart viewerStart = ViewerStart.GOP_BURST;
+    private volatile PlayoutDelay playoutDelay = PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY);
     private final Set<String> warnedPlayoutDelays = ConcurrentHashMap.newKeySet();
     private IceServer ice;
     private DtlsServer dtls;
@@ -94,6 +96,54 @@ public final class SfuTransport implements TransportStrategy {
         if (ice.candidates().isEmpty()) {
             LOG.warn("SFU offers no candidate: no address of this host fits bind.address / ice.interfaces; "
                     + "viewers cannot connect");
+        }
+    }
+
+    /**
+     * A changed file: the settings read per session (viewer.start, playout.delay, max.sessions, track.wait.ms) apply
+     * from the next session on, without touching the running ones. Without this method Declarative Services would
+     * deactivate the SFU and end every session. The media sockets and ICE agent stay as they are: a change of their
+     * settings is logged as waiting for a restart.
+     */
+    @Modified
+    void modified(SfuConfiguration configuration) {
+        List<String> waiting = new ArrayList<>();
+        SfuConfiguration running = config;
+        if (running.udp_port() != configuration.udp_port()) {
+            waiting.add("udp.port");
+        }
+        if (running.tcp_port() != configuration.tcp_port()) {
+            waiting.add("tcp.port");
+        }
+        if (!running.bind_address().equals(configuration.bind_address())) {
+            waiting.add("bind.address");
+        }
+        if (!Arrays.equals(running.ice_interfaces(), configuration.ice_interfaces())
+                || !Arrays.equals(running.interfaces(), configuration.interfaces())) {
+            waiting.add("ice.interfaces");
+        }
+        if (running.include_loopback() != configuration.include_loopback()) {
+            waiting.add("include.loopback");
+        }
+        if (!running.public_address().equals(configuration.public_address())) {
+            waiting.add("public.address");
+        }
+        if (running.consent_timeout_seconds() != configuration.consent_timeout_seconds()) {
+            waiting.add("consent.timeout.seconds");
+        }
+        ViewerStart start = setting("viewer.start", configuration.viewer_start(), ViewerStart::parse, "gop-burst");
+        PlayoutDelay delay = setting("playout.delay", configuration.playout_delay(), PlayoutDelay::parse,
+                PlayoutDelay.DEFAULT_KEY);
+        this.viewerStart = start;
+        this.playoutDelay = delay;
+        this.config = configuration;
+        LOG.info("SFU settings changed: viewer.start={} playout.delay={} max.sessions={} track.wait.ms={} apply to "
+                + "new sessions; {} running sessions keep theirs", start.key(), delay.key(), configuration.max_sessions(),
+                configuration.track_wait_ms(), sessions.size());
+        if (!waiting.isEmpty()) {
+            LOG.warn("SFU settings {} changed in etc/{}.cfg: they take effect after a restart of the SFU "
+                    + "(bundle:restart sightline-transport-sfu, which ends the sessions) or of Sightline; until then "
+                    + "the media sockets keep the running values", waiting, PID);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.sightline.admin.api.internal;
 
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.BundleContext;
+import io.sightline.edge.WhiteboardServlet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;
@@ -33,8 +36,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +53,7 @@ import org.slf4j.LoggerFactory;
  * from one address or for one user name are answered 429 with {@code Retry-After} without a realm login
  * ({@link LoginGuard}).
  */
-@Component(service = Servlet.class, configurationPid = AdminApiServlet.PID)
-@HttpWhiteboardServletPattern("/api/*")
-@HttpWhiteboardServletName("sightline-admin-api")
+@Component(service = {}, configurationPid = AdminApiServlet.PID)
 @Designate(ocd = AdminApiConfiguration.class)
 public final class AdminApiServlet extends HttpServlet {
     static final String PID = "io.sightline.admin.api";
@@ -76,13 +75,18 @@ public final class AdminApiServlet extends HttpServlet {
     private transient volatile LoginGuard guard;
     private transient volatile AdminApiConfiguration config;
 
+    /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
+    private transient WhiteboardServlet registration;
+
     @Activate
-    void activate(AdminApiConfiguration configuration) {
+    void activate(BundleContext context, AdminApiConfiguration configuration) {
         configure(configuration);
         resources = new ResourceMonitor(streams, java.nio.file.Path.of(System.getProperty("karaf.log",
                 System.getProperty("karaf.data", "data") + "/log")));
+        registration = WhiteboardServlet.register(context, this, "sightline-admin-api", "/api/*");
     }
 
+    /** Takes a new configuration while the servlet stays registered: requests in flight finish on the old one. */
     @Modified
     void configure(AdminApiConfiguration configuration) {
         this.config = configuration;
@@ -91,6 +95,7 @@ public final class AdminApiServlet extends HttpServlet {
 
     @Deactivate
     void deactivate() {
+        registration.close();
         if (resources != null) {
             resources.close();
         }

@@ -1,5 +1,8 @@
 package io.sightline.signaling.whep.internal;
 
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.BundleContext;
+import io.sightline.edge.WhiteboardServlet;
 import io.sightline.edge.ThrottledLog;
 
 import io.sightline.api.auth.AccessRequest;
@@ -36,8 +39,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +51,7 @@ import org.slf4j.LoggerFactory;
  * (docs/decisions/0014-access-gate.md), and every refusal is a precise status with a short plain-text reason and a
  * log line, throttled per status so a flood cannot flood the log. Credentials are never logged.
  */
-@Component(service = Servlet.class, configurationPid = WhepServlet.PID)
-@HttpWhiteboardServletPattern("/whep/*")
-@HttpWhiteboardServletName("sightline-whep")
+@Component(service = {}, configurationPid = WhepServlet.PID)
 @Designate(ocd = WhepConfiguration.class)
 public final class WhepServlet extends HttpServlet {
     static final String PID = "io.sightline.signaling.whep";
@@ -79,7 +78,21 @@ public final class WhepServlet extends HttpServlet {
     @Reference
     private transient SessionRegistry sessions;
 
+    /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
+    private transient WhiteboardServlet registration;
+
     @Activate
+    void activate(BundleContext context, WhepConfiguration configuration) {
+        configure(configuration);
+        registration = WhiteboardServlet.register(context, this, "sightline-whep", "/whep/*");
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.close();
+    }
+
+    /** Takes a new configuration while the servlet stays registered: requests in flight finish on the old one. */
     @Modified
     void configure(WhepConfiguration configuration) {
         this.config = configuration;

@@ -1,0 +1,208 @@
+package io.sightline.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 18 point 1: changing the configuration of running components loses no request and no session. On its own
+ * server (the test rewrites its etc/ files), while one node-datachannel viewer plays {@code demo} and two client loops
+ * run (WHEP POST + DELETE with a token on a token stream; GET /metrics and GET /health), each of these files is
+ * rewritten 10 times, one write every 1.2 s (Karaf's file watcher polls every second, so each write is its own
+ * configuration update): the WHEP limits, the metrics access list, the SFU's playout.delay, the JWT provider's
+ * settings, and a non-source setting of the stream the viewer plays. Every request must succeed and the viewer's session
+ * must stay up (no gap over 1.5 s between packets, still known to the server at the end).
+ */
+class ReconfigurationE2E {
+    private static final int CHANGES = 10;
+    private static final long CHANGE_INTERVAL_MS = 1200;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static SightlineServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path work = Path.of(SightlineServerExtension.property("e2e.workDir")).resolveSibling("e2e-reconfiguration");
+        server = SightlineServer.start(Path.of(SightlineServerExtension.property("sightline.distribution")), work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void configurationChangesLoseNoRequestAndNoSession() throws Exception {
+        Path etc = server.home().resolve("etc");
+        // Limits high enough for the loop, written first (itself a reconfiguration of the running WHEP servlet).
+        put(etc.resolve("io.sightline.signaling.whep.cfg"), Map.of("max.requests.per.second.per.address", "1000",
+                "request.burst.per.address", "1000"));
+        put(etc.resolve("io.sightline.stream-reconfig.cfg"), Map.of("source.type", "testpattern", "source.width", "320",
+                "source.height", "180", "access", "token", "video.codec", "h264"));
+        String token = server.readToken("reconfig").orElseThrow(() -> new AssertionError("no JWT provider"));
+        awaitStatus("/whep/reconfig", token, 201);
+
+        Process viewer = new ProcessBuilder("node", "steady-viewer.js", server.url("/whep/demo").toString(),
+                String.valueOf(CHANGES * CHANGE_INTERVAL_MS * 5 / 1000 + 3)).directory(nodeClientDir().toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader viewerOut = new BufferedReader(new InputStreamReader(viewer.getInputStream(),
+                StandardCharsets.UTF_8));
+        assertEquals("playing", viewerOut.readLine(), "the viewer plays before the changes start");
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        Map<String, AtomicInteger> ok = new ConcurrentHashMap<>();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread whep = loop("whep", running, ok, failures, () -> postAndDelete(token));
+        Thread scrape = loop("scrape", running, ok, failures, () -> {
+            expect("GET /metrics", get("/metrics"), 200);
+            expect("GET /health", get("/health"), 200);
+        });
+
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < CHANGES; i++) {
+            put(etc.resolve("io.sightline.signaling.whep.cfg"), Map.of("max.requests.per.second.per.address",
+                    String.valueOf(1000 + i)));
+            pause();
+            put(etc.resolve("io.sightline.metrics.cfg"), Map.of("allow.from", i % 2 == 0 ? "127.0.0.1/8" : "127.0.0.1/8, ::1"));
+            pause();
+            put(etc.resolve("io.sightline.transport.sfu.cfg"), Map.of("playout.delay", i % 2 == 0 ? "0-100" : "30"));
+            pause();
+            put(etc.resolve("io.sightline.auth.jwt.cfg"), Map.of("clock.skew.seconds", String.valueOf(30 + i)));
+            pause();
+            put(etc.resolve("io.sightline.stream-demo.cfg"), Map.of("access.public.from",
+                    i % 2 == 0 ? "127.0.0.1/8" : "127.0.0.1/8, ::1"));
+            pause();
+            changed.add("round " + i);
+        }
+        running.set(false);
+        whep.join(20_000);
+        scrape.join(20_000);
+
+        assertTrue(viewer.waitFor(60, TimeUnit.SECONDS), "the viewer ends on its own");
+        String result = viewerOut.readLine();
+        System.out.println("reconfiguration: " + changed.size() * 5 + " configuration writes; requests ok " + ok
+                + "; failures " + failures.size() + "; viewer " + result);
+        assertTrue(failures.isEmpty(), failures.size() + " failed requests, first: "
+                + failures.subList(0, Math.min(5, failures.size())));
+        assertTrue(ok.get("whep").get() >= 50, "the WHEP loop ran: " + ok);
+        assertTrue(ok.get("scrape").get() >= 50, "the scrape loop ran: " + ok);
+        assertTrue(result != null && result.contains("\"ok\":true"), "viewer: " + result);
+        assertEquals("playing", field(result, "state").replace("\"", ""), "the viewer's session stayed up: " + result);
+        assertTrue(Long.parseLong(field(result, "maxGapMs")) < 1500, "no pause in the media: " + result);
+        assertTrue(List.of("200", "204").contains(field(result, "deleteStatus")),
+                "the server still had the viewer's session at the end: " + result);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static Thread loop(String name, AtomicBoolean running, Map<String, AtomicInteger> ok, List<String> failures,
+            Step step) {
+        ok.put(name, new AtomicInteger());
+        Thread t = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    step.run();
+                    ok.get(name).incrementAndGet();
+                    Thread.sleep(10); // a steady client, not a flood: the floods are another test's job
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception | AssertionError e) {
+                    failures.add(name + ": " + e.getMessage());
+                }
+            }
+        }, "reconfiguration-" + name);
+        t.start();
+        return t;
+    }
+
+    private static void postAndDelete(String token) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(server.url("/whep/reconfig"))
+                .header("Content-Type", "application/sdp").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(WhepProbe.offer())).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        expect("POST /whep/reconfig", answer, 201);
+        String location = answer.headers().firstValue("Location").orElseThrow();
+        expect("DELETE " + location, HTTP.send(HttpRequest.newBuilder(server.url(location))
+                .header("Authorization", "Bearer " + token).DELETE().timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()), 200);
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(server.url(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(String what, HttpResponse<String> r, int status) {
+        if (r.statusCode() != status && !(status == 200 && r.statusCode() == 204)) {
+            throw new AssertionError(what + " answered " + r.statusCode() + " " + r.body().strip());
+        }
+    }
+
+    private static void awaitStatus(String path, String token, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        AssertionError last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                postAndDelete(token);
+                return;
+            } catch (AssertionError e) {
+                last = e;
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError(path + " never answered " + status, last);
+    }
+
+    private static void pause() throws InterruptedException {
+        Thread.sleep(CHANGE_INTERVAL_MS);
+    }
+
+    /** Sets (or adds) keys of a Karaf .cfg file, as an operator's editor would, in one write. */
+    private static void put(Path cfg, Map<String, String> values) throws IOException {
+        String text = Files.exists(cfg) ? Files.readString(cfg, StandardCharsets.ISO_8859_1) : "";
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(e.getKey()) + "\\s*=.*$");
+            String replacement = e.getKey() + " = " + e.getValue();
+            Matcher m = line.matcher(text);
+            text = m.find() ? m.replaceAll(Matcher.quoteReplacement(replacement))
+                    : text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + replacement + "\n";
+        }
+        Files.writeString(cfg, text, StandardCharsets.ISO_8859_1);
+    }
+
+    private static Path nodeClientDir() {
+        String configured = System.getProperty("e2e.nodeClientDir");
+        return configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("user.dir")).resolve("../benchmarks/load").normalize();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(\"[^\"]*\"|[^,}]*)").matcher(json);
+        return m.find() ? m.group(1) : "";
+    }
+}
