@@ -24,7 +24,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 18 point 1: changing the configuration of running components loses no request and no session. On its own
@@ -34,7 +37,12 @@ import org.junit.jupiter.api.Test;
  * configuration update): the WHEP limits, the metrics access list, the SFU's playout.delay, the JWT provider's
  * settings, and a non-source setting of the stream the viewer plays. Every request must succeed and the viewer's session
  * must stay up (no gap over 1.5 s between packets, still known to the server at the end).
+ *
+ * <p>Issue 18 point 7, on the same server afterwards: bad files are refused with a log line naming the file and the
+ * key, the stream concerned (when it can be defined) is {@code failed} with a reason, nothing else is affected and
+ * nothing loops.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReconfigurationE2E {
     private static final int CHANGES = 10;
     private static final long CHANGE_INTERVAL_MS = 1200;
@@ -55,6 +63,7 @@ class ReconfigurationE2E {
     }
 
     @Test
+    @Order(1)
     void configurationChangesLoseNoRequestAndNoSession() throws Exception {
         Path etc = server.home().resolve("etc");
         // Limits high enough for the loop, written first (itself a reconfiguration of the running WHEP servlet).
@@ -114,6 +123,78 @@ class ReconfigurationE2E {
         assertTrue(Long.parseLong(field(result, "maxGapMs")) < 1500, "no pause in the media: " + result);
         assertTrue(List.of("200", "204").contains(field(result, "deleteStatus")),
                 "the server still had the viewer's session at the end: " + result);
+    }
+
+    @Test
+    @Order(2)
+    void badFilesAreRefusedWithTheirFileAndKeyAndAffectNothingElse() throws Exception {
+        Path etc = server.home().resolve("etc");
+        Path log = server.home().resolve("data/log/karaf.log");
+        String token = server.readToken("reconfig").orElseThrow();
+        // An unknown source.type: the stream exists, failed, with the reason.
+        put(etc.resolve("io.sightline.stream-nosuch.cfg"), Map.of("source.type", "nosuch", "access", "public"));
+        // Garbage: binary bytes and an invalid value of a stream key.
+        Files.write(etc.resolve("io.sightline.stream-garbage.cfg"), concat(new byte[] {0, (byte) 0xff, 0x1b, '\n'},
+                "mode = sometimes\n\u0001\u0002 = \u00e9\u00ff\nvideo.bitrate.kbps = lots\n".getBytes(StandardCharsets.ISO_8859_1)));
+        // A truncated JWKS file configured for the token provider.
+        Path jwks = server.home().resolve("truncated.jwks");
+        Files.writeString(jwks, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"e\":\"AQ");
+        put(etc.resolve("io.sightline.auth.jwt.cfg"), Map.of("jwks.file", jwks.toString()));
+
+        String nosuch = awaitLog(log, "io.sightline.stream-garbage.cfg", "mode must be");
+        System.out.println("bad stream file: " + nosuch);
+        String refused = awaitLog(log, "truncated.jwks", "jwks.file");
+        System.out.println("bad JWKS file: " + refused);
+        assertTrue(awaitLog(log, "previous keys stay in use", "").contains("io.sightline.auth.jwt"), refused);
+        String health = awaitHealth("\"nosuch\"", "no capture plugin for source.type=nosuch");
+        assertTrue(health.matches("(?s).*\"nosuch\".*\"state\"\\s*:\\s*\"failed\".*"), health);
+
+        // Nothing else affected: the token provider keeps its keys, the demo stream plays.
+        postAndDelete(token);
+        assertEquals(201, WhepProbe.post(server, "demo").statusCode(), "demo still answers");
+        // No loop: the refusals were logged a bounded number of times, and no more come.
+        long before = count(log, "io.sightline.stream-garbage.cfg") + count(log, "truncated.jwks");
+        Thread.sleep(5000);
+        long after = count(log, "io.sightline.stream-garbage.cfg") + count(log, "truncated.jwks");
+        assertTrue(before <= 6 && after == before, "refusals logged " + before + " then " + after + " times");
+        assertEquals(0, count(log, "Exception in thread"), "no thread died");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The first log line containing both strings, waiting up to 15 s for it (Karaf's file watcher polls). */
+    private static String awaitLog(Path log, String a, String b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                if (line.contains(a) && line.contains(b)) {
+                    return line;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no log line with '" + a + "' and '" + b + "' in " + log);
+    }
+
+    private static long count(Path log, String s) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains(s)).count();
+    }
+
+    private static String awaitHealth(String a, String b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = get("/health").body();
+            if (body.contains(a) && body.contains(b)) {
+                return body;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("/health never showed " + a + " with " + b + ": " + body);
     }
 
     private interface Step {

@@ -51,10 +51,22 @@ public final class JwtAuthProvider implements AuthProvider, TokenIssuer {
         this.engine = build(config, generatedSecretFile, Clock.systemUTC());
     }
 
+    /**
+     * A changed file: the new keys replace the old ones at once. A file that cannot be used (a truncated JWKS, an
+     * unreadable secret) is refused whole and the running keys stay, so a bad edit neither locks every viewer out nor
+     * half-applies; the error names the file. Throwing here instead would make Declarative Services deactivate the
+     * provider, and token streams would refuse everyone until the file is fixed.
+     */
     @Modified
-    void modified(JwtAuthConfiguration config) throws Exception {
+    void modified(JwtAuthConfiguration config) {
         Engine previous = engine;
-        engine = build(config, generatedSecretFile, Clock.systemUTC());
+        try {
+            engine = build(config, generatedSecretFile, Clock.systemUTC());
+        } catch (Exception e) {
+            LOG.error("JWT auth configuration etc/{}.cfg refused, the previous keys stay in use: {}", PID,
+                    e.getMessage());
+            return;
+        }
         close(previous);
     }
 
@@ -80,7 +92,7 @@ public final class JwtAuthProvider implements AuthProvider, TokenIssuer {
         try {
             secret = SecretStore.resolve(config.hmac_secret(), config.hmac_secret_file(), generatedSecretFile);
         } catch (IllegalArgumentException | IOException e) {
-            LOG.error("JWT auth not started: HMAC secret unusable: {}", e.getMessage());
+            LOG.error("JWT auth: HMAC secret unusable (hmac.secret / hmac.secret.file): {}", e.getMessage());
             throw e;
         }
         Path jwksFile = blank(config.jwks_file()) ? null : Path.of(config.jwks_file().strip());
@@ -91,7 +103,7 @@ public final class JwtAuthProvider implements AuthProvider, TokenIssuer {
                     Duration.ofSeconds(Math.max(1, config.jwks_cache_seconds())).toMillis(),
                     Math.max(100, config.jwks_timeout_ms()));
         } catch (IOException | ParseException e) {
-            LOG.error("JWT auth not started: cannot read JWKS file {}: {}", jwksFile, e.getMessage());
+            LOG.error("JWT auth: cannot read the JWKS file {} (jwks.file): {}", jwksFile, e.getMessage());
             throw e;
         }
         String issuer = blank(config.issuer()) ? null : config.issuer().strip();
