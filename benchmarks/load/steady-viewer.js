@@ -3,8 +3,9 @@
 // One WHEP viewer (node-datachannel) that plays a stream for a fixed time and reports whether its session stayed up:
 // for the end-to-end test ReconfigurationE2E, which rewrites the server's configuration files while this viewer
 // plays. Prints "playing" once the first packet arrived, then one JSON line at the end: packets, sequence loss, the
-// longest gap between two packets after the first, the peer connection's state and the final DELETE's status
-// (200/204 = the server still had the session).
+// longest gap between two packets after the first, the peer connection's state before the final DELETE and that
+// DELETE's status (200/204 = the server still had the session). "lost" is the sequence span minus the packets
+// counted: retransmitted duplicates can make it negative.
 //
 //   node steady-viewer.js http://127.0.0.1:8080/whep/demo seconds
 
@@ -37,6 +38,7 @@ async function main() {
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const sinceLastMs = performance.now() - last;
   const expected = viewer.highestSeq - viewer.firstSeq + 1;
+  const state = viewer.state; // before the DELETE, which closes the peer connection
   let deleteStatus = -1;
   try {
     const res = await fetch(viewer.location, { method: 'DELETE' });
@@ -44,7 +46,6 @@ async function main() {
   } catch (e) {
     deleteStatus = -2;
   }
-  const state = viewer.state;
   viewer.location = null; // already deleted
   await viewer.close();
   console.log(JSON.stringify({ ok: true, packets: viewer.packets, lost: expected - viewer.packets, maxGapMs: Math.round(maxGapMs),

@@ -123,6 +123,11 @@ class ReconfigurationE2E {
         assertTrue(Long.parseLong(field(result, "maxGapMs")) < 1500, "no pause in the media: " + result);
         assertTrue(List.of("200", "204").contains(field(result, "deleteStatus")),
                 "the server still had the viewer's session at the end: " + result);
+        // Each write was its own configuration update (the SFU logs each one), and the viewer's SFU was never
+        // restarted (it logs its media ports once, at activation).
+        Path log = server.home().resolve("data/log/karaf.log");
+        assertTrue(count(log, "SFU settings changed") >= CHANGES, count(log, "SFU settings changed") + " SFU updates");
+        assertEquals(1, count(log, "; media on UDP"), "the SFU was activated once");
     }
 
     @Test
