@@ -95,7 +95,7 @@ public final class NalUnits {
                 len = (len << 8) | (payload.get(p + k) & 0xff);
             }
             p += lengthSize;
-            if (len <= 0 || p + len > limit) {
+            if (len <= 0 || len > limit - p) { // not p + len > limit: a length near 2^31 overflows it (fuzzing, OOM)
                 break;
             }
             units.add(copy(payload, p, p + len));

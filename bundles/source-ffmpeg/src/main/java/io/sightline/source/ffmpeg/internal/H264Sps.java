@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
  */
 record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatIdc, int bitDepth, int width,
         int height, double fps, int maxReorderFrames) {
+    /** Macroblocks per side at most: 16384 pixels, more than any H.264 level allows. */
+    private static final int MAX_MBS = 1024;
 
     private static final int BASELINE = 66;
 
@@ -103,11 +105,22 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
             cropTop = r.ue();
             cropBottom = r.ue();
         }
+        if (chroma > 3 || bitDepth > 14 || widthMbs > MAX_MBS || heightMapUnits > MAX_MBS) {
+            // Out of the ranges H.264 allows (7.4.2.1.1, and no level has a side over 16384 pixels): the products
+            // below would overflow into a negative picture size (found by fuzzing).
+            throw new IllegalArgumentException("SPS values out of range: chroma_format_idc " + chroma + ", bit depth "
+                    + bitDepth + ", " + widthMbs + "x" + heightMapUnits + " macroblocks");
+        }
         int arrayType = separateColourPlane ? 0 : chroma;
         int cropUnitX = arrayType == 0 ? 1 : (chroma == 3 ? 1 : 2);
         int cropUnitY = (arrayType == 0 ? 1 : (chroma == 1 ? 2 : 1)) * (frameMbsOnly ? 1 : 2);
-        int width = widthMbs * 16 - cropUnitX * (cropLeft + cropRight);
-        int height = (frameMbsOnly ? 1 : 2) * heightMapUnits * 16 - cropUnitY * (cropTop + cropBottom);
+        long croppedWidth = widthMbs * 16L - cropUnitX * ((long) cropLeft + cropRight);
+        long croppedHeight = (frameMbsOnly ? 1 : 2) * heightMapUnits * 16L - cropUnitY * ((long) cropTop + cropBottom);
+        if (croppedWidth <= 0 || croppedHeight <= 0) {
+            throw new IllegalArgumentException("SPS cropping leaves no picture");
+        }
+        int width = (int) croppedWidth;
+        int height = (int) croppedHeight;
         double fps = 0;
         int reorder = -1;
         if (r.bit()) { // vui_parameters_present_flag
