@@ -105,7 +105,8 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
             cropTop = r.ue();
             cropBottom = r.ue();
         }
-        if (chroma > 3 || bitDepth > 14 || widthMbs > MAX_MBS || heightMapUnits > MAX_MBS) {
+        if (chroma > 3 || bitDepth > 14 || widthMbs < 1 || widthMbs > MAX_MBS || heightMapUnits < 1
+                || heightMapUnits > MAX_MBS) {
             // Out of the ranges H.264 allows (7.4.2.1.1, and no level has a side over 16384 pixels): the products
             // below would overflow into a negative picture size (found by fuzzing).
             throw new IllegalArgumentException("SPS values out of range: chroma_format_idc " + chroma + ", bit depth "
@@ -253,7 +254,11 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
                     throw new IllegalArgumentException("bad Exp-Golomb code");
                 }
             }
-            return (int) ((1L << zeros) - 1 + (bits(zeros) & 0xffffffffL));
+            long v = (1L << zeros) - 1 + (bits(zeros) & 0xffffffffL);
+            if (v > Integer.MAX_VALUE) { // no SPS field goes this high; as an int it would turn negative (fuzzing)
+                throw new IllegalArgumentException("Exp-Golomb value out of range");
+            }
+            return (int) v;
         }
 
         int se() {
