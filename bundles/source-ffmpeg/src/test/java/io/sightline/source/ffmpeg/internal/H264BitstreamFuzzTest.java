@@ -1,6 +1,7 @@
 package io.sightline.source.ffmpeg.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class H264BitstreamFuzzTest {
                 continue; // the passthrough skips empty units before looking at their type
             }
             NalUnits.type(nal);
-            NalUnits.isBSlice(nal);
+            SliceHeader.isBSlice(nal);
         }
     }
 }
