@@ -35,7 +35,7 @@ final class NativeRtspReader implements Runnable {
     private final SourceSettings settings;
     private final MediaSink sink;
     private final RtspSession session;
-    private final long openedNanos;
+    private final FirstMediaLog firstMedia;
     private final MediaClock.Origin origin = new MediaClock.Origin();
     private final H264Passthrough passthrough;
     private final H264Depacketizer depacketizer;
@@ -45,7 +45,6 @@ final class NativeRtspReader implements Runnable {
     private final RtpHeader header = new RtpHeader();
     private long packetArrivalNanos;
     private boolean announced;
-    private boolean firstMedia;
     private volatile boolean cancelled;
     private volatile boolean needsFfmpeg;
     private IOException pending;
@@ -57,7 +56,7 @@ final class NativeRtspReader implements Runnable {
         this.sink = context.sink();
         this.session = session;
         this.audio = audio;
-        this.openedNanos = openedNanos;
+        this.firstMedia = new FirstMediaLog(context.streamName(), settings.safeUrl(), openedNanos);
         this.passthrough = new H264Passthrough(ByteBuffer.wrap(session.parameterSets()), 0);
         this.depacketizer = new H264Depacketizer(this::accessUnit);
         this.videoClock = new TrackClock(90_000, 33_333, origin);
@@ -236,7 +235,7 @@ final class NativeRtspReader implements Runnable {
         }
         announceIfReady();
         if (verdict == H264Passthrough.Verdict.UNIT && announced) {
-            noteFirstMedia();
+            firstMedia.pushed();
             sink.push(passthrough.unit());
         }
     }
@@ -244,7 +243,7 @@ final class NativeRtspReader implements Runnable {
     private void pushAudio(EncodedUnit unit) {
         announceIfReady();
         if (announced) {
-            noteFirstMedia();
+            firstMedia.pushed();
             sink.push(unit);
         }
     }
@@ -264,13 +263,6 @@ final class NativeRtspReader implements Runnable {
                 session.udp() ? "UDP" : "TCP");
     }
 
-    private void noteFirstMedia() {
-        if (!firstMedia) {
-            firstMedia = true;
-            LOG.info("Stream '{}': first media {} ms after opening {}", context.streamName(),
-                    (System.nanoTime() - openedNanos) / 1_000_000, settings.safeUrl());
-        }
-    }
 
     /**
      * One track's RTP clock: 32-bit timestamps unwrapped, then anchored at the arrival time of the track's first

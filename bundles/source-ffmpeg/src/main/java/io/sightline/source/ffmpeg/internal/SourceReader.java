@@ -44,7 +44,7 @@ final class SourceReader implements Runnable {
     private final MediaSink sink;
     private final InterruptDeadline deadline;
     private final FfmpegInput input;
-    private final long openedNanos;
+    private final FirstMediaLog firstMedia;
     private final MediaClock.Origin origin = new MediaClock.Origin();
     private final int videoIndex;
     private final int audioIndex;
@@ -55,7 +55,6 @@ final class SourceReader implements Runnable {
     private OpusTranscoder audio;
     private AudioDeviceReader audioDevice;
     private boolean announced;
-    private boolean firstMedia;
     private volatile boolean cancelled;
     // Real-time pacing of files.
     private MediaClock pacingClock;
@@ -69,7 +68,7 @@ final class SourceReader implements Runnable {
         this.sink = context.sink();
         this.deadline = deadline;
         this.input = input;
-        this.openedNanos = openedNanos;
+        this.firstMedia = new FirstMediaLog(context.streamName(), settings.safeUrl(), openedNanos);
         this.videoIndex = firstStream(input, AVMEDIA_TYPE_VIDEO);
         this.audioIndex = firstStream(input, AVMEDIA_TYPE_AUDIO);
         this.fps = videoIndex < 0 ? 0 : frameRate(input.stream(videoIndex));
@@ -197,7 +196,7 @@ final class SourceReader implements Runnable {
             } else {
                 decoder.decode(packet, arrival, frame -> {
                     if (announced) {
-                        noteFirstMedia();
+                        firstMedia.pushed();
                         sink.push(frame);
                     }
                 });
@@ -205,7 +204,7 @@ final class SourceReader implements Runnable {
         } else if (audio != null) {
             audio.transcode(packet, arrival, unit -> {
                 if (announced) {
-                    noteFirstMedia();
+                    firstMedia.pushed();
                     sink.push(unit);
                 }
             });
@@ -231,7 +230,7 @@ final class SourceReader implements Runnable {
         }
         announceIfReady();
         if (verdict == H264Passthrough.Verdict.UNIT && announced) {
-            noteFirstMedia();
+            firstMedia.pushed();
             sink.push(passthrough.unit());
         }
     }
@@ -276,13 +275,6 @@ final class SourceReader implements Runnable {
                 tracks);
     }
 
-    private void noteFirstMedia() {
-        if (!firstMedia) {
-            firstMedia = true;
-            LOG.info("Stream '{}': first media {} ms after opening {}", context.streamName(),
-                    (System.nanoTime() - openedNanos) / 1_000_000, settings.safeUrl());
-        }
-    }
 
     /** Sleeps until a file's packet is due, so a file plays at real time. */
     private void pace(AVPacket packet) {
