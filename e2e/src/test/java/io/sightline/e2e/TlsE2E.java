@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /health}. Runs its own server, because enabling HTTPS restarts the web server and redirects every HTTP call.
  */
 class TlsE2E {
-    /** From the port range this test was given. */
-    private static final int HTTPS_PORT = 9157;
     private static final Duration HTTPS_TIMEOUT = Duration.ofSeconds(90);
 
     @Test
@@ -38,11 +36,13 @@ class TlsE2E {
         run(certs, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                 "-keyout", key.toString(), "-out", cert.toString());
+        // A free port, not a fixed one: another run of the suite on this machine must not collide with this one.
+        int httpsPort = SightlineServer.freePort();
         Path workDir = Path.of(SightlineServerExtension.property("e2e.workDir") + "-tls");
         try (SightlineServer server = SightlineServer.start(
                 Path.of(SightlineServerExtension.property("sightline.distribution")), workDir)) {
             Files.writeString(server.home().resolve("etc/io.sightline.tls.cfg"), String.join("\n",
-                    "cert.file = " + cert, "key.file = " + key, "https.port = " + HTTPS_PORT,
+                    "cert.file = " + cert, "key.file = " + key, "https.port = " + httpsPort,
                     "redirect.http = true", ""));
             Files.writeString(server.home().resolve("deploy/sightline-tls-e2e.xml"), """
                     <features name="sightline-tls-e2e" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
@@ -52,7 +52,7 @@ class TlsE2E {
 
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
-            URI httpsHealth = URI.create("https://127.0.0.1:" + HTTPS_PORT + "/health");
+            URI httpsHealth = URI.create("https://127.0.0.1:" + httpsPort + "/health");
             HttpResponse<String> health = awaitHttps(https, httpsHealth, server);
             assertEquals(200, health.statusCode());
             assertTrue(health.body().contains("\"status\""), health.body());
@@ -61,7 +61,7 @@ class TlsE2E {
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             HttpResponse<Void> page = awaitRedirect(http, server.url("/play/demo?token=abc"));
             assertEquals(301, page.statusCode());
-            assertEquals("https://127.0.0.1:" + HTTPS_PORT + "/play/demo?token=abc",
+            assertEquals("https://127.0.0.1:" + httpsPort + "/play/demo?token=abc",
                     page.headers().firstValue("Location").orElse(""));
             HttpResponse<Void> post = http.send(HttpRequest.newBuilder(server.url("/whep/demo"))
                     .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString("v=0\r\n"))
@@ -70,7 +70,7 @@ class TlsE2E {
             assertEquals(200, http.send(HttpRequest.newBuilder(server.url("/health")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "/health is not redirected");
             HttpResponse<String> player = https.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + HTTPS_PORT + "/play/demo")).build(),
+                    URI.create("https://127.0.0.1:" + httpsPort + "/play/demo")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, player.statusCode());
         }
