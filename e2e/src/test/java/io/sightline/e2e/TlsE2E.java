@@ -12,10 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * HTTPS from PEM files on the real distribution: a self-signed pair made by {@code openssl}, the {@code sightline-tls}
  * feature dropped into {@code deploy/} at runtime, then HTTPS health, the redirect of plain HTTP and the exemption of
- * {@code /health}. Runs its own server, because enabling HTTPS restarts the web server and redirects every HTTP call.
+ * {@code /health}, then a certificate renewal under a client loop that must not fail once. Runs its own server,
+ * because enabling HTTPS restarts the web server and redirects every HTTP call.
  */
 class TlsE2E {
     private static final Duration HTTPS_TIMEOUT = Duration.ofSeconds(90);
@@ -33,9 +38,7 @@ class TlsE2E {
     void httpsFromPemFilesWithRedirect(@TempDir Path certs) throws Exception {
         Path cert = certs.resolve("cert.pem");
         Path key = certs.resolve("key.pem");
-        run(certs, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        selfSigned(certs, cert, key);
         // A free port, not a fixed one: another run of the suite on this machine must not collide with this one.
         int httpsPort = SightlineServer.freePort();
         Path workDir = Path.of(SightlineServerExtension.property("e2e.workDir") + "-tls");
@@ -43,14 +46,17 @@ class TlsE2E {
                 Path.of(SightlineServerExtension.property("sightline.distribution")), workDir)) {
             Files.writeString(server.home().resolve("etc/io.sightline.tls.cfg"), String.join("\n",
                     "cert.file = " + cert, "key.file = " + key, "https.port = " + httpsPort,
-                    "redirect.http = true", ""));
+                    "redirect.http = true", "reload.check.seconds = 1", ""));
             Files.writeString(server.home().resolve("deploy/sightline-tls-e2e.xml"), """
                     <features name="sightline-tls-e2e" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
                       <feature name="sightline-tls-e2e" install="auto"><feature>sightline-tls</feature></feature>
                     </features>
                     """);
 
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).version(HttpClient.Version.HTTP_1_1)
+            Path renewedCert = certs.resolve("renewed-cert.pem");
+            Path renewedKey = certs.resolve("renewed-key.pem");
+            selfSigned(certs, renewedCert, renewedKey);
+            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert, renewedCert)).version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
             URI httpsHealth = URI.create("https://127.0.0.1:" + httpsPort + "/health");
             HttpResponse<String> health = awaitHttps(https, httpsHealth, server);
@@ -73,6 +79,76 @@ class TlsE2E {
                     URI.create("https://127.0.0.1:" + httpsPort + "/play/demo")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, player.statusCode());
+
+            assertRenewalInterruptsNobody(https, httpsHealth, cert, key, renewedCert, renewedKey, server);
+        }
+    }
+
+    /**
+     * A certificate renewal (new files in place, as certbot writes them) while a client keeps asking: the running
+     * connector loads the new pair (a fresh connection sees it) and not one request fails, because Pax Web is not
+     * restarted.
+     */
+    private static void assertRenewalInterruptsNobody(HttpClient https, URI health, Path cert, Path key,
+            Path renewedCert, Path renewedKey, SightlineServer server) throws Exception {
+        Certificate renewed = certificate(renewedCert);
+        AtomicInteger requests = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread client = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    int status = https.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status != 200) {
+                        failures.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failures.incrementAndGet();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                requests.incrementAndGet();
+            }
+        }, "tls-e2e-client");
+        client.start();
+        try {
+            Files.move(renewedKey, key, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(renewedCert, cert, StandardCopyOption.REPLACE_EXISTING);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!renewed.equals(servedCertificate(https, health))) {
+                assertTrue(Instant.now().isBefore(deadline), "the renewed certificate was not served within 30 s; log: "
+                        + server.home().resolve("data/log/karaf.log"));
+                Thread.sleep(250);
+            }
+            Thread.sleep(2000);
+        } finally {
+            running.set(false);
+            client.join(10_000);
+        }
+        assertTrue(requests.get() > 20, "the client loop ran: " + requests.get());
+        assertEquals(0, failures.get(), failures.get() + " of " + requests.get() + " requests failed during renewal");
+        assertTrue(Files.readString(server.home().resolve("data/log/karaf.log")).contains("renewed in place"));
+    }
+
+    /** The certificate a fresh connection is served (a new client, so no pooled connection hides a change). */
+    private static Certificate servedCertificate(HttpClient trusted, URI uri) throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().sslContext(trusted.sslContext())
+                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<Void> response = fresh.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return response.sslSession().orElseThrow().getPeerCertificates()[0];
+    }
+
+    private static void selfSigned(Path dir, Path cert, Path key) throws Exception {
+        run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", key.toString(), "-out", cert.toString());
+    }
+
+    private static Certificate certificate(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
@@ -113,11 +189,11 @@ class TlsE2E {
         return response;
     }
 
-    private static SSLContext trusting(Path certificate) throws Exception {
+    private static SSLContext trusting(Path... certificates) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("e2e", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        for (int i = 0; i < certificates.length; i++) {
+            trust.setCertificateEntry("e2e-" + i, certificate(certificates[i]));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);

@@ -32,6 +32,17 @@ final class PaxWebSettings {
         return values;
     }
 
+    /** Whether Pax Web's properties already hold every wanted value (compared as strings, as in {@link #merge}). */
+    static boolean matches(Dictionary<String, Object> properties, Map<String, String> wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            Object current = properties.get(e.getKey());
+            if (!Objects.equals(current == null ? null : current.toString(), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Puts the wanted values and the certificate fingerprint into Pax Web's properties, leaving every other key as it
      * is. Values are compared as strings, because Karaf may have stored them typed.

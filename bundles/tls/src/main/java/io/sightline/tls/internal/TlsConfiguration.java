@@ -15,7 +15,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "PEM file with the unencrypted private key (RSA or EC; PKCS#8 or traditional). Keep it 600.")
     String key_file();
 
-    @AttributeDefinition(name = "HTTPS port", description = "Port of the HTTPS listener.")
+    @AttributeDefinition(name = "HTTPS port", description = "Port of the HTTPS listener. Changing it restarts the "
+            + "web server's connectors (requests in flight at that moment fail); a renewed certificate does not.")
     int https_port() default 8443;
 
     @AttributeDefinition(name = "Redirect HTTP",
@@ -24,6 +25,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Renewal check (s)",
             description = "How often the certificate and key files are checked for changes (e.g. a certbot renewal); "
-                    + "a change is loaded at once. 0 turns the check off.")
+                    + "a change is loaded into the running HTTPS connector at once, without interrupting requests. 0 turns the "
+                    + "check off.")
     int reload_check_seconds() default 60;
 }

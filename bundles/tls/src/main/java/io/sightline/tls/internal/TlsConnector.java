@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.osgi.service.http.whiteboard.Preprocessor;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Opens Pax Web's HTTPS connector from PEM files. Pax Web (Jetty) wants a keystore, so this converts the PEM pair to
  * a PKCS#12 keystore in the data directory and points the {@code org.ops4j.pax.web} configuration at it; Pax Web then
  * restarts its server with the secure connector. Only written when something changed, because every change restarts
- * all web applications. Configuration PID {@code io.sightline.tls}, required.
+ * all web applications. A renewed certificate on an unchanged port is loaded into the running connector instead
+ * ({@link KeystoreReloader}), so a renewal interrupts nobody. Configuration PID {@code io.sightline.tls}, required.
  */
 @Component(configurationPid = TlsConnector.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TlsConfiguration.class)
@@ -49,6 +51,8 @@ public final class TlsConnector {
     private final ConfigurationAdmin configAdmin;
     private final Path dataDir;
     private final ScheduledExecutorService renewalCheck;
+    private final KeystoreReloader reloader = new KeystoreReloader();
+    private final ServiceRegistration<HttpConfiguration.Customizer> reloaderRegistration;
     private ServiceRegistration<Preprocessor> redirect;
     private TlsConfiguration config;
     private FileStamp loaded;
@@ -72,7 +76,8 @@ public final class TlsConnector {
         String karafData = context.getProperty("karaf.data");
         this.dataDir = karafData != null ? Path.of(karafData, "sightline", "tls")
                 : context.getDataFile("tls").toPath();
-        apply(config);
+        this.reloaderRegistration = context.registerService(HttpConfiguration.Customizer.class, reloader, null);
+        apply(config, false);
         this.renewalCheck = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-tls-renewal-check");
             t.setDaemon(true);
@@ -83,12 +88,13 @@ public final class TlsConnector {
 
     @Modified
     void modified(TlsConfiguration config) throws IOException, GeneralSecurityException {
-        apply(config);
+        apply(config, false);
     }
 
     @Deactivate
     void deactivate() {
         renewalCheck.shutdownNow();
+        reloaderRegistration.unregister();
         unregisterRedirect();
         if (context.getBundle(0).getState() == Bundle.STOPPING) {
             return; // Shutting down: HTTPS stays configured for the next start.
@@ -124,7 +130,7 @@ public final class TlsConnector {
         if (!FileStamp.of(current).equals(before)) {
             LOG.info("Certificate or key file changed: reloading");
             try {
-                apply(current);
+                apply(current, true);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 // apply() logged why; HTTPS goes on with the previous keystore. Do not retry until the files change.
                 synchronized (this) {
@@ -134,7 +140,12 @@ public final class TlsConnector {
         }
     }
 
-    private synchronized void apply(TlsConfiguration config) throws IOException, GeneralSecurityException {
+    /**
+     * @param renewal whether only the files changed (the renewal check): then the settings, the redirect and, when
+     *     the running connector can reload in place, Pax Web's configuration stay as they are
+     */
+    private synchronized void apply(TlsConfiguration config, boolean renewal)
+            throws IOException, GeneralSecurityException {
         this.config = config;
         this.loaded = FileStamp.of(config);
         PemKeyMaterial material;
@@ -154,6 +165,10 @@ public final class TlsConnector {
         Configuration paxWeb = configAdmin.getConfiguration(PAX_WEB_PID, null);
         Dictionary<String, Object> properties = paxWeb.getProperties() == null ? new Hashtable<>()
                 : paxWeb.getProperties();
+        if (renewal && PaxWebSettings.matches(properties, wanted)
+                && reloadInPlace(material, fingerprint, keystore, password)) {
+            return;
+        }
         if (PaxWebSettings.merge(properties, wanted, FINGERPRINT_KEY, fingerprint)) {
             paxWeb.update(properties);
             LOG.info("HTTPS enabled on port {} with certificate {} (SHA-256 {}); Pax Web restarts its connectors",
@@ -167,6 +182,26 @@ public final class TlsConnector {
                     new Hashtable<>(Map.of("osgi.http.whiteboard.preprocessor.init.name", "sightline-https-redirect")));
             LOG.info("Plain HTTP requests (except /health) are redirected to HTTPS port {}", config.https_port());
         }
+    }
+
+    /**
+     * The keystore file already holds the new pair; Jetty re-reads it. Pax Web's configuration keeps the previous
+     * fingerprint on purpose: changing it would restart the server this avoids restarting.
+     */
+    private boolean reloadInPlace(PemKeyMaterial material, String fingerprint, Path keystore, char[] password) {
+        try {
+            int connectors = reloader.reload(keystore, password);
+            if (connectors > 0) {
+                LOG.info("Certificate renewed in place on {} HTTPS connector(s): {} (SHA-256 {}); open connections "
+                        + "go on", connectors, material.chain().get(0).getSubjectX500Principal().getName(), fingerprint);
+                return true;
+            }
+            LOG.info("No running HTTPS connector seen yet: Pax Web restarts its connectors to load the certificate");
+        } catch (Exception e) {
+            LOG.warn("Reloading the certificate in place failed ({}): Pax Web restarts its connectors instead",
+                    e.getMessage());
+        }
+        return false;
     }
 
     private void unregisterRedirect() {
