@@ -183,6 +183,11 @@ final class SightlineServer implements AutoCloseable {
         }
     }
 
+    /** SIGKILL to the JVM and the script, as a crash or {@code kill -9} would end it: no shutdown runs. */
+    void kill() {
+        Stream.concat(process.descendants(), Stream.of(process.toHandle())).forEach(ProcessHandle::destroyForcibly);
+    }
+
     /** SIGTERM to the script and every descendant (Karaf stops cleanly on it), SIGKILL to what is left. */
     private void killTree() {
         List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();

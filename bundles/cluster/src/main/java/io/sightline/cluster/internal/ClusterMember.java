@@ -1,0 +1,140 @@
+package io.sightline.cluster.internal;
+
+import io.sightline.api.health.HealthContributor;
+import io.sightline.api.health.HealthReport;
+import io.sightline.api.health.HealthStatus;
+import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.transport.SessionRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node as a member of the cluster: joins at activation, publishes its record every publish interval, leaves at
+ * deactivation. Lists the members for {@code /health} (group {@code cluster}) and {@code cluster:list}. Without
+ * {@code etc/io.sightline.cluster.cfg} it is not active and the node runs alone, exactly as without this bundle.
+ * A configuration change deactivates and activates it again (the member rejoins), which touches no stream or viewer.
+ */
+@Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {ClusterView.class, HealthContributor.class})
+@Designate(ocd = ClusterConfiguration.class)
+public final class ClusterMember implements ClusterView, HealthContributor {
+    static final String PID = "io.sightline.cluster";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+
+    private final ClusterSettings settings;
+    private final NodeDirectory directory;
+    private final ScheduledExecutorService publisher;
+
+    @Activate
+    public ClusterMember(ClusterConfiguration config, @Reference StreamRegistry streams,
+            @Reference SessionRegistry sessions, @Reference ConfigurationAdmin configAdmin) {
+        try {
+            this.settings = ClusterSettings.of(config, httpPort(configAdmin));
+        } catch (IllegalArgumentException e) {
+            LOG.error("Cluster not joined: etc/{}.cfg: {}", PID, e.getMessage());
+            throw e;
+        }
+        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader());
+        LocalLoad load = new LocalLoad();
+        this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sightline-cluster-publish");
+            t.setDaemon(true);
+            return t;
+        });
+        publisher.scheduleWithFixedDelay(() -> publish(load, streams, sessions), 0,
+                settings.publishIntervalSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        publisher.shutdownNow();
+        directory.close();
+    }
+
+    private void publish(LocalLoad load, StreamRegistry streams, SessionRegistry sessions) {
+        try {
+            directory.publish(load.sample(settings, streams, sessions));
+        } catch (RuntimeException e) {
+            // The next interval tries again; a record that is not refreshed goes stale and then expires.
+            LOG.warn("Cluster: could not publish this node's record: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public List<NodeView> nodes() {
+        return directory.nodes();
+    }
+
+    @Override
+    public int configuredMembers() {
+        return directory.configuredMembers();
+    }
+
+    @Override
+    public long staleAfterMillis() {
+        return directory.staleAfterMillis();
+    }
+
+    @Override
+    public String group() {
+        return "cluster";
+    }
+
+    /** One report per member; a member without a fresh record, or fewer members than configured, is degraded. */
+    @Override
+    public List<HealthReport> check() {
+        List<NodeView> nodes = nodes();
+        List<HealthReport> reports = new ArrayList<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("cluster", settings.clusterName());
+        summary.put("members", nodes.size());
+        summary.put("configured", configuredMembers());
+        reports.add(new HealthReport("membership", nodes.size() < configuredMembers() ? HealthStatus.DEGRADED
+                : HealthStatus.UP, summary));
+        for (NodeView node : nodes) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("address", node.address());
+            details.put("local", node.local() ? "yes" : "no");
+            NodeRecord record = node.record();
+            if (record != null) {
+                details.put("http", record.httpUrl());
+                details.put("streams", record.streams().size());
+                details.put("viewers", record.viewers());
+                details.put("egressKbps", record.egressKbps());
+                details.put("cpuPercent", record.cpuPercent());
+                details.put("ageMs", node.ageMillis());
+            }
+            boolean fresh = record != null && node.ageMillis() <= staleAfterMillis();
+            reports.add(new HealthReport(node.name(), fresh ? HealthStatus.UP : HealthStatus.DEGRADED, details));
+        }
+        return reports;
+    }
+
+    /** The HTTP port Pax Web listens on, for the default {@code http.url}; 8080 when it is not configured. */
+    private static int httpPort(ConfigurationAdmin configAdmin) {
+        try {
+            Configuration web = configAdmin.getConfiguration("org.ops4j.pax.web", null);
+            Object port = web.getProperties() == null ? null : web.getProperties().get("org.osgi.service.http.port");
+            return port == null ? 8080 : Integer.parseInt(port.toString().trim());
+        } catch (IOException | NumberFormatException e) {
+            return 8080;
+        }
+    }
+}

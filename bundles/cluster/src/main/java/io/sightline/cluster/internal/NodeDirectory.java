@@ -1,0 +1,151 @@
+package io.sightline.cluster.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's membership and the cluster-wide directory: one map entry per node, written by that node only (its
+ * record as JSON, with a time to live so a record outlives its node by little even if nobody removes it), removed by
+ * the survivors as soon as Hazelcast declares the node gone.
+ */
+final class NodeDirectory implements ClusterView, AutoCloseable {
+    static final String NODES_MAP = "sightline.nodes";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDirectory.class);
+
+    private final HazelcastInstance hazelcast;
+    private final ClusterSettings settings;
+    private final IMap<String, String> records;
+    private final ObjectMapper json = new ObjectMapper();
+    private final UUID membershipListener;
+
+    private NodeDirectory(HazelcastInstance hazelcast, ClusterSettings settings) {
+        this.hazelcast = hazelcast;
+        this.settings = settings;
+        this.records = hazelcast.getMap(NODES_MAP);
+        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
+    }
+
+    /** Starts the embedded member and joins the configured members (blocks for the join, a few seconds at most). */
+    static NodeDirectory join(ClusterSettings settings, ClassLoader classLoader) {
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastConfig.of(settings, classLoader));
+        NodeDirectory directory = new NodeDirectory(hazelcast, settings);
+        LOG.info("Cluster '{}': node {} joined at {}:{}; {} member(s) now", settings.clusterName(),
+                settings.nodeName(), settings.bindAddress(), settings.port(), directory.memberCount());
+        return directory;
+    }
+
+    void publish(NodeRecord record) {
+        String value;
+        try {
+            value = json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("node record not serializable", e);
+        }
+        records.set(localId(), value, recordTtlSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public List<NodeView> nodes() {
+        Set<Member> members = hazelcast.getCluster().getMembers();
+        Map<String, String> published = records.getAll(members.stream().map(m -> m.getUuid().toString())
+                .collect(Collectors.toSet()));
+        long now = System.currentTimeMillis();
+        List<NodeView> nodes = new ArrayList<>();
+        for (Member member : members) {
+            String id = member.getUuid().toString();
+            NodeRecord record = parse(id, published.get(id));
+            nodes.add(new NodeView(id, member.getAddress().getHost() + ":" + member.getAddress().getPort(),
+                    nameOf(member), member.localMember(), record, record == null ? -1 : now - record.publishedMillis()));
+        }
+        nodes.sort(Comparator.comparing((NodeView n) -> !n.local()).thenComparing(NodeView::name));
+        return nodes;
+    }
+
+    @Override
+    public int configuredMembers() {
+        return settings.members().size();
+    }
+
+    @Override
+    public long staleAfterMillis() {
+        return TimeUnit.SECONDS.toMillis(3L * settings.publishIntervalSeconds());
+    }
+
+    int memberCount() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    String localId() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        } finally {
+            hazelcast.shutdown();
+        }
+        LOG.info("Cluster '{}': node {} left", settings.clusterName(), settings.nodeName());
+    }
+
+    /** Stops the member without telling the others, as a crash would (tests of failure detection). */
+    void terminate() {
+        hazelcast.getLifecycleService().terminate();
+    }
+
+    /** A record a node wrote that this one cannot read is listed without a record, and logged, never thrown. */
+    private NodeRecord parse(String id, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.readValue(value, NodeRecord.class);
+        } catch (JsonProcessingException e) {
+            LOG.warn("Cluster: unreadable record of node {}: {}", id, e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    private long recordTtlSeconds() {
+        return Math.max(3L * settings.publishIntervalSeconds(), settings.failureDetectionSeconds() + 2L);
+    }
+
+    private static String nameOf(Member member) {
+        String name = member.getAttribute(HazelcastConfig.NODE_NAME);
+        return name == null ? member.getAddress().toString() : name;
+    }
+
+    /** Logs joins and departures; removes a departed node's record at once (asynchronously: event thread). */
+    private final class MembershipLog implements MembershipListener {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            LOG.info("Cluster: node {} ({}) joined; {} member(s)", nameOf(event.getMember()),
+                    event.getMember().getAddress(), event.getMembers().size());
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            records.removeAsync(event.getMember().getUuid().toString());
+            LOG.warn("Cluster: node {} ({}) left or failed; {} member(s)", nameOf(event.getMember()),
+                    event.getMember().getAddress(), event.getMembers().size());
+        }
+    }
+}

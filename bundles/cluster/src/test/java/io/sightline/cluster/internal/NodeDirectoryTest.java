@@ -1,0 +1,104 @@
+package io.sightline.cluster.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real embedded Hazelcast members on loopback: join from a member list, publish, see each other, lose one. */
+class NodeDirectoryTest {
+    private final List<NodeDirectory> started = new ArrayList<>();
+
+    @AfterEach
+    void leave() {
+        started.forEach(d -> {
+            try {
+                d.close();
+            } catch (RuntimeException alreadyGone) {
+                // a member the test terminated
+            }
+        });
+    }
+
+    @Test
+    void nodesJoinFromTheMemberListAndSeeEachOthersRecords() throws Exception {
+        int[] ports = {freePort(), freePort()};
+        NodeDirectory a = join("a", ports[0], ports);
+        NodeDirectory b = join("b", ports[1], ports);
+        await(() -> a.memberCount() == 2 && b.memberCount() == 2, "both members in both views");
+
+        a.publish(record("a", 3));
+        b.publish(record("b", 5));
+        await(() -> a.nodes().stream().allMatch(n -> n.record() != null), "both records seen from a");
+
+        List<NodeView> fromA = a.nodes();
+        assertEquals(2, fromA.size());
+        assertTrue(fromA.get(0).local(), "this node first");
+        assertEquals("a", fromA.get(0).name());
+        assertEquals("b", fromA.get(1).name());
+        assertEquals(5, fromA.get(1).record().viewers());
+        assertEquals("http://127.0.0.1:9999/b", fromA.get(1).record().httpUrl());
+        assertEquals(List.of(new NodeRecord.StreamEntry("cam", "live", 5)), fromA.get(1).record().streams());
+    }
+
+    @Test
+    void aNodeThatDiesLeavesTheViewAndTheDirectory() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort()};
+        NodeDirectory a = join("a", ports[0], ports);
+        NodeDirectory b = join("b", ports[1], ports);
+        NodeDirectory c = join("c", ports[2], ports);
+        await(() -> a.memberCount() == 3, "three members");
+        c.publish(record("c", 1));
+        await(() -> a.nodes().stream().anyMatch(n -> "c".equals(n.name()) && n.record() != null), "c's record");
+        String cId = c.localId();
+
+        long killed = System.nanoTime();
+        c.terminate(); // no goodbye: as a kill -9 looks to the others, apart from the closed sockets
+        await(() -> a.memberCount() == 2 && b.memberCount() == 2, "c gone from both views");
+        long detectedMs = (System.nanoTime() - killed) / 1_000_000;
+        await(() -> a.nodes().stream().noneMatch(n -> n.id().equals(cId)), "c's record removed");
+        System.out.printf("cluster: a terminated member left the others' views after %d ms%n", detectedMs);
+        assertNull(a.nodes().stream().filter(n -> n.id().equals(cId)).findFirst().orElse(null));
+        assertNotNull(b.nodes().get(0).name());
+    }
+
+    private NodeDirectory join(String name, int port, int[] all) {
+        List<String> members = new ArrayList<>();
+        for (int p : all) {
+            members.add("127.0.0.1:" + p);
+        }
+        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("test-" + ProcessHandle.current().pid(),
+                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1),
+                NodeDirectoryTest.class.getClassLoader());
+        started.add(directory);
+        return directory;
+    }
+
+    private static NodeRecord record(String name, int viewers) {
+        return new NodeRecord(name, "http://127.0.0.1:9999/" + name, List.of(new NodeRecord.StreamEntry("cam", "live",
+                viewers)), viewers, 2000L * viewers, 12.5, System.currentTimeMillis());
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
