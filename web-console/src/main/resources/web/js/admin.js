@@ -511,10 +511,37 @@ async function removeStream(name, buttonElement) {
 // ---- resources and changes ---------------------------------------------------------------------------------------
 
 async function refreshExtras() {
-  const [resources, audit] = await Promise.all([api('GET', 'api/resources', authorization),
-    api('GET', 'api/audit', authorization)]);
+  const [resources, audit, cluster] = await Promise.all([api('GET', 'api/resources', authorization),
+    api('GET', 'api/audit', authorization), api('GET', 'api/cluster', authorization)]);
   if (resources.ok) renderResources(await resources.json());
   if (audit.ok) renderAudit(await audit.json());
+  // 404: this node is not in a cluster, and the section stays hidden.
+  $('cluster-section').hidden = !cluster.ok;
+  if (cluster.ok) renderCluster(await cluster.json());
+}
+
+/** One row per node as it last published itself; a node without a fresh record is marked stale. */
+function renderCluster(c) {
+  const rows = c.nodes.map((n) => {
+    const tr = document.createElement('tr');
+    tr.dataset.node = n.name;
+    const published = n.ageMillis >= 0;
+    const cells = [n.local ? `${n.name} (this node)` : n.name, n.address, published ? n.httpUrl : '–',
+      published ? String(n.streams) : '–', published ? String(n.viewers) : '–',
+      published ? bitrate(n.egressKbps * 1000) || '0 kbit/s' : '–',
+      published && n.cpuPercent >= 0 ? `${n.cpuPercent.toFixed(1)} %` : '–',
+      n.fresh ? 'up' : (published ? `stale (${(n.ageMillis / 1000).toFixed(0)} s)` : 'no record yet')];
+    cells.forEach((text, i) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (i >= 3 && i <= 6) td.className = 'num';
+      tr.append(td);
+    });
+    return tr;
+  });
+  $('cluster').tBodies[0].replaceChildren(...rows);
+  $('cluster-summary').textContent = `Cluster ${c.cluster}: ${c.nodes.length} of ${c.configuredMembers} `
+    + 'configured members up.';
 }
 
 function renderResources(r) {

@@ -7,8 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,7 @@ class ClusterE2E {
             assertTrue(Pattern.compile("\"node-b\":\\{[^}]*\"streams\":[1-9]").matcher(health).find(),
                     "node-b published its streams: " + health);
             awaitHealth(b, body -> members(body) == 2, Duration.ofSeconds(30), "node-b to see two members");
+            assertOtherViews(a);
 
             long killed = System.nanoTime();
             b.kill();
@@ -51,6 +55,22 @@ class ClusterE2E {
             assertTrue(after.contains("\"membership\":{\"status\":\"degraded\""),
                     "one of two configured members is missing: " + after);
         }
+    }
+
+    /** The same directory through the admin API (what the console shows) and /metrics. */
+    private static void assertOtherViews(SightlineServer server) throws Exception {
+        Files.writeString(server.home().resolve("etc/users.properties"), "\nclusteradmin = cluster-e2e-pw,_g_:admingroup\n"
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n", StandardOpenOption.APPEND);
+        String basic = Base64.getEncoder().encodeToString("clusteradmin:cluster-e2e-pw".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(server.url("/api/cluster"))
+                .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(api.statusCode() == 200, api.statusCode() + " " + api.body());
+        assertTrue(api.body().contains("\"name\":\"node-a\"") && api.body().contains("\"name\":\"node-b\""),
+                api.body());
+        String metrics = HTTP.send(HttpRequest.newBuilder(server.url("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("sightline_cluster_members{cluster=\"sightline\"} 2"), metrics);
+        assertTrue(metrics.contains("sightline_cluster_node_up{node=\"node-b\"} 1"), metrics);
     }
 
     /** The cluster settings, then the feature through deploy/ (Karaf's hot deployment, no shell needed). */

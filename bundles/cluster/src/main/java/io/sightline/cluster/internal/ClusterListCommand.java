@@ -1,5 +1,8 @@
 package io.sightline.cluster.internal;
 
+import io.sightline.api.cluster.ClusterDirectory;
+import io.sightline.api.cluster.ClusterNode;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -11,7 +14,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 public final class ClusterListCommand implements Action {
     @Reference
-    private ClusterView cluster;
+    private ClusterDirectory cluster;
 
     @Override
     public Object execute() {
@@ -24,19 +27,20 @@ public final class ClusterListCommand implements Action {
         table.column("Egress kbit/s").alignRight();
         table.column("CPU %").alignRight();
         table.column("Age s").alignRight();
-        for (NodeView node : cluster.nodes()) {
-            NodeRecord r = node.record();
+        List<ClusterNode> nodes = cluster.nodes();
+        for (ClusterNode node : nodes) {
             String name = node.local() ? node.name() + " (this node)" : node.name();
-            if (r == null) {
+            if (node.ageMillis() < 0) {
                 table.addRow().addContent(name, node.address(), "-", "-", "-", "-", "-", "no record yet");
             } else {
-                table.addRow().addContent(name, node.address(), r.httpUrl(), r.streams().size(), r.viewers(),
-                        r.egressKbps(), r.cpuPercent() < 0 ? "-" : String.format("%.1f", r.cpuPercent()),
-                        String.format("%.1f", node.ageMillis() / 1000.0));
+                table.addRow().addContent(name, node.address(), node.httpUrl(), node.streams(), node.viewers(),
+                        node.egressKbps(), node.cpuPercent() < 0 ? "-" : String.format("%.1f", node.cpuPercent()),
+                        String.format("%.1f%s", node.ageMillis() / 1000.0, node.fresh() ? "" : " (stale)"));
             }
         }
         table.print(System.out);
-        System.out.printf("%d member(s), %d configured%n", cluster.nodes().size(), cluster.configuredMembers());
+        System.out.printf("cluster '%s': %d member(s), %d configured%n", cluster.clusterName(), nodes.size(),
+                cluster.configuredMembers());
         return null;
     }
 }

@@ -1,5 +1,7 @@
 package io.sightline.cluster.internal;
 
+import io.sightline.api.cluster.ClusterDirectory;
+import io.sightline.api.cluster.ClusterNode;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
 import io.sightline.api.health.HealthStatus;
@@ -31,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * A configuration change deactivates and activates it again (the member rejoins), which touches no stream or viewer.
  */
 @Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterView.class, HealthContributor.class})
+        service = {ClusterDirectory.class, HealthContributor.class})
 @Designate(ocd = ClusterConfiguration.class)
-public final class ClusterMember implements ClusterView, HealthContributor {
+public final class ClusterMember implements ClusterDirectory, HealthContributor {
     static final String PID = "io.sightline.cluster";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -78,18 +80,28 @@ public final class ClusterMember implements ClusterView, HealthContributor {
     }
 
     @Override
-    public List<NodeView> nodes() {
-        return directory.nodes();
+    public String clusterName() {
+        return settings.clusterName();
+    }
+
+    @Override
+    public List<ClusterNode> nodes() {
+        long stale = directory.staleAfterMillis();
+        return directory.nodes().stream().map(n -> node(n, stale)).toList();
     }
 
     @Override
     public int configuredMembers() {
-        return directory.configuredMembers();
+        return settings.members().size();
     }
 
-    @Override
-    public long staleAfterMillis() {
-        return directory.staleAfterMillis();
+    private static ClusterNode node(NodeView view, long staleAfterMillis) {
+        NodeRecord r = view.record();
+        boolean fresh = r != null && view.ageMillis() <= staleAfterMillis;
+        return r == null
+                ? new ClusterNode(view.id(), view.name(), view.address(), view.local(), false, null, -1, -1, -1, -1, -1)
+                : new ClusterNode(view.id(), view.name(), view.address(), view.local(), fresh, r.httpUrl(),
+                        r.streams().size(), r.viewers(), r.egressKbps(), r.cpuPercent(), view.ageMillis());
     }
 
     @Override
@@ -100,7 +112,7 @@ public final class ClusterMember implements ClusterView, HealthContributor {
     /** One report per member; a member without a fresh record, or fewer members than configured, is degraded. */
     @Override
     public List<HealthReport> check() {
-        List<NodeView> nodes = nodes();
+        List<ClusterNode> nodes = nodes();
         List<HealthReport> reports = new ArrayList<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("cluster", settings.clusterName());
@@ -108,21 +120,19 @@ public final class ClusterMember implements ClusterView, HealthContributor {
         summary.put("configured", configuredMembers());
         reports.add(new HealthReport("membership", nodes.size() < configuredMembers() ? HealthStatus.DEGRADED
                 : HealthStatus.UP, summary));
-        for (NodeView node : nodes) {
+        for (ClusterNode node : nodes) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("address", node.address());
             details.put("local", node.local() ? "yes" : "no");
-            NodeRecord record = node.record();
-            if (record != null) {
-                details.put("http", record.httpUrl());
-                details.put("streams", record.streams().size());
-                details.put("viewers", record.viewers());
-                details.put("egressKbps", record.egressKbps());
-                details.put("cpuPercent", record.cpuPercent());
+            if (node.ageMillis() >= 0) {
+                details.put("http", node.httpUrl());
+                details.put("streams", node.streams());
+                details.put("viewers", node.viewers());
+                details.put("egressKbps", node.egressKbps());
+                details.put("cpuPercent", node.cpuPercent());
                 details.put("ageMs", node.ageMillis());
             }
-            boolean fresh = record != null && node.ageMillis() <= staleAfterMillis();
-            reports.add(new HealthReport(node.name(), fresh ? HealthStatus.UP : HealthStatus.DEGRADED, details));
+            reports.add(new HealthReport(node.name(), node.fresh() ? HealthStatus.UP : HealthStatus.DEGRADED, details));
         }
         return reports;
     }

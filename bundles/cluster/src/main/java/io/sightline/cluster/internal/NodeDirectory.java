@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * record as JSON, with a time to live so a record outlives its node by little even if nobody removes it), removed by
  * the survivors as soon as Hazelcast declares the node gone.
  */
-final class NodeDirectory implements ClusterView, AutoCloseable {
+final class NodeDirectory implements AutoCloseable {
     static final String NODES_MAP = "sightline.nodes";
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeDirectory.class);
@@ -61,8 +61,8 @@ final class NodeDirectory implements ClusterView, AutoCloseable {
         records.set(localId(), value, recordTtlSeconds(), TimeUnit.SECONDS);
     }
 
-    @Override
-    public List<NodeView> nodes() {
+    /** Every current member with its record, this node first. */
+    List<NodeView> nodes() {
         Set<Member> members = hazelcast.getCluster().getMembers();
         Map<String, String> published = records.getAll(members.stream().map(m -> m.getUuid().toString())
                 .collect(Collectors.toSet()));
@@ -78,13 +78,8 @@ final class NodeDirectory implements ClusterView, AutoCloseable {
         return nodes;
     }
 
-    @Override
-    public int configuredMembers() {
-        return settings.members().size();
-    }
-
-    @Override
-    public long staleAfterMillis() {
+    /** A record older than this counts as stale: its node has missed three publish intervals. */
+    long staleAfterMillis() {
         return TimeUnit.SECONDS.toMillis(3L * settings.publishIntervalSeconds());
     }
 

@@ -3,6 +3,7 @@ package io.sightline.metrics.internal;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
 import io.sightline.edge.WhiteboardServlet;
+import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,9 @@ public final class MetricsServlet extends HttpServlet {
     private transient StreamRegistry streams;
     @Reference
     private transient SessionRegistry sessions;
+    /** Present only while this node is a member of a cluster (the optional cluster feature). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile ClusterDirectory cluster;
 
     /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
     private transient WhiteboardServlet registration;
@@ -102,6 +108,7 @@ public final class MetricsServlet extends HttpServlet {
     String page() {
         TextExposition out = new TextExposition(lastSize + lastSize / 8);
         streamMetrics.write(out, System.nanoTime());
+        ClusterMetrics.write(out, cluster);
         process.write(out);
         String text = out.text();
         lastSize = text.length();

@@ -6,6 +6,7 @@ import io.sightline.edge.WhiteboardServlet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;
+import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.control.Actor;
 import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.stream.Stream;
@@ -71,6 +72,10 @@ public final class AdminApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile TokenIssuer tokenIssuer;
+    /** Present only while this node is a member of a cluster (the optional cluster feature). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile ClusterDirectory clusterDirectory;
 
     private transient volatile LoginGuard guard;
     private transient volatile AdminApiConfiguration config;
@@ -171,7 +176,8 @@ public final class AdminApiServlet extends HttpServlet {
             new Route("POST", "/streams/{name}/stop"), new Route("POST", "/streams/{name}/start"),
             new Route("POST", "/streams/{name}/share"), new Route("GET", "/sessions"),
             new Route("DELETE", "/sessions/{id}"), new Route("GET", "/sources"), new Route("GET", "/settings"),
-            new Route("GET", "/audit"), new Route("GET", "/resources"), new Route("GET", "/openapi.json"));
+            new Route("GET", "/audit"), new Route("GET", "/resources"), new Route("GET", "/cluster"),
+            new Route("GET", "/openapi.json"));
 
     private void route(HttpServletRequest req, HttpServletResponse resp, String user) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
@@ -216,6 +222,7 @@ public final class AdminApiServlet extends HttpServlet {
             case "GET /settings" -> json(resp, 200, catalog.settings(req.getParameter("source.type")));
             case "GET /audit" -> json(resp, 200, catalog.auditTrail());
             case "GET /resources" -> json(resp, 200, resources == null ? Map.of() : resources.snapshot());
+            case "GET /cluster" -> cluster(resp);
             case "GET /openapi.json" -> openApi(resp);
             default -> error(resp, 404, "no such resource");
         }
@@ -256,6 +263,19 @@ public final class AdminApiServlet extends HttpServlet {
         stats.put("lastUnitMillis", st.lastUnitMillis());
         m.put("stats", stats);
         return m;
+    }
+
+    private void cluster(HttpServletResponse resp) throws IOException {
+        ClusterDirectory directory = clusterDirectory;
+        if (directory == null) {
+            error(resp, 404, "this node is not a member of a cluster (feature sightline-cluster, docs/cluster.md)");
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cluster", directory.clusterName());
+        body.put("configuredMembers", directory.configuredMembers());
+        body.put("nodes", directory.nodes());
+        json(resp, 200, body);
     }
 
     private List<Map<String, Object>> sessionList() {

@@ -1,0 +1,17 @@
+package io.sightline.api.cluster;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The members of the cluster this node belongs to; a service only while the node is a member of one. */
+@ProviderType
+public interface ClusterDirectory {
+    /** The name of the cluster. */
+    String clusterName();
+
+    /** Every current member, this node first. */
+    List<ClusterNode> nodes();
+
+    /** How many members the configuration lists (fewer current members means some are down). */
+    int configuredMembers();
+}
