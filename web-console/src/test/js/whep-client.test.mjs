@@ -80,7 +80,10 @@ beforeEach(() => {
     requests.push({ url: String(url), method, headers: init.headers || {}, body: init.body, keepalive: init.keepalive });
     const i = answers.findIndex((a) => a.method === method);
     const a = i >= 0 ? answers.splice(i, 1)[0] : { status: method === 'POST' ? 500 : 204, headers: {}, body: '' };
-    return new Response(a.status === 204 ? null : a.body, { status: a.status, headers: a.headers });
+    const response = new Response(a.status === 204 ? null : a.body, { status: a.status, headers: a.headers });
+    // fetch follows a 307 by itself; the response then carries the URL that answered.
+    if (a.answeredBy) Object.defineProperty(response, 'url', { value: a.answeredBy });
+    return response;
   };
   mock.timers.enable({ apis: ['setTimeout'] });
   mock.method(Math, 'random', () => 0.5); // the backoff's jitter factor becomes exactly 1
@@ -104,6 +107,20 @@ test('a 201 answer, then ICE connected: live, offering recvonly video and audio'
   assert.equal(lastPc().remoteDescription.type, 'answer');
   lastPc().state('connected');
   assert.equal(c.state, State.LIVE);
+});
+
+test('an offer redirected to another node (307, followed by fetch): the session is where the answer came from', async () => {
+  created();
+  answers.at(-1).answeredBy = 'https://node-b.example:8443/whep/demo?token=t';
+  const c = client();
+  c.start();
+  await settle();
+  lastPc().state('connected');
+  lastPc().state('failed');
+  await settle();
+  const deletes = requests.filter((r) => r.method === 'DELETE');
+  assert.deepEqual(deletes.map((r) => r.url), ['https://node-b.example:8443/whep/demo/sessions/s1']);
+  c.stop();
 });
 
 test("ICE 'disconnected' keeps the session (it is often transient); 'failed' tears down and retries", async () => {

@@ -138,8 +138,11 @@ export class WhepClient extends EventTarget {
       headers: this.#headers({ 'Content-Type': 'application/sdp' }),
       body: pc.localDescription.sdp,
     });
+    // A node of a cluster may have redirected the offer (307) to another node: the session lives where the answer
+    // came from, so its relative Location resolves against the final URL.
+    const answeredBy = response.url || this.#url;
     if (!current()) {
-      if (response.status === 201) this.#deleteSession(new URL(response.headers.get('Location'), this.#url));
+      if (response.status === 201) this.#deleteSession(new URL(response.headers.get('Location'), answeredBy));
       return;
     }
     if (response.status !== 201) {
@@ -148,7 +151,7 @@ export class WhepClient extends EventTarget {
     }
     const location = response.headers.get('Location');
     if (!location) throw new Error('201 without Location');
-    this.#session = { url: new URL(location, this.#url), etag: response.headers.get('ETag'), trickle: true };
+    this.#session = { url: new URL(location, answeredBy), etag: response.headers.get('ETag'), trickle: true };
     this.#useIceServers(parseIceServers(response.headers.get('Link')));
     await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
     if (!current()) return;

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two real distributions on this machine join one cluster through the {@code sightline-cluster} feature (installed at
- * runtime, as an operator would): each lists both nodes with their published records in {@code /health}; a node
- * killed with SIGKILL leaves the survivor's view within the failure detection time.
+ * runtime, as an operator would): each lists both nodes with their published records in {@code /health}, the admin
+ * API and {@code /metrics}; a loaded node sends a new viewer to the other (307); a node killed with SIGKILL leaves the
+ * survivor's view within the failure detection time.
  */
 class ClusterE2E {
     private static final Pattern MEMBERS = Pattern.compile("\"membership\":\\{[^}]*\"members\":(\\d+)");
@@ -37,13 +38,15 @@ class ClusterE2E {
             joinCluster(a, "node-a", portA, members);
             joinCluster(b, "node-b", portB, members);
 
-            String health = awaitHealth(a, body -> members(body) == 2 && body.contains("\"node-b\":{\"status\":\"up\""),
-                    Duration.ofSeconds(120), "node-a to list node-b with a fresh record");
-            assertTrue(health.contains("\"node-a\":{\"status\":\"up\""), health);
+            // Each node publishes its record right after it joined and then every second: wait for both.
+            String health = awaitHealth(a, body -> members(body) == 2 && body.contains("\"node-a\":{\"status\":\"up\"")
+                    && body.contains("\"node-b\":{\"status\":\"up\""), Duration.ofSeconds(120),
+                    "node-a to list itself and node-b with fresh records");
             assertTrue(Pattern.compile("\"node-b\":\\{[^}]*\"streams\":[1-9]").matcher(health).find(),
                     "node-b published its streams: " + health);
             awaitHealth(b, body -> members(body) == 2, Duration.ofSeconds(30), "node-b to see two members");
             assertOtherViews(a);
+            assertLoadedNodeRedirects(a, b);
 
             long killed = System.nanoTime();
             b.kill();
@@ -71,6 +74,39 @@ class ClusterE2E {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("sightline_cluster_members{cluster=\"sightline\"} 2"), metrics);
         assertTrue(metrics.contains("sightline_cluster_node_up{node=\"node-b\"} 1"), metrics);
+    }
+
+    /**
+     * node-a redirects from one viewer on: its first viewer stays, the second is sent (307) to node-b, which serves
+     * the same offer there.
+     */
+    private static void assertLoadedNodeRedirects(SightlineServer a, SightlineServer b) throws Exception {
+        Files.writeString(a.home().resolve("etc/io.sightline.signaling.whep.cfg"), "\ncluster.redirect.viewers = 1\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // A viewer token (both nodes share the JWT provider's secret): it travels with the redirect and is valid there.
+        String query = a.readToken("demo").map(t -> "?token=" + t).orElse("");
+        HttpResponse<String> first = post(a.url("/whep/demo"));
+        assertTrue(first.statusCode() == 201, "the first viewer stays on node-a: " + first.statusCode());
+        // Karaf's file watcher applies the new setting within a few seconds; until then node-a keeps every viewer.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<String> second = post(a.url("/whep/demo" + query));
+        while (second.statusCode() == 201 && System.nanoTime() < deadline) {
+            HTTP.send(HttpRequest.newBuilder(a.url(second.headers().firstValue("Location").orElseThrow())).DELETE()
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            Thread.sleep(500);
+            second = post(a.url("/whep/demo" + query));
+        }
+        assertTrue(second.statusCode() == 307, "node-a at its threshold redirects: " + second.statusCode());
+        String location = second.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.equals(b.url("/whep/demo" + query).toString()), location);
+        HttpResponse<String> there = post(java.net.URI.create(location));
+        assertTrue(there.statusCode() == 201, "node-b serves the redirected offer: " + there.statusCode());
+    }
+
+    private static HttpResponse<String> post(java.net.URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/sdp")
+                .POST(HttpRequest.BodyPublishers.ofString(WhepProbe.offer())).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The cluster settings, then the feature through deploy/ (Karaf's hot deployment, no shell needed). */

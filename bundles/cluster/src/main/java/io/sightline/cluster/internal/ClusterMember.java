@@ -99,9 +99,17 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         NodeRecord r = view.record();
         boolean fresh = r != null && view.ageMillis() <= staleAfterMillis;
         return r == null
-                ? new ClusterNode(view.id(), view.name(), view.address(), view.local(), false, null, -1, -1, -1, -1, -1)
+                ? new ClusterNode(view.id(), view.name(), view.address(), view.local(), false, null, -1, List.of(), -1,
+                        -1, -1, -1)
                 : new ClusterNode(view.id(), view.name(), view.address(), view.local(), fresh, r.httpUrl(),
-                        r.streams().size(), r.viewers(), r.egressKbps(), r.cpuPercent(), view.ageMillis());
+                        r.streams().size(), servable(r), r.viewers(), r.egressKbps(), r.cpuPercent(),
+                        view.ageMillis());
+    }
+
+    /** A stream that is failed or stopped there cannot take a viewer sent to that node. */
+    private static List<String> servable(NodeRecord record) {
+        return record.streams().stream().filter(e -> !e.state().equals("failed") && !e.state().equals("stopped"))
+                .map(NodeRecord.StreamEntry::name).toList();
     }
 
     @Override

@@ -29,8 +29,9 @@ class ClusterMetricsTest {
             @Override
             public List<ClusterNode> nodes() {
                 return List.of(new ClusterNode("1", "edge-1", "10.0.0.1:5701", true, true, "http://10.0.0.1:8080", 3,
-                        40, 80_000, 35.5, 800), new ClusterNode("2", "edge-2", "10.0.0.2:5701", false, false, null, -1,
-                        -1, -1, -1, -1));
+                        List.of("cam"), 40, 80_000, 35.5, 800),
+                        new ClusterNode("2", "edge-2", "10.0.0.2:5701", false, false, null, -1, List.of(), -1, -1, -1,
+                                -1));
             }
 
             @Override

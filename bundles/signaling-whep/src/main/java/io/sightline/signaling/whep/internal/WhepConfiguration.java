@@ -44,4 +44,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Allowed CORS origin",
             description = "Value of Access-Control-Allow-Origin; '*' lets any page embed the player.")
     String cors_allowed_origin() default "*";
+
+    @AttributeDefinition(name = "Cluster: redirect from (viewers)",
+            description = "With the sightline-cluster feature: once this node has this many viewer sessions, a new "
+                    + "viewer is answered 307 to the other node with the fewest viewers among those where the stream "
+                    + "can be served and that are below this number too (no such node: served here). 0 never "
+                    + "redirects. Tokens must be valid on every node (the same auth settings).")
+    int cluster_redirect_viewers() default 0;
 }

@@ -8,6 +8,8 @@ import io.sightline.edge.ThrottledLog;
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
+import io.sightline.api.cluster.ClusterDirectory;
+import io.sightline.api.cluster.ClusterNode;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamRegistry;
@@ -77,6 +79,9 @@ public final class WhepServlet extends HttpServlet {
     private transient StreamRegistry streams;
     @Reference
     private transient SessionRegistry sessions;
+    /** Present only while this node is a member of a cluster (the optional cluster feature). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile ClusterDirectory cluster;
 
     /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
     private transient WhiteboardServlet registration;
@@ -219,6 +224,12 @@ public final class WhepServlet extends HttpServlet {
             retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
+        Optional<ClusterNode> elsewhere = ClusterRedirect.target(cluster, stream.name(), sessions.sessions().size(),
+                config.cluster_redirect_viewers());
+        if (elsewhere.isPresent()) {
+            redirect(req, resp, stream, elsewhere.get());
+            return;
+        }
         SessionQuota.Refusal full = quota.reserve(stream.name());
         if (full != SessionQuota.Refusal.NONE) {
             retryLater(req, resp, 503, full == SessionQuota.Refusal.STREAM_FULL
@@ -263,6 +274,20 @@ public final class WhepServlet extends HttpServlet {
         LOG.info("WHEP 201 {} for {} from {} as {}: session {} ({}) in {} ms", req.getMethod(), stream.name(),
                 req.getRemoteAddr(), verdict.principal(), session.id(), session.transportMode(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * 307 keeps the method and the body: a WHEP client (the player's fetch too) posts the same offer there. The
+     * query (a viewer token) goes along; tokens are valid on every node of a cluster that shares its auth settings.
+     */
+    private void redirect(HttpServletRequest req, HttpServletResponse resp, Stream stream, ClusterNode node) {
+        String query = req.getQueryString() == null ? "" : "?" + req.getQueryString();
+        resp.setStatus(307);
+        resp.setHeader("Location", node.httpUrl() + req.getContextPath() + req.getServletPath() + "/" + stream.name()
+                + query);
+        resp.setContentLength(0);
+        LOG.info("WHEP 307 POST for {} from {}: this node is at {} viewers, sent to node {} ({} viewers)",
+                stream.name(), req.getRemoteAddr(), sessions.sessions().size(), node.name(), node.viewers());
     }
 
     /** Reads the offer and opens the session; {@code null} (with the refusal sent) when that fails. */
