@@ -11,6 +11,7 @@ import io.sightline.api.stream.StreamStatus;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     private final List<Ranked<VideoEncoderFactory>> encoderFactories = new CopyOnWriteArrayList<>();
     private final List<Ranked<VideoDecoderFactory>> decoderFactories = new CopyOnWriteArrayList<>();
     private Path dataRoot = Path.of(System.getProperty("java.io.tmpdir"), "sightline");
+    private final Clock clock = Clock.systemUTC();
 
     private record Ranked<T>(T service, String key, int ranking) {
     }
@@ -72,7 +74,8 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
 
     /** Defines a stream; returns false (and logs) if the name is taken. */
     boolean define(StreamSettings settings) {
-        LiveStream stream = new LiveStream(this, settings, dataRoot.resolve(settings.name()));
+        LiveStream stream = new LiveStream(this, settings, dataRoot.resolve(settings.name()),
+                new ThreadScheduler(settings.name(), clock));
         if (streams.putIfAbsent(settings.name(), stream) != null) {
             stream.remove();
             LOG.error("Stream '{}' is defined twice; ignoring the second definition", settings.name());

@@ -26,7 +26,8 @@ final class SubscriberQueue implements Subscription, Runnable {
     private static final int CONTROL_HEADROOM = 16;
     private static final Object CLOSE = new Object();
 
-    private final LiveStream stream;
+    private final String streamName;
+    private final Owner stream;
     private final MediaSubscriber subscriber;
     private final SubscribeOptions options;
     private final BlockingQueue<Object> queue;
@@ -37,12 +38,21 @@ final class SubscriberQueue implements Subscription, Runnable {
     /** Touched only by the producer, under the stream's fan-out lock. */
     private boolean waitingForKeyframe;
 
-    SubscriberQueue(LiveStream stream, MediaSubscriber subscriber, SubscribeOptions options, int number) {
+    /** What a queue needs from its stream. */
+    interface Owner {
+        void unsubscribe(SubscriberQueue queue);
+
+        void requestKeyframe();
+    }
+
+    SubscriberQueue(String streamName, Owner stream, MediaSubscriber subscriber, SubscribeOptions options,
+            int number) {
+        this.streamName = streamName;
         this.stream = stream;
         this.subscriber = subscriber;
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + CONTROL_HEADROOM);
-        this.thread = new Thread(this, "sightline-sub-" + stream.name() + "-" + number);
+        this.thread = new Thread(this, "sightline-sub-" + streamName + "-" + number);
         this.thread.setDaemon(true);
     }
 
@@ -73,7 +83,7 @@ final class SubscriberQueue implements Subscription, Runnable {
         if (queue.size() >= options.queueCapacity() || !queue.offer(unit)) {
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
-                LOG.warn("Subscriber {} of stream '{}' is too slow: {} units dropped", thread.getName(), stream.name(), n);
+                LOG.warn("Subscriber {} of stream '{}' is too slow: {} units dropped", thread.getName(), streamName, n);
             }
             if (video) {
                 waitingForKeyframe = true;

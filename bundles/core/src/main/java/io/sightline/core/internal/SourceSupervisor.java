@@ -1,0 +1,252 @@
+package io.sightline.core.internal;
+
+import io.sightline.api.source.CaptureSource;
+import io.sightline.api.source.CaptureSourceFactory;
+import io.sightline.api.stream.StreamState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a stream's capture source running as its settings, the installed plugins and its viewers require: starts
+ * it, stops it, and when it fails or goes silent, reports {@link StreamState#RECONNECTING} and retries with a
+ * doubling backoff ({@code reconnect.initial.delay.ms} up to {@code reconnect.max.delay.ms}). A source that delivers
+ * nothing for {@code source.timeout.ms} (a hung socket) counts as failed.
+ *
+ * <p>Everything but {@link #requestKeyframe()} and {@link #isCurrent} runs on the stream's supervisor thread, one
+ * task at a time, so the state here needs no lock; at most one timer (backoff or on-demand close) is pending.
+ */
+final class SourceSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceSupervisor.class);
+    static final long WATCHDOG_PERIOD_MS = 1000;
+
+    /** The stream around the supervisor. */
+    interface Host {
+        StreamSettings settings();
+
+        /** The best capture plugin for a {@code source.type}, or null. */
+        CaptureSourceFactory sourceFactory(String type);
+
+        boolean hasSubscribers();
+
+        SourceRun newRun(int generation, CaptureSourceFactory factory);
+
+        StreamState state();
+
+        void status(StreamState state, String detail);
+
+        /** The source is about to stop: what depends on its media (the decoder) goes first. */
+        void sourceStopping();
+
+        /** The source stopped; {@code reconnecting}: it is coming back, so cached media stays. */
+        void sourceStopped(boolean reconnecting);
+
+        /** Re-evaluates the whole stream (source and decoder); called when a timer fires. */
+        void reconcile();
+    }
+
+    private final String streamName;
+    private final StreamScheduler scheduler;
+    private final Host host;
+    private final InputMeter meter;
+    private final OnDemandClose onDemand;
+
+    private volatile CaptureSource source;
+    private SourceRun run;
+    private volatile int generation;
+    private int failures;
+    private StreamScheduler.Cancellable pending;
+    private boolean removed;
+
+    SourceSupervisor(String streamName, StreamScheduler scheduler, Host host, InputMeter meter, OnDemandClose onDemand) {
+        this.streamName = streamName;
+        this.scheduler = scheduler;
+        this.host = host;
+        this.meter = meter;
+        this.onDemand = onDemand;
+        scheduler.schedule(this::watchdog, WATCHDOG_PERIOD_MS);
+    }
+
+    /** The current run, or null when no source runs. */
+    SourceRun run() {
+        return run;
+    }
+
+    boolean removed() {
+        return removed;
+    }
+
+    /** Whether media of run {@code gen} is still wanted; any thread. */
+    boolean isCurrent(int gen) {
+        return gen == generation;
+    }
+
+    void reconcile() {
+        if (removed) {
+            return;
+        }
+        StreamSettings settings = host.settings();
+        if (!settings.enabled()) {
+            // Stopped by an operator (enabled = false): no source, whatever the plugins and viewers.
+            stop(StreamState.STOPPED, "stopped by an operator (enabled = false)");
+            return;
+        }
+        CaptureSourceFactory factory = host.sourceFactory(settings.sourceType());
+        if (factory == null) {
+            stop(StreamState.FAILED, "no capture plugin for source.type=" + settings.sourceType() + " is installed");
+            return;
+        }
+        if (run != null && run.factory() != factory) {
+            stop(StreamState.IDLE, "capture plugin replaced");
+        }
+        OnDemandClose.Verdict verdict = onDemand.verdict(settings, host.hasSubscribers(), source != null,
+                scheduler.millis());
+        if (!verdict.wanted()) {
+            if (source != null) {
+                stop(StreamState.IDLE, "no viewers");
+            } else if (host.state() != StreamState.IDLE && pending == null) {
+                host.status(StreamState.IDLE, settings.onDemand() ? "on demand: starts with the first viewer" : "");
+            }
+            return;
+        }
+        if (verdict.recheckInMs() > 0) {
+            reconcileIn(verdict.recheckInMs());
+        }
+        if (source == null && pending == null) {
+            start(factory, settings);
+        }
+    }
+
+    /** The settings are about to change: stop, and forget past failures. */
+    void reconfigure() {
+        stop(StreamState.IDLE, "reconfigured");
+        failures = 0;
+    }
+
+    /** The stream is being removed: stop for good. */
+    void remove() {
+        removed = true;
+        stop(StreamState.IDLE, "removed");
+    }
+
+    /** The run delivered its first media; returns whether it is still the current run (then the stream is live). */
+    boolean live(SourceRun liveRun) {
+        if (!isCurrent(liveRun.generation())) {
+            return false;
+        }
+        failures = 0;
+        return true;
+    }
+
+    /** Asks the running source for a keyframe; any thread. */
+    void requestKeyframe() {
+        CaptureSource s = source;
+        if (s != null) {
+            try {
+                s.requestKeyframe();
+            } catch (RuntimeException e) {
+                LOG.debug("Keyframe request to source of '{}' failed", streamName, e);
+            }
+        }
+    }
+
+    private void start(CaptureSourceFactory factory, StreamSettings settings) {
+        int gen = ++generation;
+        SourceRun newRun = host.newRun(gen, factory);
+        host.status(StreamState.STARTING, "opening " + settings.sourceType() + " source");
+        CaptureSource created;
+        try {
+            created = factory.create(newRun);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Stream '{}': invalid source configuration: {}", streamName, e.getMessage());
+            host.status(StreamState.FAILED, "invalid source configuration: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Stream '{}': capture plugin {} failed to create a source", streamName, settings.sourceType(), e);
+            host.status(StreamState.FAILED, "capture plugin error: " + e);
+            return;
+        }
+        source = created;
+        run = newRun;
+        newRun.started(scheduler.millis());
+        try {
+            created.start();
+            LOG.info("Stream '{}': {} source started", streamName, settings.sourceType());
+        } catch (Exception e) {
+            failed(gen, "could not open source: " + e.getMessage(), e);
+        }
+    }
+
+    /** Run {@code gen} failed: stop it and retry after the backoff. Stale runs are ignored. */
+    void failed(int gen, String reason, Throwable cause) {
+        if (gen != generation || source == null) {
+            return;
+        }
+        stop(StreamState.RECONNECTING, reason);
+        meter.reconnected();
+        long delay = backoff(host.settings(), failures);
+        failures++;
+        LOG.warn("Stream '{}': source failed ({}); reconnect #{} in {} ms", streamName, reason, failures, delay,
+                LOG.isDebugEnabled() ? cause : null);
+        host.status(StreamState.RECONNECTING, reason + "; retrying in " + delay + " ms");
+        reconcileIn(delay);
+    }
+
+    /** The wait before reconnect attempt {@code failures + 1}: doubling from the initial delay, capped. */
+    static long backoff(StreamSettings settings, int failures) {
+        return Math.min((long) settings.reconnectMaxMs(), (long) settings.reconnectInitialMs() << Math.min(failures, 20));
+    }
+
+    private void reconcileIn(long delayMs) {
+        if (pending != null) {
+            pending.cancel();
+        }
+        // Cancelled and fired on the same thread: a timer that fires is the pending one.
+        pending = scheduler.schedule(() -> {
+            pending = null;
+            host.reconcile();
+        }, delayMs);
+    }
+
+    private void stop(StreamState newState, String detail) {
+        if (pending != null) {
+            pending.cancel();
+            pending = null;
+        }
+        CaptureSource s = source;
+        SourceRun r = run;
+        source = null;
+        run = null;
+        generation++;
+        host.sourceStopping();
+        if (s != null) {
+            try {
+                s.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Stream '{}': source stop failed", streamName, e);
+            }
+            LOG.info("Stream '{}': source stopped ({})", streamName, detail);
+        }
+        if (r != null) {
+            r.close();
+        }
+        meter.idle();
+        host.sourceStopped(newState == StreamState.RECONNECTING);
+        host.status(newState, detail);
+    }
+
+    /** A source that stops delivering without saying so (a hung socket) is treated as failed. */
+    private void watchdog() {
+        try {
+            SourceRun r = run;
+            if (r != null && source != null) {
+                long last = Math.max(meter.lastUnitMillis(), r.startedAt());
+                long timeout = host.settings().sourceTimeoutMs();
+                if (scheduler.millis() - last > timeout) {
+                    failed(r.generation(), "no media for " + timeout + " ms", null);
+                }
+            }
+        } finally {
+            scheduler.schedule(this::watchdog, WATCHDOG_PERIOD_MS);
+        }
+    }
+}
