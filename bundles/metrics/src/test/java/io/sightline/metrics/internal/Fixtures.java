@@ -1,116 +1,31 @@
 package io.sightline.metrics.internal;
 
-import io.sightline.api.stream.MediaSubscriber;
-import io.sightline.api.stream.Stream;
-import io.sightline.api.stream.StreamListener;
-import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStats;
 import io.sightline.api.stream.StreamStatus;
-import io.sightline.api.stream.SubscribeOptions;
-import io.sightline.api.stream.Subscription;
-import io.sightline.api.stream.Track;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
+import io.sightline.testing.TestStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Small in-memory registries with the behaviour the metrics read: names, states, stats and sessions. */
+/** Streams (the shared {@link TestStream}) and in-memory sessions with the behaviour the metrics read. */
 final class Fixtures {
     private Fixtures() {
     }
 
-    static final class FakeStream implements Stream {
-        final String name;
-        final String transport;
-        volatile StreamStatus status;
-        volatile StreamStats stats;
-
-        FakeStream(String name, String transport, StreamState state, StreamStats stats) {
-            this.name = name;
-            this.transport = transport;
-            this.status = new StreamStatus(state, "", 1_700_000_000_500L);
-            this.stats = stats;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String sourceType() {
-            return "test";
-        }
-
-        @Override
-        public String transportMode() {
-            return transport;
-        }
-
-        @Override
-        public StreamStatus status() {
-            return status;
-        }
-
-        @Override
-        public List<Track> tracks() {
-            return List.of();
-        }
-
-        @Override
-        public StreamStats stats() {
-            return stats;
-        }
-
-        @Override
-        public int viewerCount() {
-            throw new AssertionError("the metrics count viewers from the session registry in one pass");
-        }
-
-        @Override
-        public Map<String, Object> properties() {
-            return Map.of();
-        }
-
-        @Override
-        public Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options) {
-            throw new AssertionError("metrics never subscribe");
-        }
-
-        @Override
-        public void requestKeyframe() {
-            throw new AssertionError("metrics never ask for keyframes");
-        }
-    }
-
-    static final class Streams implements StreamRegistry {
-        final Map<String, Stream> byName = new TreeMap<>();
-
-        Streams add(FakeStream s) {
-            byName.put(s.name(), s);
-            return this;
-        }
-
-        @Override
-        public Optional<Stream> find(String name) {
-            return Optional.ofNullable(byName.get(name));
-        }
-
-        @Override
-        public List<Stream> streams() {
-            return List.copyOf(byName.values());
-        }
-
-        @Override
-        public AutoCloseable watch(StreamListener listener) {
-            return () -> { };
-        }
+    /**
+     * A stream as the metrics read it: name, transport, state and stats. The metrics count viewers from the session
+     * registry in one pass and never touch media, so the rest fails the test.
+     */
+    static TestStream stream(String name, String transport, StreamState state, StreamStats stats) {
+        return new TestStream(name).transportMode(transport).status(new StreamStatus(state, "", 1_700_000_000_500L))
+                .stats(stats).viewers(() -> {
+                    throw new AssertionError("the metrics count viewers from the session registry in one pass");
+                }).readOnly("the metrics never subscribe nor ask for keyframes");
     }
 
     static class FakeSession implements ViewerSession {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStats;
 import io.sightline.metrics.internal.Fixtures.FakeSession;
-import io.sightline.metrics.internal.Fixtures.FakeStream;
+import io.sightline.testing.TestStreamRegistry;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The servlet in a real Jetty: status codes, headers, empty refusals, and the page as promtool reads it. */
 class MetricsHttpTest {
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Fixtures.Streams streams = new Fixtures.Streams();
+    private final TestStreamRegistry streams = new TestStreamRegistry();
     private final Fixtures.Sessions sessions = new Fixtures.Sessions();
     private Server jetty;
     private int port;
@@ -37,9 +37,9 @@ class MetricsHttpTest {
     Path dir;
 
     private void start(ScrapeAccess access) throws Exception {
-        streams.add(new FakeStream("lobby \\ \"east\"\nwing", "sfu", StreamState.LIVE,
+        streams.add(Fixtures.stream("lobby \\ \"east\"\nwing", "sfu", StreamState.LIVE,
                 new StreamStats(1_000_000, 25, 2000, 1, 500, System.currentTimeMillis())));
-        streams.add(new FakeStream("door", "p2p", StreamState.FAILED, StreamStats.EMPTY));
+        streams.add(Fixtures.stream("door", "p2p", StreamState.FAILED, StreamStats.EMPTY));
         sessions.register(new FakeSession("s1", "door", "p2p").sent(10, 1000, 0, 1, 2, 3));
         MetricsServlet servlet = new MetricsServlet();
         servlet.use(access, streams, sessions, 0);

@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStats;
 import io.sightline.metrics.internal.Fixtures.FakeSession;
-import io.sightline.metrics.internal.Fixtures.FakeStream;
+import io.sightline.testing.TestStreamRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MetricsPageTest {
-    private final Fixtures.Streams streams = new Fixtures.Streams();
+    private final TestStreamRegistry streams = new TestStreamRegistry();
     private final Fixtures.Sessions sessions = new Fixtures.Sessions();
     private final MetricsServlet servlet = new MetricsServlet();
 
     MetricsPageTest() {
-        streams.add(new FakeStream("cam \"lobby\"", "sfu", StreamState.LIVE,
+        streams.add(Fixtures.stream("cam \"lobby\"", "sfu", StreamState.LIVE,
                 new StreamStats(2_500_000, 29.97, 2000, 3, 12345, 1_700_000_123_456L, 800, 2_500)));
-        streams.add(new FakeStream("door", "p2p", StreamState.RECONNECTING, StreamStats.EMPTY));
+        streams.add(Fixtures.stream("door", "p2p", StreamState.RECONNECTING, StreamStats.EMPTY));
         servlet.use(ScrapeAccess.of(new String[] {"127.0.0.1/8"}, ""), streams, sessions, 0);
     }
 
@@ -97,7 +97,7 @@ class MetricsPageTest {
 
     @Test
     void noStreamsGivesAValidPageWithHeadersOnly() {
-        servlet.use(ScrapeAccess.of(new String[] {"127.0.0.1/8"}, ""), new Fixtures.Streams(), sessions, 0);
+        servlet.use(ScrapeAccess.of(new String[] {"127.0.0.1/8"}, ""), new TestStreamRegistry(), sessions, 0);
         StrictExpositionParser page = StrictExpositionParser.parse(servlet.page());
         assertTrue(page.samples.stream().noneMatch(s -> s.labels().containsKey("stream")));
         assertEquals("counter", page.types.get("sightline_stream_reconnects_total"), "headers are still there");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sightline.rtp.rtcp.NtpTime;
 import io.sightline.rtp.rtcp.ReportBlock;
 import io.sightline.rtp.rtp.RtpHeader;
+import io.sightline.testing.TestStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class PlayoutDelayTest {
 
     @Test
     void aViewerOnALossyLinkGetsTheRaisedDelayInItsPackets() {
-        var fanout = new StreamFanout(new FakeStream());
+        var fanout = new StreamFanout(new TestStream("cam"));
         fanout.start();
         fanout.onTracks(List.of(Units.VIDEO));
         try {
@@ -123,13 +124,13 @@ class PlayoutDelayTest {
     @Test
     void aStreamsOwnValueOverridesTheSfusAndAnInvalidOneFallsBackToIt() {
         SfuTransport sfu = new SfuTransport(); // not activated: the SFU-wide default applies
-        FakeStream stream = new FakeStream();
+        TestStream stream = new TestStream("cam");
         assertEquals(PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY), sfu.playoutDelayFor(stream));
-        stream.properties = Map.of("playout.delay", "0-100");
+        stream.properties(Map.of("playout.delay", "0-100"));
         assertEquals(new PlayoutDelay(0, 100), sfu.playoutDelayFor(stream));
-        stream.properties = Map.of("playout.delay", "browser");
+        stream.properties(Map.of("playout.delay", "browser"));
         assertFalse(sfu.playoutDelayFor(stream).sent());
-        stream.properties = Map.of("playout.delay", "15");
+        stream.properties(Map.of("playout.delay", "15"));
         assertEquals(PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY), sfu.playoutDelayFor(stream));
     }
 
@@ -141,7 +142,7 @@ class PlayoutDelayTest {
     }
 
     private static List<byte[]> packetsFor(PlayoutDelay delay, int extensionId) {
-        StreamFanout fanout = new StreamFanout(new FakeStream());
+        StreamFanout fanout = new StreamFanout(new TestStream("cam"));
         fanout.start();
         try {
             fanout.onTracks(List.of(Units.VIDEO));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.rtp.rtcp.ReportBlock;
+import io.sightline.testing.TestStream;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +18,7 @@ class SfuViewerSessionTest {
 
     @BeforeEach
     void start() {
-        fanout = new StreamFanout(new FakeStream());
+        fanout = new StreamFanout(new TestStream("cam"));
         fanout.start();
         fanout.onTracks(List.of(Units.VIDEO));
     }

@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.testing.TestStream;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The fan-out: one packetization per stream, per-viewer rewriting, GOP start, isolation, keyframe coalescing. */
 class StreamFanoutTest {
-    private FakeStream stream;
+    private TestStream stream;
     private StreamFanout fanout;
 
     @BeforeEach
     void start() {
-        stream = new FakeStream();
+        stream = new TestStream("cam");
         fanout = new StreamFanout(stream);
         fanout.start();
         fanout.onTracks(List.of(Units.VIDEO));
@@ -59,7 +60,7 @@ class StreamFanoutTest {
         fanout.onMedia(Units.frame(0, false, 500));
         fanout.onMedia(Units.frame(1, false, 500));
         assertTrue(v.rtp().isEmpty(), "no picture before a keyframe");
-        assertEquals(1, stream.keyframeRequests.get(), "admission asked for a keyframe");
+        assertEquals(1, stream.keyframeRequests(), "admission asked for a keyframe");
         fanout.onMedia(Units.frame(2, true, 500));
         assertEquals(7, TestViewer.seq(v.rtp().get(0)), "the viewer's sequence starts at its keyframe");
     }
@@ -68,7 +69,7 @@ class StreamFanoutTest {
     void aLateViewerStartsOnTheCachedGroupOfPicturesWithoutAKeyframeRequest() {
         TestViewer early = new TestViewer(fanout, 0x44444444L, 0, 0).connect();
         fanout.onMedia(Units.frame(0, true, 3000));
-        int requestsAfterFirst = stream.keyframeRequests.get();
+        int requestsAfterFirst = stream.keyframeRequests();
         fanout.onMedia(Units.frame(1, false, 500));
         fanout.onMedia(Units.frame(2, false, 500));
         TestViewer late = new TestViewer(fanout, 0x55555555L, 1000, 0).connect();
@@ -76,7 +77,7 @@ class StreamFanoutTest {
 
         List<byte[]> p = late.rtp();
         assertEquals(early.rtp().size(), p.size(), "the whole GOP, then live");
-        assertEquals(requestsAfterFirst, stream.keyframeRequests.get(), "the cached GOP serves the late viewer");
+        assertEquals(requestsAfterFirst, stream.keyframeRequests(), "the cached GOP serves the late viewer");
         assertEquals(24, TestViewer.payload(p.get(0))[0] & 0x1f, "starts with SPS+PPS");
         for (int i = 0; i < p.size(); i++) {
             assertEquals(1000 + i, TestViewer.seq(p.get(i)), "gapless sequence");
@@ -122,17 +123,17 @@ class StreamFanoutTest {
         List<TestViewer> viewers = List.of(new TestViewer(fanout, 1, 0, 0).connect(),
                 new TestViewer(fanout, 2, 0, 0).connect(), new TestViewer(fanout, 3, 0, 0).connect());
         fanout.onMedia(Units.frame(1, false, 500));
-        int before = stream.keyframeRequests.get();
+        int before = stream.keyframeRequests();
         for (int round = 0; round < 10; round++) {
             for (TestViewer v : viewers) {
                 v.session.onPli(9, v.track.negotiated.ssrc());
             }
         }
-        assertEquals(before + 1, stream.keyframeRequests.get(), "30 PLIs, one request");
+        assertEquals(before + 1, stream.keyframeRequests(), "30 PLIs, one request");
         assertEquals(29, fanout.keyframeRequestsCoalesced());
         fanout.onMedia(Units.frame(2, true, 500));
         viewers.get(0).session.onPli(9, 1);
-        assertEquals(before + 2, stream.keyframeRequests.get(), "after the keyframe a new loss asks again");
+        assertEquals(before + 2, stream.keyframeRequests(), "after the keyframe a new loss asks again");
         assertEquals(10, viewers.get(1).session.stats().keyframeRequests());
     }
 
@@ -142,7 +143,7 @@ class StreamFanoutTest {
             new TestViewer(fanout, 100 + i, 0, 0).connect();
         }
         fanout.onMedia(Units.frame(0, false, 500));
-        assertEquals(1, stream.keyframeRequests.get());
+        assertEquals(1, stream.keyframeRequests());
         assertEquals(19, fanout.keyframeRequestsCoalesced());
     }
 
@@ -152,7 +153,7 @@ class StreamFanoutTest {
         StreamFanout burst = modeFanout(ViewerStart.GOP_BURST);
         TestViewer late = lateViewerOnACachedGop(burst);
         assertEquals(4 + 1 + 1 + 1, late.rtp().size(), "the cached keyframe and two delta frames, then frame 3");
-        assertEquals(0, stream.keyframeRequests.get(), "the early viewer started on keyframe 0, the late on the GOP");
+        assertEquals(0, stream.keyframeRequests(), "the early viewer started on keyframe 0, the late on the GOP");
     }
 
     @Test
@@ -160,8 +161,8 @@ class StreamFanoutTest {
         StreamFanout next = modeFanout(ViewerStart.NEXT_KEYFRAME);
         TestViewer late = lateViewerOnACachedGop(next);
         assertTrue(late.rtp().isEmpty(), "nothing from the cached GOP");
-        assertEquals(1, stream.keyframeRequests.get(), "the late viewer's admission asked for a keyframe");
-        stream.subscriber.onMedia(Units.frame(4, true, 3000));
+        assertEquals(1, stream.keyframeRequests(), "the late viewer's admission asked for a keyframe");
+        stream.subscriber().onMedia(Units.frame(4, true, 3000));
         assertLiveFromKeyframe(late, 4);
     }
 
@@ -170,11 +171,11 @@ class StreamFanoutTest {
         StreamFanout wait = modeFanout(ViewerStart.WAIT);
         TestViewer late = lateViewerOnACachedGop(wait);
         for (int f = 4; f < 10; f++) {
-            stream.subscriber.onMedia(Units.frame(f, false, 500));
+            stream.subscriber().onMedia(Units.frame(f, false, 500));
         }
         assertTrue(late.rtp().isEmpty(), "no picture before the source's own keyframe");
-        assertEquals(0, stream.keyframeRequests.get(), "neither viewer asked for a keyframe");
-        stream.subscriber.onMedia(Units.frame(10, true, 3000));
+        assertEquals(0, stream.keyframeRequests(), "neither viewer asked for a keyframe");
+        stream.subscriber().onMedia(Units.frame(10, true, 3000));
         assertLiveFromKeyframe(late, 10);
     }
 
@@ -187,7 +188,7 @@ class StreamFanoutTest {
 
     /** A fan-out in the given mode on a fresh stream (the one from {@link #start()} is left unused). */
     private StreamFanout modeFanout(ViewerStart mode) {
-        stream = new FakeStream();
+        stream = new TestStream("cam");
         StreamFanout f = new StreamFanout(stream, mode);
         f.start();
         f.onTracks(List.of(Units.VIDEO));
@@ -212,7 +213,7 @@ class StreamFanoutTest {
         assertEquals(9, all.size(), "live from there, nothing twice");
         assertEquals(505, TestViewer.seq(all.get(5)));
         assertEquals(2 * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(all.get(5)));
-        assertEquals(0, stream.keyframeRequests.get());
+        assertEquals(0, stream.keyframeRequests());
     }
 
     /** An early viewer watches keyframe 0 and deltas 1-2; a late viewer joins and frame 3 (a delta) follows. */

@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;
-import io.sightline.api.stream.MediaSubscriber;
-import io.sightline.api.stream.Stream;
-import io.sightline.api.stream.StreamListener;
-import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamState;
-import io.sightline.api.stream.StreamStats;
 import io.sightline.api.stream.StreamStatus;
-import io.sightline.api.stream.SubscribeOptions;
-import io.sightline.api.stream.Subscription;
-import io.sightline.api.stream.Track;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
+import io.sightline.testing.TestStream;
+import io.sightline.testing.TestStreamRegistry;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +37,13 @@ import org.junit.jupiter.api.Test;
 class AdminApiHttpTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, ViewerSession> live = new ConcurrentHashMap<>();
+
+    /** The one stream the admin API lists here: public, live, with this test's sessions as its viewers. */
+    private TestStream demo() {
+        return new TestStream("demo").sourceType("testpattern").status(new StreamStatus(StreamState.LIVE, "", 1))
+                .properties(Map.of("access", "public")).viewers(live::size)
+                .readOnly("the admin API never subscribes");
+    }
     private Server jetty;
     private int port;
     private String issued;
@@ -61,7 +62,7 @@ class AdminApiHttpTest {
                 TableLoginModule.configuration());
         LoginGuard guard = new LoginGuard(realm, new LoginThrottle(5, 300, 900, 1000, clock::get),
                 new LoginCache(30, 16, clock::get), clock::get);
-        servlet.use(guard, new Streams(), new Sessions(), withIssuer ? issuer : null,
+        servlet.use(guard, new TestStreamRegistry(demo()), new Sessions(), withIssuer ? issuer : null,
                 io.sightline.core.internal.MetaTypeFiles.catalog(java.nio.file.Files.createTempDirectory("etc"),
                         Set.of("testpattern")), null);
         live.put("s1", new Session("s1"));
@@ -175,76 +176,6 @@ class AdminApiHttpTest {
     }
 
     // ---- fixtures -----------------------------------------------------------------------------------------------
-
-    private final class Streams implements StreamRegistry {
-        private final Stream demo = new Demo();
-
-        @Override
-        public Optional<Stream> find(String name) {
-            return name.equals("demo") ? Optional.of(demo) : Optional.empty();
-        }
-
-        @Override
-        public List<Stream> streams() {
-            return List.of(demo);
-        }
-
-        @Override
-        public AutoCloseable watch(StreamListener listener) {
-            return () -> { };
-        }
-    }
-
-    private final class Demo implements Stream {
-        @Override
-        public String name() {
-            return "demo";
-        }
-
-        @Override
-        public String sourceType() {
-            return "testpattern";
-        }
-
-        @Override
-        public String transportMode() {
-            return "sfu";
-        }
-
-        @Override
-        public StreamStatus status() {
-            return new StreamStatus(StreamState.LIVE, "", 1);
-        }
-
-        @Override
-        public List<Track> tracks() {
-            return List.of();
-        }
-
-        @Override
-        public StreamStats stats() {
-            return StreamStats.EMPTY;
-        }
-
-        @Override
-        public int viewerCount() {
-            return live.size();
-        }
-
-        @Override
-        public Map<String, Object> properties() {
-            return Map.of("access", "public");
-        }
-
-        @Override
-        public Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options) {
-            throw new UnsupportedOperationException("the admin API never subscribes");
-        }
-
-        @Override
-        public void requestKeyframe() {
-        }
-    }
 
     private final class Sessions implements SessionRegistry {
         @Override

@@ -6,18 +6,25 @@ import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
+import io.sightline.testing.TestStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AccessGateTest {
+    /** A stream as the access gate sees it: a name and its access properties, never subscribed to. */
+    static TestStream gated(String name, Map<String, Object> properties) {
+        return new TestStream(name).sourceType("testpattern").properties(properties)
+                .readOnly("the gate only reads a stream's access settings");
+    }
+
     private static final List<AuthProvider> PROVIDERS = List.of(new FixedTokenProvider());
-    private static final Stream SECRET = new TestStream("secret", Map.of("access", "token"));
-    private static final Stream DEMO = new TestStream("demo", Map.of("access", "public",
+    private static final Stream SECRET = gated("secret", Map.of("access", "token"));
+    private static final Stream DEMO = gated("demo", Map.of("access", "public",
             AccessGate.PUBLIC_FROM, "127.0.0.1/8, ::1"));
-    private static final Stream OPEN = new TestStream("open", Map.of("access", "public"));
-    private static final Stream OFF = new TestStream("off", Map.of("access", "disabled"));
+    private static final Stream OPEN = gated("open", Map.of("access", "public"));
+    private static final Stream OFF = gated("off", Map.of("access", "disabled"));
 
     private static AccessGate.Outcome check(String name, Optional<Stream> stream, String token, String from) {
         return AccessGate.check(new AccessRequest(Action.READ, name, token, from, "127.0.0.1"), stream, PROVIDERS)
@@ -80,7 +87,7 @@ class AccessGateTest {
 
     @Test
     void aMalformedAddressListAdmitsNobodyAnonymously() {
-        Stream broken = new TestStream("broken", Map.of("access", "public", AccessGate.PUBLIC_FROM, "localhost"));
+        Stream broken = gated("broken", Map.of("access", "public", AccessGate.PUBLIC_FROM, "localhost"));
         assertEquals(AccessGate.Outcome.UNAUTHENTICATED, check(broken, null, "127.0.0.1"));
     }
 

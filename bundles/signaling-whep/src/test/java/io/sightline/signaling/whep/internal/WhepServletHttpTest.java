@@ -3,13 +3,11 @@ package io.sightline.signaling.whep.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sightline.api.stream.Stream;
-import io.sightline.api.stream.StreamListener;
-import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.TransportStrategy;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
+import io.sightline.testing.TestStreamRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.URI;
@@ -43,8 +41,8 @@ class WhepServletHttpTest {
 
     private void start(Map<String, Object> settings) throws Exception {
         WhepServlet servlet = new WhepServlet();
-        set(servlet, "streams", new StreamTable(List.of(new TestStream("secret", Map.of("access", "token")),
-                new TestStream("demo", Map.of("access", "public", AccessGate.PUBLIC_FROM, "127.0.0.1/8")))));
+        set(servlet, "streams", new TestStreamRegistry(AccessGateTest.gated("secret", Map.of("access", "token")),
+                AccessGateTest.gated("demo", Map.of("access", "public", AccessGate.PUBLIC_FROM, "127.0.0.1/8"))));
         set(servlet, "sessions", sessions);
         servlet.configure(configuration(settings));
         servlet.bindAuthProvider(new FixedTokenProvider());
@@ -177,23 +175,6 @@ class WhepServletHttpTest {
         Field f = target.getClass().getDeclaredField(field);
         f.setAccessible(true);
         f.set(target, value);
-    }
-
-    private record StreamTable(List<Stream> all) implements StreamRegistry {
-        @Override
-        public Optional<Stream> find(String name) {
-            return all.stream().filter(s -> s.name().equals(name)).findFirst();
-        }
-
-        @Override
-        public List<Stream> streams() {
-            return all;
-        }
-
-        @Override
-        public AutoCloseable watch(StreamListener listener) {
-            return () -> { };
-        }
     }
 
     private static final class SessionTable implements SessionRegistry {

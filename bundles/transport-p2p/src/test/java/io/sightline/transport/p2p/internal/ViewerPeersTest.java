@@ -8,6 +8,7 @@ import io.sightline.api.stream.StreamState;
 import io.sightline.api.transport.SessionRequest;
 import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportException.Reason;
+import io.sightline.testing.TestStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,7 @@ class ViewerPeersTest {
 
     @Test
     void aViewerDecodesTheStreamsPictures() throws Exception {
-        PictureStream stream = new PictureStream("cam", 320, 240, 30);
+        TestStream stream = PictureStream.painting("cam", 320, 240, 30);
         try (LibwebrtcViewer viewer = new LibwebrtcViewer()) {
             PeerSession session = peers.open(stream, new SessionRequest(viewer.offer(), "127.0.0.1", "anonymous"));
             assertEquals("p2p", session.transportMode());
@@ -59,7 +60,7 @@ class ViewerPeersTest {
             session.close();
             session.close();
             assertEquals(1, closedCalls.get());
-            assertEquals(0, stream.openSubscriptions.get(), "closing the session ends its subscription");
+            assertEquals(0, stream.openSubscriptions(), "closing the session ends its subscription");
             assertEquals("closed", session.state());
             assertTrue(peers.sessions().isEmpty());
         }
@@ -69,7 +70,7 @@ class ViewerPeersTest {
     void onlyTheConfiguredCodecIsAnswered() throws Exception {
         peers.update(new P2pSettings(2, List.of("H264"), List.of(), 0, 0, false, 2000, 2000));
         try (LibwebrtcViewer viewer = new LibwebrtcViewer()) {
-            PeerSession session = peers.open(new PictureStream("cam", 160, 120, 15),
+            PeerSession session = peers.open(PictureStream.painting("cam", 160, 120, 15),
                     new SessionRequest(viewer.offer(), "127.0.0.1", "anonymous"));
             String answer = session.answerSdp();
             assertTrue(answer.contains(" H264/90000"), answer);
@@ -80,7 +81,7 @@ class ViewerPeersTest {
 
     @Test
     void beyondTheLimitPerStreamTheAnswerIsAtCapacity() throws Exception {
-        PictureStream stream = new PictureStream("busy", 160, 120, 15);
+        TestStream stream = PictureStream.painting("busy", 160, 120, 15);
         try (LibwebrtcViewer a = new LibwebrtcViewer(); LibwebrtcViewer b = new LibwebrtcViewer();
                 LibwebrtcViewer c = new LibwebrtcViewer(); LibwebrtcViewer d = new LibwebrtcViewer()) {
             peers.open(stream, new SessionRequest(a.offer(), "127.0.0.1", "anonymous"));
@@ -88,9 +89,9 @@ class ViewerPeersTest {
             TransportException refused = assertThrows(TransportException.class,
                     () -> peers.open(stream, new SessionRequest(c.offer(), "127.0.0.1", "anonymous")));
             assertEquals(Reason.AT_CAPACITY, refused.reason());
-            assertEquals(2, stream.openSubscriptions.get(), "the refused viewer holds no subscription");
+            assertEquals(2, stream.openSubscriptions(), "the refused viewer holds no subscription");
             // Another stream has its own limit.
-            peers.open(new PictureStream("other", 160, 120, 15),
+            peers.open(PictureStream.painting("other", 160, 120, 15),
                     new SessionRequest(d.offer(), "127.0.0.1", "anonymous"));
         }
         assertEquals(3, peers.sessions().size());
@@ -98,8 +99,8 @@ class ViewerPeersTest {
 
     @Test
     void aStreamWithoutPicturesIsRefusedAndReleased() throws Exception {
-        PictureStream starting = new PictureStream("cold", 160, 120, 15, StreamState.STARTING, false);
-        PictureStream passthrough = new PictureStream("rtsp", 160, 120, 15, StreamState.LIVE, false);
+        TestStream starting = PictureStream.silent("cold", StreamState.STARTING);
+        TestStream passthrough = PictureStream.silent("rtsp", StreamState.LIVE);
         try (LibwebrtcViewer viewer = new LibwebrtcViewer()) {
             String offer = viewer.offer();
             assertEquals(Reason.STREAM_NOT_LIVE, assertThrows(TransportException.class,
@@ -107,18 +108,18 @@ class ViewerPeersTest {
             assertEquals(Reason.NOT_ACCEPTABLE, assertThrows(TransportException.class,
                     () -> peers.open(passthrough, new SessionRequest(offer, "127.0.0.1", "anonymous"))).reason());
         }
-        assertEquals(0, starting.openSubscriptions.get() + passthrough.openSubscriptions.get());
+        assertEquals(0, starting.openSubscriptions() + passthrough.openSubscriptions());
     }
 
     @Test
     void offersWithoutAUsableVideoLineAreRefusedBeforeAnyNativeWork() {
-        PictureStream stream = new PictureStream("cam", 160, 120, 15);
+        TestStream stream = PictureStream.painting("cam", 160, 120, 15);
         assertEquals(Reason.MALFORMED_OFFER, assertThrows(TransportException.class,
                 () -> peers.open(stream, new SessionRequest("hello", "127.0.0.1", "anonymous"))).reason());
         String audioOnly = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
                 + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\na=recvonly\r\n";
         assertEquals(Reason.NOT_ACCEPTABLE, assertThrows(TransportException.class,
                 () -> peers.open(stream, new SessionRequest(audioOnly, "127.0.0.1", "anonymous"))).reason());
-        assertEquals(0, stream.openSubscriptions.get());
+        assertEquals(0, stream.openSubscriptions());
     }
 }
