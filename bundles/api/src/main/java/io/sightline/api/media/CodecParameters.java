@@ -59,6 +59,28 @@ public final class CodecParameters {
         return new CodecParameters(Codec.VP8, 1, Map.of());
     }
 
+    /**
+     * Uncompressed video: {@code width} and {@code height} as in RFC 4175, and the pixel layout as the
+     * {@code x-pixel-format} parameter, named as FFmpeg names it ({@code yuyv422}, {@code nv12}, ...), since RFC
+     * 4175's {@code sampling} cannot name the layouts capture devices deliver (V4L2's YUYV, for one).
+     *
+     * @since 1.2.0
+     */
+    public static CodecParameters raw(int width, int height, String pixelFormat) {
+        if (width <= 0 || height <= 0 || pixelFormat == null || pixelFormat.isBlank()) {
+            throw new IllegalArgumentException("raw video needs a size and a pixel format: " + width + "x" + height
+                    + " " + pixelFormat);
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("width", Integer.toString(width));
+        f.put("height", Integer.toString(height));
+        f.put(RAW_PIXEL_FORMAT, pixelFormat);
+        return new CodecParameters(Codec.RAW, 1, f);
+    }
+
+    /** The format parameter naming a {@link Codec#RAW} picture's pixel layout. @since 1.2.0 */
+    public static final String RAW_PIXEL_FORMAT = "x-pixel-format";
+
     /** Opus at 48 kHz; WebRTC always signals two channels, {@code stereo} says whether the content is stereo. */
     public static CodecParameters opus(boolean stereo) {
         Map<String, String> f = new LinkedHashMap<>();

@@ -12,13 +12,15 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt;
 
 import io.sightline.api.codec.VideoDecoder;
 import io.sightline.api.media.Codec;
+import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
 import java.nio.ByteBuffer;
@@ -32,11 +34,14 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * One libavcodec video decoder (FFmpeg's native h264 or vp8) turning a track's units into packed I420 pictures.
+ * One libavcodec video decoder turning a track's units into packed I420 pictures: FFmpeg's native decoder for
+ * H.264, H.265, VP8, VP9, AV1, MJPEG, or raw pixels (the decoder then only unpacks). Pictures in another pixel format
+ * than 4:2:0 (MJPEG's 4:2:2, a webcam's YUYV) are converted by a {@link PictureConverter}.
  *
- * <p>Latency: one thread and {@code AV_CODEC_FLAG_LOW_DELAY}, so a picture leaves with the packet that completed it
- * (frame threading would hold back one frame per thread). Resolution changes need nothing special: libavcodec
- * reinitialises on a new SPS or VP8 keyframe size and the next picture has the new size.
+ * <p>Latency: slice threads only and {@code AV_CODEC_FLAG_LOW_DELAY}, so a picture leaves with the packet that
+ * completed it (frame threading would hold back one frame per thread). Resolution changes need nothing special:
+ * libavcodec reinitialises on a new SPS or keyframe size and the next picture has the new size. With B-frames,
+ * pictures leave in display order, each with its own presentation time.
  *
  * <p>Allocation: the packet buffer, its staging array, the packet and the frame are reused; each picture gets one new
  * array, because subscribers share and keep pictures. Not thread-safe.
@@ -46,8 +51,12 @@ final class AvVideoDecoder implements VideoDecoder {
     private static final int AVERROR_EAGAIN = -11;
     private static final byte[] START_CODE = {0, 0, 0, 1};
 
+    /** {@code FF_THREAD_SLICE}: threads share a picture's slices, which adds no delay. */
+    private static final int THREAD_SLICE = 2;
+
     private final Codec codec;
     private final boolean annexB;
+    private final PictureConverter converter = new PictureConverter();
     private AVCodecContext context;
     private AVPacket packet;
     private AVFrame frame;
@@ -56,7 +65,7 @@ final class AvVideoDecoder implements VideoDecoder {
 
     private AvVideoDecoder(Codec codec, AVCodecContext context) {
         this.codec = codec;
-        this.annexB = codec == Codec.H264;
+        this.annexB = codec == Codec.H264 || codec == Codec.H265;
         this.context = context;
         this.packet = av_packet_alloc();
         this.frame = av_frame_alloc();
@@ -64,24 +73,51 @@ final class AvVideoDecoder implements VideoDecoder {
     }
 
     /**
-     * Opens FFmpeg's decoder for {@code codec}.
+     * Opens FFmpeg's decoder for {@code parameters.codec()}.
      *
-     * @throws IllegalArgumentException if FFmpeg has no decoder for it or refuses to open one
+     * @throws IllegalArgumentException if FFmpeg has no decoder for it or refuses to open one, or a raw track does not
+     *                                  say its size and pixel format
      */
-    static AvVideoDecoder open(Codec codec, int codecId) {
+    static AvVideoDecoder open(CodecParameters parameters, int codecId) {
+        Codec codec = parameters.codec();
         AVCodec decoder = avcodec_find_decoder(codecId);
         if (decoder == null) {
             throw new IllegalArgumentException("FFmpeg has no decoder for " + codec);
         }
         AVCodecContext ctx = avcodec_alloc_context3(decoder);
-        ctx.thread_count(1);
+        ctx.thread_count(2);
+        ctx.thread_type(THREAD_SLICE);
         ctx.flags(ctx.flags() | AV_CODEC_FLAG_LOW_DELAY);
+        if (codec == Codec.RAW) {
+            try {
+                describeRaw(ctx, parameters);
+            } catch (IllegalArgumentException e) {
+                avcodec_free_context(ctx);
+                throw e;
+            }
+        }
         int ret = avcodec_open2(ctx, decoder, (AVDictionary) null);
         if (ret < 0) {
             avcodec_free_context(ctx);
             throw new IllegalArgumentException("cannot open the " + codec + " decoder: " + AvVideoEncoder.describe(ret));
         }
         return new AvVideoDecoder(codec, ctx);
+    }
+
+    /** Raw pixels carry no header: the decoder learns size and layout from the track. */
+    private static void describeRaw(AVCodecContext ctx, CodecParameters parameters) {
+        String name = parameters.fmtp(CodecParameters.RAW_PIXEL_FORMAT);
+        int format = name == null ? AV_PIX_FMT_NONE : av_get_pix_fmt(name);
+        if (format == AV_PIX_FMT_NONE) {
+            throw new IllegalArgumentException("raw video with an unknown pixel format: " + parameters);
+        }
+        try {
+            ctx.width(Integer.parseInt(parameters.fmtp("width")));
+            ctx.height(Integer.parseInt(parameters.fmtp("height")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("raw video without a size: " + parameters);
+        }
+        ctx.pix_fmt(format);
     }
 
     @Override
@@ -146,20 +182,28 @@ final class AvVideoDecoder implements VideoDecoder {
         return size;
     }
 
-    /** Packs the decoded planes; the capture time is shifted by the picture's distance from the unit's pts. */
+    /**
+     * Packs the decoded planes (limited-range 4:2:0 as it is, dropping the row padding; anything else, full-range
+     * JPEG 4:2:0 included, converted); the capture time
+     * is shifted by the picture's distance from the unit's pts.
+     */
     private RawVideoFrame toPicture(EncodedUnit unit) {
         int format = frame.format();
-        if (format != AV_PIX_FMT_YUV420P && format != AV_PIX_FMT_YUVJ420P) {
-            throw new IllegalArgumentException("unsupported decoded pixel format " + format + " (only 4:2:0 8-bit)");
-        }
         int w = frame.width();
         int h = frame.height();
-        int cw = (w + 1) / 2;
-        int ch = (h + 1) / 2;
+        if (w <= 0 || h <= 0) {
+            return null;
+        }
         byte[] data = new byte[RawVideoFrame.i420Size(w, h)];
-        copyPlane(frame.data(0), frame.linesize(0), data, 0, w, h);
-        copyPlane(frame.data(1), frame.linesize(1), data, w * h, cw, ch);
-        copyPlane(frame.data(2), frame.linesize(2), data, w * h + cw * ch, cw, ch);
+        if (format == AV_PIX_FMT_YUV420P) {
+            int cw = (w + 1) / 2;
+            int ch = (h + 1) / 2;
+            copyPlane(frame.data(0), frame.linesize(0), data, 0, w, h);
+            copyPlane(frame.data(1), frame.linesize(1), data, w * h, cw, ch);
+            copyPlane(frame.data(2), frame.linesize(2), data, w * h + cw * ch, cw, ch);
+        } else {
+            converter.convert(frame, data);
+        }
         long pts = frame.best_effort_timestamp();
         if (pts == AV_NOPTS_VALUE) {
             pts = unit.ptsMicros();
@@ -186,6 +230,7 @@ final class AvVideoDecoder implements VideoDecoder {
             av_packet_free(packet);
             avcodec_free_context(context);
             buffer.close();
+            converter.release();
             context = null;
             frame = null;
             packet = null;

@@ -1,7 +1,5 @@
 package io.sightline.codec.ffmpeg.internal;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
-
 import io.sightline.api.codec.VideoDecoder;
 import io.sightline.api.codec.VideoDecoderFactory;
 import io.sightline.api.media.Codec;
@@ -16,9 +14,6 @@ import org.osgi.service.component.annotations.Reference;
 public final class Vp8DecoderFactory implements VideoDecoderFactory {
     @Override
     public VideoDecoder create(CodecParameters parameters) {
-        if (parameters.codec() != Codec.VP8) {
-            throw new IllegalArgumentException("not VP8: " + parameters);
-        }
-        return AvVideoDecoder.open(Codec.VP8, AV_CODEC_ID_VP8);
+        return VideoDecoders.open(Codec.VP8, parameters);
     }
 }

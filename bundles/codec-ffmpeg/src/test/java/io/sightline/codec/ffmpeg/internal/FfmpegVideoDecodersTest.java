@@ -116,6 +116,60 @@ class FfmpegVideoDecodersTest {
     }
 
     @Test
+    void mjpeg422FromTheFfmpegCliIsConvertedToI420(@TempDir Path dir) throws Exception {
+        // What webcams send: full-range 4:2:2 JPEG pictures, which the decoder converts for the I420 consumers.
+        Path jpeg = dir.resolve("gray.jpg");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                "color=c=0x808080:size=64x48", "-frames:v", "1", "-c:v", "mjpeg", "-pix_fmt", "yuvj422p", "-f",
+                "mjpeg", jpeg.toString()).redirectErrorStream(true).start();
+        String log = new String(ffmpeg.getInputStream().readAllBytes());
+        assertEquals(0, ffmpeg.waitFor(), "ffmpeg CLI (Debian package ffmpeg): " + log);
+        EncodedUnit unit = new EncodedUnit(0, Codec.MJPEG, 0, 0, true, List.of(ByteBuffer.wrap(Files.readAllBytes(jpeg))));
+        List<RawVideoFrame> out = new ArrayList<>();
+        try (VideoDecoder decoder = new MjpegDecoderFactory().create(CodecParameters.of(Codec.MJPEG, 1, java.util.Map.of()))) {
+            assertEquals(1, decoder.decode(unit, out::add));
+        }
+        RawVideoFrame p = out.get(0);
+        assertEquals(64, p.width());
+        assertEquals(48, p.height());
+        assertEquals(RawVideoFrame.i420Size(64, 48), p.data().length);
+        // Full-range gray 128 maps to limited-range 126: 16 + 128 * 219 / 255; chroma stays neutral.
+        assertEquals(126, p.data()[64 * 24 + 32] & 0xff, 2);
+        assertEquals(128, p.data()[64 * 48 + 10] & 0xff, 2);
+    }
+
+    @Test
+    void rawYuyvPixelsAreUnpackedToI420() {
+        int w = 8;
+        int h = 4;
+        byte[] yuyv = new byte[w * h * 2];
+        for (int i = 0; i < yuyv.length; i += 4) {
+            yuyv[i] = 100; // Y0
+            yuyv[i + 1] = 60; // U
+            yuyv[i + 2] = 110; // Y1
+            yuyv[i + 3] = (byte) 200; // V
+        }
+        EncodedUnit unit = new EncodedUnit(0, Codec.RAW, 0, 0, true, List.of(ByteBuffer.wrap(yuyv)));
+        List<RawVideoFrame> out = new ArrayList<>();
+        try (VideoDecoder decoder = new RawDecoderFactory().create(CodecParameters.raw(w, h, "yuyv422"))) {
+            assertEquals(1, decoder.decode(unit, out::add));
+        }
+        byte[] i420 = out.get(0).data();
+        assertEquals(100, i420[0] & 0xff);
+        assertEquals(110, i420[1] & 0xff);
+        assertEquals(60, i420[w * h] & 0xff, 1);
+        assertEquals(200, i420[w * h + (w / 2) * (h / 2)] & 0xff, 1);
+    }
+
+    @Test
+    void aRawTrackWithoutAKnownPixelFormatIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new RawDecoderFactory().create(CodecParameters.raw(8, 4, "no-such-format")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new MjpegDecoderFactory().create(CodecParameters.h264("42e01f")));
+    }
+
+    @Test
     void corruptInputIsReportedAndTheNextKeyframeDecodes() {
         List<RawVideoFrame> originals = pictures(160, 120, 0, 4);
         List<EncodedUnit> units = encode(new H264EncoderFactory(), Codec.H264, originals, 100);
@@ -158,7 +212,7 @@ class FfmpegVideoDecodersTest {
             }
             double cpuMs = (threadCpuNanos() - cpuBefore) / 1e6 / pictures;
             double wallMs = (System.nanoTime() - start) / 1e6 / pictures;
-            System.out.printf("MEASUREMENT H264 1280x720 decode (FFmpeg h264, 1 thread): %.2f ms CPU, %.2f ms wall "
+            System.out.printf("MEASUREMENT H264 1280x720 decode (FFmpeg h264, slice threads, a one-slice stream: all on the calling thread): %.2f ms CPU, %.2f ms wall "
                     + "per frame over %d frames%n", cpuMs, wallMs, pictures);
             assertEquals(90, pictures);
         }

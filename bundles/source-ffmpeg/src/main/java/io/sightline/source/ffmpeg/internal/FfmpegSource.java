@@ -18,15 +18,17 @@ final class FfmpegSource implements CaptureSource {
 
     private final SourceContext context;
     private final SourceSettings settings;
+    private final InstalledDecoders decoders;
     private final Object lock = new Object();
     private Runnable cancel;
     private Thread thread;
     /** Set when the camera's session needs FFmpeg (B-frames, another codec): later starts skip the native client. */
     private volatile boolean ffmpegOnly;
 
-    FfmpegSource(SourceContext context, SourceSettings settings) {
+    FfmpegSource(SourceContext context, SourceSettings settings, InstalledDecoders decoders) {
         this.context = context;
         this.settings = settings;
+        this.decoders = decoders;
     }
 
     @Override
@@ -64,7 +66,7 @@ final class FfmpegSource implements CaptureSource {
                         e.getMessage());
             }
         }
-        SourceReader r = SourceReader.open(context, settings);
+        SourceReader r = SourceReader.open(context, settings, decoders);
         cancel = r::cancel;
         return r;
     }

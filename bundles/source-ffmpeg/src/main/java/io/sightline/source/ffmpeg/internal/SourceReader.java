@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The reading thread of one source run: reads packets and routes them.
  *
  * <p>Video: H.264 goes through {@link H264Passthrough} (no decoding) while its SPS allows it and no B slice shows up;
- * anything else, or {@code source.passthrough=never}, goes through {@link VideoDecoder} to raw pictures that the
+ * anything else, or {@code source.passthrough=never}, goes through {@link DecodedVideo} to raw pictures that the
  * stream encodes. Audio goes through {@link OpusTranscoder}. Tracks are announced once the video mode and (for
  * passthrough) the SPS are known, and again when either changes; media before that is dropped.
  *
@@ -51,7 +51,8 @@ final class SourceReader implements Runnable {
     private final double fps;
     private MediaClock videoClock;
     private H264Passthrough passthrough;
-    private VideoDecoder decoder;
+    private final InstalledDecoders decoders;
+    private DecodedVideo decoder;
     private OpusTranscoder audio;
     private AudioDeviceReader audioDevice;
     private boolean announced;
@@ -61,9 +62,10 @@ final class SourceReader implements Runnable {
     private long pacingStartNanos;
     private long pacingStartMicros;
 
-    private SourceReader(SourceContext context, SourceSettings settings, InterruptDeadline deadline,
-            FfmpegInput input, long openedNanos) {
+    private SourceReader(SourceContext context, SourceSettings settings, InstalledDecoders decoders,
+            InterruptDeadline deadline, FfmpegInput input, long openedNanos) {
         this.context = context;
+        this.decoders = decoders;
         this.settings = settings;
         this.sink = context.sink();
         this.deadline = deadline;
@@ -75,7 +77,8 @@ final class SourceReader implements Runnable {
     }
 
     /** Opens the input (blocking, bounded by {@code source.open.timeout.ms}) and prepares the codecs. */
-    static SourceReader open(SourceContext context, SourceSettings settings) throws IOException {
+    static SourceReader open(SourceContext context, SourceSettings settings, InstalledDecoders decoders)
+            throws IOException {
         InterruptDeadline deadline = new InterruptDeadline();
         long t0 = System.nanoTime();
         FfmpegInput input;
@@ -87,7 +90,7 @@ final class SourceReader implements Runnable {
             deadline.close();
             throw e;
         }
-        SourceReader reader = new SourceReader(context, settings, deadline, input, t0);
+        SourceReader reader = new SourceReader(context, settings, decoders, deadline, input, t0);
         try {
             reader.prepare();
         } catch (IOException | RuntimeException e) {
@@ -247,7 +250,7 @@ final class SourceReader implements Runnable {
 
     private void startDecoding(String why) throws IOException {
         AVStream s = input.stream(videoIndex);
-        decoder = VideoDecoder.open(s.codecpar(), s.time_base(), fps, origin);
+        decoder = DecodedVideo.open(context.streamName(), s, fps, origin, decoders);
         passthrough = null;
         LOG.info("Stream '{}': decoding video of {} ({}); the stream re-encodes it", context.streamName(),
                 settings.safeUrl(), why);

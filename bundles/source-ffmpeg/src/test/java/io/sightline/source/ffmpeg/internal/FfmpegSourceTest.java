@@ -337,6 +337,39 @@ class FfmpegSourceTest {
         assertTrue(ctx.video.isEmpty());
     }
 
+    @Test
+    void h265InMp4IsDecodedThroughTheDecoderPluginIdenticalToFfmpegs() throws Exception {
+        // MP4 keeps H.265's parameter sets out of band (hvcC): the source must hand them to the decoder plugin.
+        Path mp4 = dir.resolve("hevc.mp4");
+        Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2", "-c:v", "libx265",
+                "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=0", "-pix_fmt", "yuv420p",
+                mp4.toString());
+        Path firstPicture = dir.resolve("hevc-first.yuv");
+        Producer.ffmpegNow("-i", mp4.toString(), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                firstPicture.toString());
+        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
+        assertTrue(await(() -> ctx.frames.size() >= 10, 5_000), "frames: " + ctx.frames.size() + " " + ctx.failures);
+        assertTrue(ctx.video.isEmpty(), "H.265 is never passed through");
+        RawVideoFrame f = ctx.frames.get(0);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(firstPicture), f.data()),
+                "the first picture equals ffmpeg's own decode, byte for byte");
+        assertEquals(25, f.frameRate(), 0.01, "pictures carry the input's rate, so the stream encodes at 25 fps");
+        assertIncreasingFramePts(ctx.frames);
+    }
+
+    @Test
+    void withoutADecoderPluginTheSourceFailsNamingTheMissingDecoder() throws Exception {
+        Path mkv = dir.resolve("mjpeg-only.mkv");
+        Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1", "-c:v", "mjpeg",
+                "-pix_fmt", "yuvj420p", mkv.toString());
+        RecordingContext ctx = new RecordingContext(new HashMap<>(Map.of("source.url", mkv.toString())));
+        CaptureSource source = Factories.withoutDecoders(new FileSourceFactory()).create(ctx);
+        IOException e = assertThrows(IOException.class, source::start);
+        source.stop();
+        assertEquals("no mjpeg decoder is installed (feature sightline-codec-ffmpeg)", e.getMessage());
+        assertTrue(ctx.frames.isEmpty());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Creates and starts a source, retrying while the producer is not listening yet. */
