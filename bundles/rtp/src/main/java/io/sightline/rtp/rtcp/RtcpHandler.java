@@ -42,6 +42,14 @@ public interface RtcpHandler {
     default void onTransportCcStatus(int transportSequence, boolean received) {
     }
 
+    /**
+     * When a packet {@link #onTransportCcStatus} just reported received arrived, in microseconds of the viewer's
+     * clock (the feedback's reference time plus the receive deltas up to this packet). Only differences between
+     * arrival times mean anything: the clock's origin is the viewer's own.
+     */
+    default void onTransportCcArrival(int transportSequence, long arrivalMicros) {
+    }
+
     /** A BYE for one SSRC (RFC 3550 section 6.6). */
     default void onBye(long ssrc) {
     }

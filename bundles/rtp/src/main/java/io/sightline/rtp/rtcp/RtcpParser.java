@@ -200,30 +200,67 @@ public final class RtcpParser {
                 statusCount - received);
     }
 
-    /** Reports each packet's status of a transport-wide feedback packet that {@link #transportCc} accepted. */
+    /**
+     * Reports each packet's status of a transport-wide feedback packet that {@link #transportCc} accepted, and the
+     * arrival time of each received one: the reference time plus the receive deltas up to it (section 3.1.5).
+     */
     private static void transportCcStatuses(byte[] b, int p, TransportCcFeedback f, RtcpHandler h) {
-        int q = p + 20;
-        int seen = 0;
         int base = f.baseSequence();
         int count = f.statusCount();
+        int d = chunksEnd(b, p + 20, count); // the receive deltas follow the last status chunk
+        long arrival = f.referenceTimeMicros();
+        int q = p + 20;
+        int seen = 0;
         while (seen < count) {
             int chunk = u16(b, q);
             q += 2;
             if ((chunk & 0x8000) == 0) {
-                boolean arrived = ((chunk >> 13) & 0x3) != 0;
+                int symbol = (chunk >> 13) & 0x3;
                 int run = Math.min(chunk & 0x1fff, count - seen);
                 for (int i = 0; i < run; i++, seen++) {
-                    h.onTransportCcStatus((base + seen) & 0xffff, arrived);
+                    int seq = (base + seen) & 0xffff;
+                    h.onTransportCcStatus(seq, symbol != 0);
+                    if (symbol != 0) {
+                        arrival += delta(b, d, symbol);
+                        d += symbol;
+                        h.onTransportCcArrival(seq, arrival);
+                    }
                 }
             } else {
                 boolean twoBit = (chunk & 0x4000) != 0;
                 int symbols = twoBit ? 7 : 14;
                 for (int i = 0; i < symbols && seen < count; i++, seen++) {
                     int symbol = twoBit ? (chunk >> (12 - 2 * i)) & 0x3 : (chunk >> (13 - i)) & 0x1;
-                    h.onTransportCcStatus((base + seen) & 0xffff, symbol != 0);
+                    int seq = (base + seen) & 0xffff;
+                    h.onTransportCcStatus(seq, symbol != 0);
+                    if (symbol != 0) {
+                        arrival += delta(b, d, symbol);
+                        d += symbol;
+                        h.onTransportCcArrival(seq, arrival);
+                    }
                 }
             }
         }
+    }
+
+    /** Where the status chunks covering {@code count} packets end (they were checked to fit). */
+    private static int chunksEnd(byte[] b, int q, int count) {
+        int seen = 0;
+        while (seen < count) {
+            int chunk = u16(b, q);
+            q += 2;
+            if ((chunk & 0x8000) == 0) {
+                seen += Math.min(chunk & 0x1fff, count - seen);
+            } else {
+                seen += (chunk & 0x4000) != 0 ? 7 : 14;
+            }
+        }
+        return q;
+    }
+
+    /** One receive delta in microseconds: symbol 1 is an unsigned byte, 2 a signed 16-bit value, of 250 us each. */
+    private static long delta(byte[] b, int d, int symbol) {
+        return symbol == 1 ? (b[d] & 0xff) * 250L : (short) u16(b, d) * 250L;
     }
 
     private static boolean payloadFeedback(byte[] b, int p, int size, int fmt, RtcpHandler h) {

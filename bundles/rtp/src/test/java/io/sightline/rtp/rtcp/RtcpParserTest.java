@@ -18,6 +18,7 @@ class RtcpParserTest {
         final List<ReportBlock> blocks = new ArrayList<>();
         TransportCcFeedback transportCc;
         final List<String> statuses = new ArrayList<>();
+        final List<String> arrivals = new ArrayList<>();
         long[] rembSsrcs;
 
         @Override
@@ -61,6 +62,11 @@ class RtcpParserTest {
         @Override
         public void onTransportCcStatus(int seq, boolean received) {
             statuses.add(seq + (received ? "+" : "-"));
+        }
+
+        @Override
+        public void onTransportCcArrival(int seq, long arrivalMicros) {
+            arrivals.add(seq + "@" + arrivalMicros);
         }
 
         @Override
@@ -139,6 +145,19 @@ class RtcpParserTest {
         assertEquals(0x12345678L, f.mediaSsrc());
         assertEquals(List.of("10+", "11+", "12+", "13+", "14+", "15-", "16+", "17+", "18-", "19+"), r.statuses,
                 "each packet's status, by transport sequence number");
+        long ref = 257 * 64_000L;
+        assertEquals(List.of("10@" + (ref + 250), "11@" + (ref + 500), "12@" + (ref + 750), "13@" + (ref + 1000),
+                "14@" + (ref + 1250), "16@" + (ref + 5250), "17@" + (ref + 5500), "19@" + (ref + 5750)), r.arrivals,
+                "arrival times: the reference time plus the small (1 byte) and large (2 byte) deltas so far");
+    }
+
+    @Test
+    void negativeLargeDeltaMovesTheArrivalTimeBack() {
+        // 2 packets, run-length chunk "received, large delta" x2; deltas +1000 (250 ms) and -4 (-1 ms).
+        byte[] rtcp = hex("8fcd0006 00000001 12345678 00640002 00000100 4002 03e8 fffc 0000");
+        Recorder r = new Recorder();
+        assertTrue(RtcpParser.parse(rtcp, 0, rtcp.length, r));
+        assertEquals(List.of("100@" + (64_000 + 250_000), "101@" + (64_000 + 249_000)), r.arrivals);
     }
 
     @Test

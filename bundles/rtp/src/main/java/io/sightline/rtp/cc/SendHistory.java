@@ -1,0 +1,53 @@
+package io.sightline.rtp.cc;
+
+import java.util.Arrays;
+
+/**
+ * Send time and size of the last {@link #SIZE} packets by transport-wide sequence number, so feedback about them can
+ * be matched with when they left and how big they were.
+ *
+ * <p>One writer (the sending thread) and one reader (the feedback thread), without a lock: the reader checks the
+ * sequence number before and after reading a slot, so a slot overwritten meanwhile is skipped, not misread.
+ */
+final class SendHistory {
+    /** About 16 s of a 2 Mbit/s stream's packets: far longer than any feedback takes to come back. */
+    static final int SIZE = 4096;
+
+    private final int[] sequences = new int[SIZE];
+    private final long[] sendMicros = new long[SIZE];
+    private final int[] sizes = new int[SIZE];
+
+    SendHistory() {
+        Arrays.fill(sequences, -1);
+    }
+
+    void sent(int transportSequence, int bytes, long micros) {
+        int slot = transportSequence & (SIZE - 1);
+        sequences[slot] = -1;
+        sendMicros[slot] = micros;
+        sizes[slot] = bytes;
+        sequences[slot] = transportSequence & 0xffff;
+    }
+
+    /** When the packet left, or -1 when it is not (or no longer) known. */
+    long sendMicros(int transportSequence) {
+        int slot = transportSequence & (SIZE - 1);
+        int seq = transportSequence & 0xffff;
+        if (sequences[slot] != seq) {
+            return -1;
+        }
+        long t = sendMicros[slot];
+        return sequences[slot] == seq ? t : -1;
+    }
+
+    /** Its size in bytes, or -1 when it is not (or no longer) known. */
+    int size(int transportSequence) {
+        int slot = transportSequence & (SIZE - 1);
+        int seq = transportSequence & 0xffff;
+        if (sequences[slot] != seq) {
+            return -1;
+        }
+        int size = sizes[slot];
+        return sequences[slot] == seq ? size : -1;
+    }
+}
