@@ -123,6 +123,26 @@ test('an offer redirected to another node (307, followed by fetch): the session 
   c.stop();
 });
 
+test('serverStats(): GET on the session URL with the token in the header; null before a session and on 405', async () => {
+  const c = client({ token: 'secret.jwt.value' });
+  assert.equal(await c.serverStats(), null, 'no session yet, no request');
+  assert.equal(requests.length, 0);
+  created();
+  c.start();
+  await settle();
+  lastPc().state('connected');
+  answer('GET', 200, { 'Content-Type': 'application/json' },
+    '{"transport":"sfu","bandwidthEstimateBps":850000,"bandwidthEstimateSource":"transport-cc"}');
+  const stats = await c.serverStats();
+  assert.equal(stats.bandwidthEstimateBps, 850000);
+  assert.equal(stats.bandwidthEstimateSource, 'transport-cc');
+  const get = requests.filter((r) => r.method === 'GET').at(-1);
+  assert.equal(get.url, 'https://viewer.example/whep/demo/sessions/s1');
+  assert.equal(get.headers.Authorization, 'Bearer secret.jwt.value');
+  answer('GET', 405);
+  assert.equal(await c.serverStats(), null, 'an older server without the GET');
+});
+
 test("ICE 'disconnected' keeps the session (it is often transient); 'failed' tears down and retries", async () => {
   created();
   const c = client();

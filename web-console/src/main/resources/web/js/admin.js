@@ -266,7 +266,8 @@ function renderSessions(sessions) {
     cells[7].textContent = String(st.packetsLost ?? '');
     cells[8].textContent = String(st.packetsDropped ?? '');
     cells[9].textContent = st.rttMs != null && st.rttMs >= 0 ? `${Math.round(st.rttMs)} ms` : '';
-    cells[10].textContent = bitrate(st.bandwidthEstimateBps);
+    cells[10].textContent = st.bandwidthEstimateBps > 0
+      ? `${bitrate(st.bandwidthEstimateBps)} (${st.bandwidthEstimateSource ?? '?'})` : '';
     body.appendChild(row);
   }
   for (const [id, row] of sessionRows) {

@@ -69,7 +69,8 @@ export function createPlayer(container, options) {
   const client = new WhepClient(new URL(`whep/${encodeURIComponent(settings.stream)}`, server),
     { token: settings.token, tokenOptional: settings.tokenOptional });
   const meter = new StatsMeter();
-  const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null, serverMs: null };
+  const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null, serverMs: null,
+    serverEstimateKbps: null, serverEstimateSource: null };
   const latencies = []; // [displayedAt, latencyMs, serverMs|null], the last LATENCY_WINDOW_MS
   let stall = { frames: -1, since: 0 }; // framesDecoded and since when it has not grown, while live
   let retryAt = 0;
@@ -182,7 +183,18 @@ export function createPlayer(container, options) {
       latest.serverMs = null;
     }
     watchForStall(now);
-    if (!statsBox.hidden) renderStats();
+    if (!statsBox.hidden) {
+      // Only while the overlay shows: a player without it costs the server no requests.
+      await sampleServerEstimate();
+      renderStats();
+    }
+  }
+
+  /** The server's bandwidth estimate for this session (what it thinks reaches this viewer). */
+  async function sampleServerEstimate() {
+    const server = await client.serverStats();
+    latest.serverEstimateKbps = server && server.bandwidthEstimateBps > 0 ? server.bandwidthEstimateBps / 1000 : null;
+    latest.serverEstimateSource = server ? server.bandwidthEstimateSource ?? null : null;
   }
 
   /** framesDecoded that stops growing while "live" means the picture is gone: start a new session. */
@@ -204,6 +216,8 @@ export function createPlayer(container, options) {
       `resolution ${s.width && s.height ? `${s.width}x${s.height}` : '–'}  ${s.codec ?? ''}`,
       `fps        ${n(s.fps, 1)}`,
       `bitrate    ${n(s.bitrateKbps, 0, ' kbit/s')}`,
+      `estimate   ${n(s.serverEstimateKbps, 0, ' kbit/s')} by the server${s.serverEstimateSource
+        ? ` (${s.serverEstimateSource})` : ''}`,
       `rtt        ${n(s.rttMs, 1, ' ms')}`,
       `loss       ${n(s.packetLossPct, 2, ' %')}  (${s.packetsLost} total)`,
       `jitter buf ${n(s.jitterBufferMs, 1, ' ms')}`,

@@ -91,6 +91,22 @@ export class WhepClient extends EventTarget {
     this.#retry(State.RECONNECTING, reason);
   }
 
+  /**
+   * The server's figures for the current session (GET on the session URL: its bandwidth estimate for this viewer,
+   * { bandwidthEstimateBps, bandwidthEstimateSource, rttMs, ... }), or null without a session or when the server
+   * does not answer them (an older server answers 405).
+   */
+  async serverStats() {
+    const session = this.#session;
+    if (!session) return null;
+    try {
+      const response = await fetch(session.url, { headers: this.#headers({}), cache: 'no-store' });
+      return response.status === 200 ? await response.json() : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Ends the session (DELETE, also from pagehide thanks to keepalive) and stops reconnecting. */
   stop() {
     this.#attempt++;

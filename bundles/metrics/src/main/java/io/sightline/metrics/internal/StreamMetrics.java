@@ -112,7 +112,22 @@ final class StreamMetrics {
                 s -> s.nacks);
         counter(out, groups, "sightline_viewer_keyframe_requests_total",
                 "Keyframe requests from viewers (PLI and FIR).", s -> s.keyframeRequests);
+        // Quantiles over the viewers rather than a series per session: the label set stays per stream, however many
+        // watch; the lowest is the viewer a rendition ladder would have to serve.
+        out.family("sightline_viewer_bandwidth_estimate_bytes_per_second", Type.GAUGE,
+                "The server's estimate of what reaches each live viewer that has one, by quantile over those viewers"
+                        + " (0: the lowest, 0.5: the median, 1: the highest; x8 for bits per second).");
+        groups.forEach((k, s) -> {
+            for (String q : ESTIMATE_QUANTILES) {
+                long bps = s.estimateQuantile(Double.parseDouble(q));
+                if (bps >= 0) {
+                    out.sample(bps / 8.0, "stream", k.stream(), "transport", k.transport(), "quantile", q);
+                }
+            }
+        });
     }
+
+    private static final String[] ESTIMATE_QUANTILES = {"0", "0.5", "1"};
 
     private static void counter(TextExposition out, Map<ViewerTotals.Key, ViewerTotals.Sums> groups, String name,
             String help, ToLongFunction<ViewerTotals.Sums> value) {

@@ -2,6 +2,8 @@ package io.sightline.metrics.internal;
 
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -39,6 +41,18 @@ final class ViewerTotals {
         long packetsLost;
         long nacks;
         long keyframeRequests;
+        /** The bandwidth estimates (bits per second) of the live sessions that have one: not summed, not retired. */
+        final List<Long> estimates = new ArrayList<>();
+
+        /** The estimate below which this fraction of the live sessions' estimates lie (0: the lowest), or -1. */
+        long estimateQuantile(double q) {
+            if (estimates.isEmpty()) {
+                return -1;
+            }
+            List<Long> sorted = new ArrayList<>(estimates);
+            Collections.sort(sorted);
+            return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+        }
 
         private void add(ViewerStats s) {
             packetsSent += s.packetsSent();
@@ -106,6 +120,9 @@ final class ViewerTotals {
             Sums sums = result.computeIfAbsent(s.key, k -> new Sums());
             sums.live++;
             sums.add(s.stats);
+            if (s.stats.bandwidthEstimateBps() > 0) {
+                sums.estimates.add(s.stats.bandwidthEstimateBps());
+            }
         }
         for (Iterator<Map.Entry<String, Seen>> it = seen.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Seen> e = it.next();

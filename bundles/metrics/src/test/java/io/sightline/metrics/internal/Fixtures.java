@@ -46,6 +46,13 @@ final class Fixtures {
             return this;
         }
 
+        FakeSession estimated(long bps) {
+            ViewerStats s = stats;
+            stats = new ViewerStats(s.packetsSent(), s.bytesSent(), s.packetsDropped(), s.packetsLost(), 0, 0, -1,
+                    s.nacksReceived(), s.keyframeRequests(), bps, "transport-cc");
+            return this;
+        }
+
         @Override
         public String id() {
             return id;

@@ -75,6 +75,19 @@ class MetricsPageTest {
     }
 
     @Test
+    void bandwidthEstimatesArePublishedAsQuantilesOverAStreamsViewers() {
+        sessions.register(new FakeSession("a", "door", "sfu").estimated(400_000));
+        sessions.register(new FakeSession("b", "door", "sfu").estimated(2_000_000));
+        sessions.register(new FakeSession("c", "door", "sfu"));
+        String name = "sightline_viewer_bandwidth_estimate_bytes_per_second";
+        StrictExpositionParser page = StrictExpositionParser.parse(servlet.page());
+        assertEquals(50_000, page.value(name, "stream", "door", "transport", "sfu", "quantile", "0"));
+        assertEquals(250_000, page.value(name, "stream", "door", "transport", "sfu", "quantile", "0.5"));
+        assertEquals(250_000, page.value(name, "stream", "door", "transport", "sfu", "quantile", "1"));
+        assertFalse(servlet.page().contains(name + "{stream=\"cam"), "no series for a stream without estimates");
+    }
+
+    @Test
     void typesAndOrderAreFixed() {
         StrictExpositionParser page = StrictExpositionParser.parse(servlet.page());
         List<String> families = List.copyOf(page.types.keySet());

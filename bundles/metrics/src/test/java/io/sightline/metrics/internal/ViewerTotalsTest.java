@@ -38,6 +38,23 @@ class ViewerTotalsTest {
     }
 
     @Test
+    void bandwidthEstimatesOfLiveViewersGiveQuantilesAndLeaveWithTheirViewer() {
+        ViewerTotals totals = new ViewerTotals(0);
+        FakeSession a = new FakeSession("a", "door", "sfu").estimated(300_000);
+        FakeSession b = new FakeSession("b", "door", "sfu").estimated(2_500_000);
+        FakeSession c = new FakeSession("c", "door", "sfu").estimated(1_000_000);
+        FakeSession none = new FakeSession("d", "door", "sfu");
+        Sums all = totals.update(List.of(a, b, c, none), Set.of("door"), 0).get(DOOR_SFU);
+        assertEquals(300_000, all.estimateQuantile(0), "the lowest");
+        assertEquals(1_000_000, all.estimateQuantile(0.5), "the median, of the three that have one");
+        assertEquals(2_500_000, all.estimateQuantile(1), "the highest");
+        Sums left = totals.update(List.of(b, none), Set.of("door"), SECOND).get(DOOR_SFU);
+        assertEquals(2_500_000, left.estimateQuantile(0), "a departed viewer's estimate is not kept");
+        Sums nobody = totals.update(List.of(none), Set.of("door"), 2 * SECOND).get(DOOR_SFU);
+        assertEquals(-1, nobody.estimateQuantile(0.5));
+    }
+
+    @Test
     void sessionStatsAreAskedAtMostOncePerInterval() {
         ViewerTotals totals = new ViewerTotals(5000);
         FakeSession a = new FakeSession("a", "door", "p2p").sent(1, 1, 0, 0, 0, 0);

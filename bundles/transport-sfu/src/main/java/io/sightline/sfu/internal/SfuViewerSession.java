@@ -3,6 +3,7 @@ package io.sightline.sfu.internal;
 import io.sightline.api.media.MediaKind;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
+import io.sightline.rtp.cc.BandwidthEstimator;
 import io.sightline.rtp.rtcp.NtpTime;
 import io.sightline.rtp.rtcp.ReportBlock;
 import io.sightline.rtp.rtcp.RtcpHandler;
@@ -98,7 +99,10 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private volatile double rttMs = -1;
     private volatile long nacks;
     private volatile long keyframeRequests;
-    private volatile long bandwidthBps;
+    /** How much reaches this viewer, from its transport-wide feedback, REMB or receiver reports (rtp.cc). */
+    private final BandwidthEstimator bandwidth = new BandwidthEstimator();
+    /** The transport-wide sequence number of the packet being sent, -1 when it carries none (send lock). */
+    private int sendingTransportSeq = -1;
 
     SfuViewerSession(String id, String streamName, String remoteAddress, SfuTransport transport, StreamFanout fanout,
             List<ViewerTrack> tracks, String cname, PlayoutDelay playoutDelay) {
@@ -175,6 +179,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     private int writeHeader(ViewerTrack track, int seq, long viewerTs, boolean marker, long index) {
         var n = track.negotiated;
         var h = track.header.clear();
+        sendingTransportSeq = -1;
         h.payloadType(n.payloadType()).sequenceNumber(seq).timestamp(viewerTs).ssrc(n.ssrc()).marker(marker);
         if (n.absSendTimeId() > 0) {
             long t = ((System.nanoTime() / 1000) << 18) / 1_000_000;
@@ -186,6 +191,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         if (n.transportCcId() > 0) {
             int s = transportSeq++;
             sentPackets.sent(s, track.position, index);
+            sendingTransportSeq = s & 0xffff;
             ext[0] = (byte) (s >> 8);
             ext[1] = (byte) s;
             h.setExtension(n.transportCcId(), ext, 0, 2);
@@ -205,12 +211,17 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
             if (path.send(sendView)) {
                 packetsSent++;
                 bytesSent += protectedLength;
+                if (sendingTransportSeq >= 0) {
+                    bandwidth.packetSent(sendingTransportSeq, protectedLength, System.nanoTime() / 1000);
+                }
             } else {
                 packetsDropped++;
             }
         } catch (SrtpException e) {
             packetsDropped++;
             LOG.debug("SRTP protect failed for session {}", id, e);
+        } finally {
+            sendingTransportSeq = -1;
         }
     }
 
@@ -284,10 +295,16 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         try {
             int plain = in.unprotectRtcp(rtcpBuf, 0, len);
             RtcpParser.parse(rtcpBuf, 0, plain, this);
+            rtcpParsed(System.nanoTime());
         } catch (SrtpException e) {
             LOG.debug("Session {}: dropped undecryptable RTCP ({})", id, e.getMessage());
         }
         resendNacked(System.nanoTime());
+    }
+
+    /** A compound RTCP packet was parsed: the transport-wide feedback it carried, if any, is complete. */
+    void rtcpParsed(long nowNanos) {
+        bandwidth.feedbackComplete(nowNanos / 1000);
     }
 
     /** Whether a link with this reported loss, or this many NACKed packets per packet sent, counts as lossy. */
@@ -379,6 +396,10 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         if (rtt >= 0) {
             rttMs = rtt;
         }
+        if (t != null && t.kind == MediaKind.VIDEO) {
+            bandwidth.receiverReport(block.fractionLost(), bytesSent, rtt >= 0 ? rtt * 1000 : -1,
+                    System.nanoTime() / 1000);
+        }
     }
 
     @Override
@@ -407,6 +428,14 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 var h = track.header.clear();
                 h.payloadType(n.rtxPayloadType()).sequenceNumber(track.rtxSeq++ & 0xffff).timestamp(ts)
                         .ssrc(n.rtxSsrc()).marker(history.marker(index));
+                if (n.transportCcId() > 0) {
+                    // Repairs share the link: counted by the bandwidth estimate like the media (as libwebrtc does).
+                    int s = transportSeq++;
+                    sendingTransportSeq = s & 0xffff;
+                    ext[0] = (byte) (s >> 8);
+                    ext[1] = (byte) s;
+                    h.setExtension(n.transportCcId(), ext, 0, 2);
+                }
                 headerLength = h.write(sendBuf, 0);
                 sendBuf[headerLength] = (byte) (seq >> 8);
                 sendBuf[headerLength + 1] = (byte) seq;
@@ -432,6 +461,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         if (received || map == null) {
             return;
         }
+        bandwidth.packetLost(transportSequence);
         long index = map.index(transportSequence);
         int position = map.track(transportSequence);
         if (index >= 0 && position >= 0 && position < tracks.size()) {
@@ -441,6 +471,11 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
                 t.retransmits.request(index);
             }
         }
+    }
+
+    @Override
+    public void onTransportCcArrival(int transportSequence, long arrivalMicros) {
+        bandwidth.packetArrived(transportSequence, arrivalMicros);
     }
 
     @Override
@@ -475,7 +510,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
 
     @Override
     public void onRemb(long senderSsrc, long bitrateBps, long[] ssrcs) {
-        bandwidthBps = bitrateBps;
+        bandwidth.remb(bitrateBps, System.nanoTime() / 1000);
     }
 
     @Override
@@ -557,7 +592,7 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     @Override
     public ViewerStats stats() {
         return new ViewerStats(packetsSent, bytesSent, packetsDropped, packetsLost, fractionLost, jitterMs, rttMs, nacks,
-                keyframeRequests, bandwidthBps);
+                keyframeRequests, bandwidth.estimateBps(), bandwidth.source().label());
     }
 
     @Override

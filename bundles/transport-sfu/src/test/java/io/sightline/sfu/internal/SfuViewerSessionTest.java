@@ -176,4 +176,32 @@ class SfuViewerSessionTest {
         v.session.resendNacked(System.nanoTime());
         assertEquals(before + 1, v.wire.size(), "not repaired twice within the hold-off");
     }
+
+    @Test
+    void transportWideFeedbackBecomesTheSessionsBandwidthEstimate() {
+        TestViewer v = new TestViewer(fanout, 0xa4a4a4a4L, 0xb4b4b4b4L, 102, 103, 0, 0, p -> true, 0,
+                PlayoutDelay.parse("0"), 5);
+        v.connect();
+        assertEquals("none", v.session.stats().bandwidthEstimateSource());
+        play(40);
+        int packets = v.rtp().size();
+        // Every packet received, 33 ms apart, reported in feedback packets of 5.
+        for (int seq = 0; seq < packets; seq++) {
+            v.session.onTransportCcStatus(seq, true);
+            v.session.onTransportCcArrival(seq, 1_000_000 + seq * 33_000L);
+            if (seq % 5 == 4) {
+                v.session.rtcpParsed(System.nanoTime());
+            }
+        }
+        assertEquals("transport-cc", v.session.stats().bandwidthEstimateSource());
+        assertTrue(v.session.stats().bandwidthEstimateBps() > 0, "" + v.session.stats());
+    }
+
+    @Test
+    void rembIsTheEstimateOfAViewerWithoutTransportWideFeedback() {
+        TestViewer v = new TestViewer(fanout, 0xa5a5a5a5L, 0, 102, -1, 0, 0, p -> true).connect();
+        v.session.onRemb(1, 1_500_000, new long[] {0xa5a5a5a5L});
+        assertEquals(1_500_000, v.session.stats().bandwidthEstimateBps());
+        assertEquals("remb", v.session.stats().bandwidthEstimateSource());
+    }
 }

@@ -298,6 +298,7 @@ public final class AdminApiServlet extends HttpServlet {
         stats.put("packetsLost", st.packetsLost());
         stats.put("rttMs", st.rttMs());
         stats.put("bandwidthEstimateBps", st.bandwidthEstimateBps());
+        stats.put("bandwidthEstimateSource", st.bandwidthEstimateSource());
         m.put("stats", stats);
         return m;
     }

@@ -116,6 +116,8 @@ class AdminApiHttpTest {
         assertTrue(streams.body().contains("\"viewers\":1"), streams.body());
         HttpResponse<String> sessions = send("GET", "/api/sessions", "admin", "secret");
         assertTrue(sessions.body().contains("\"id\":\"s1\",\"stream\":\"demo\""), sessions.body());
+        assertTrue(sessions.body().contains(
+                "\"bandwidthEstimateBps\":850000,\"bandwidthEstimateSource\":\"transport-cc\""), sessions.body());
         assertEquals(204, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
         assertTrue(live.isEmpty());
         assertEquals(404, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
@@ -252,7 +254,7 @@ class AdminApiHttpTest {
 
         @Override
         public ViewerStats stats() {
-            return ViewerStats.EMPTY;
+            return new ViewerStats(10, 12_000, 0, 0, 0, 0, 20, 0, 0, 850_000, "transport-cc");
         }
 
         @Override

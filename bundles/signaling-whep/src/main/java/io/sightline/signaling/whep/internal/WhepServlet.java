@@ -18,6 +18,7 @@ import io.sightline.api.transport.SessionRequest;
 import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportStrategy;
 import io.sightline.api.transport.ViewerSession;
+import io.sightline.api.transport.ViewerStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,8 @@ public final class WhepServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(WhepServlet.class);
     private static final String SDP = "application/sdp";
     private static final String SDP_FRAG = "application/trickle-ice-sdpfrag";
+    /** What a session resource answers to: GET (the server's estimate for it), PATCH, DELETE. */
+    private static final String SESSION_METHODS = "GET, PATCH, DELETE, OPTIONS";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 5, TimeUnit.SECONDS.toNanos(10),
             System::nanoTime);
@@ -157,9 +160,16 @@ public final class WhepServlet extends HttpServlet {
         String method = req.getMethod();
         switch (method) {
             case "OPTIONS" -> options(target, resp);
+            case "GET" -> {
+                if (target.session() == null) {
+                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                } else {
+                    estimate(target, req, resp);
+                }
+            }
             case "POST" -> {
                 if (target.session() != null) {
-                    methodNotAllowed(req, resp, "PATCH, DELETE, OPTIONS");
+                    methodNotAllowed(req, resp, SESSION_METHODS);
                 } else {
                     post(target, req, resp);
                 }
@@ -178,13 +188,13 @@ public final class WhepServlet extends HttpServlet {
                     delete(target, req, resp);
                 }
             }
-            default -> methodNotAllowed(req, resp, target.session() == null ? "POST, OPTIONS" : "PATCH, DELETE, OPTIONS");
+            default -> methodNotAllowed(req, resp, target.session() == null ? "POST, OPTIONS" : SESSION_METHODS);
         }
     }
 
     private void cors(HttpServletResponse resp) {
         resp.setHeader("Access-Control-Allow-Origin", config.cors_allowed_origin());
-        resp.setHeader("Access-Control-Allow-Methods", "POST, PATCH, DELETE, OPTIONS");
+        resp.setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
         resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
         resp.setHeader("Access-Control-Expose-Headers", "Location, ETag, Link, Accept-Post, Accept-Patch, Retry-After");
         resp.setHeader("Access-Control-Max-Age", "600");
@@ -387,6 +397,30 @@ public final class WhepServlet extends HttpServlet {
         } catch (UnsupportedOperationException e) {
             refuse(req, resp, 422, "this transport cannot restart ICE");
         }
+    }
+
+    // ---- GET: the server's view of the session ------------------------------------------------------------------
+
+    /**
+     * What the server estimates reaches this viewer, for the player's stats overlay: the same gate and owner check as
+     * PATCH and DELETE, since the figures are the viewer's own. A small JSON object, never cached.
+     */
+    private void estimate(Target target, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Optional<ViewerSession> found = sessionFor(target, req, resp);
+        if (found.isEmpty()) {
+            return;
+        }
+        ViewerSession session = found.get();
+        ViewerStats st = session.stats();
+        String body = "{\"transport\":\"" + session.transportMode() + "\",\"bandwidthEstimateBps\":"
+                + st.bandwidthEstimateBps() + ",\"bandwidthEstimateSource\":\"" + st.bandwidthEstimateSource()
+                + "\",\"rttMs\":" + Math.round(st.rttMs()) + ",\"bytesSent\":" + st.bytesSent() + "}";
+        resp.setStatus(200);
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentType("application/json");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
     }
 
     // ---- DELETE -------------------------------------------------------------------------------------------------

@@ -161,6 +161,27 @@ class WhepServletHttpTest {
         assertEquals(0, sessions.sessions().size());
     }
 
+    @Test
+    void theSessionResourceAnswersGetWithTheServersEstimateToItsCreatorOnly() throws Exception {
+        start(Map.of());
+        String location = send("POST", "/whep/secret", "good-secret", OFFER).headers().firstValue("Location")
+                .orElseThrow();
+        HttpResponse<String> mine = send("GET", location, "good-secret", null);
+        assertEquals(200, mine.statusCode());
+        assertEquals("application/json", mine.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no-store", mine.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("{\"transport\":\"sfu\",\"bandwidthEstimateBps\":1250000,\"bandwidthEstimateSource\":"
+                + "\"transport-cc\",\"rttMs\":42,\"bytesSent\":120000}", mine.body());
+        assertEquals(401, send("GET", location, null, null).statusCode());
+        assertEquals(403, send("GET", location, "good-demo", null).statusCode());
+        assertEquals(404, send("GET", "/whep/secret/nosuchsession", "good-secret", null).statusCode());
+        HttpResponse<String> onStream = send("GET", "/whep/secret", "good-secret", null);
+        assertEquals(405, onStream.statusCode());
+        assertEquals("POST, OPTIONS", onStream.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, PATCH, DELETE, OPTIONS",
+                send("PUT", location, "good-secret", null).headers().firstValue("Allow").orElse(null));
+    }
+
     // ---- fixtures -----------------------------------------------------------------------------------------------
 
     private static WhepConfiguration configuration(Map<String, Object> settings) {
@@ -259,7 +280,7 @@ class WhepServletHttpTest {
 
         @Override
         public ViewerStats stats() {
-            return ViewerStats.EMPTY;
+            return new ViewerStats(100, 120_000, 0, 2, 0.01, 3, 42, 2, 0, 1_250_000, "transport-cc");
         }
 
         @Override

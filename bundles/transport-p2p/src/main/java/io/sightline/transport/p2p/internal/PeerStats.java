@@ -38,7 +38,8 @@ final class PeerStats {
                 bwe = Math.max(bwe, (long) dbl(a, "availableOutgoingBitrate", 0));
             }
         }
-        return new ViewerStats(packets, bytes, 0, lost, fraction, jitterMs, rttMs, nacks, keyframeRequests, bwe);
+        return new ViewerStats(packets, bytes, 0, lost, fraction, jitterMs, rttMs, nacks, keyframeRequests, bwe,
+                bwe > 0 ? "libwebrtc" : "none");
     }
 
     private static long num(Map<String, Object> attributes, String key) {
