@@ -1,0 +1,276 @@
+// The SFU's bandwidth estimate for one viewer against the rate of the link in front of it (issue 14, point 1).
+// One headless Chromium viewer (Debian's /usr/bin/chromium) plays a 720p30 2 Mbit/s H.264 clip (../load/media.js,
+// looped and passed through like a camera) through the
+// userspace impairment relay (../impair), whose server-to-viewer direction is a token bucket of the given rate with
+// a 200 ms drop-tail queue. Every 250 ms the benchmark asks the server for its estimate of that session (GET on the
+// WHEP session URL, what the player's stats overlay shows) and prints it over time against the link rate. It is a
+// benchmark, not a test: it prints figures.
+//
+//   npm ci
+//   node bwe.js                                    # starts ../../karaf-assembly/target/sightline-karaf-*.tar.gz
+//   node bwe.js --rates 3000,1000,300 --runs 3 --seconds 30
+//   node bwe.js --step 3000@0,500@20,3000@40 --seconds 60   # the link's rate changes during the run
+//
+// Options: --port-base 9400 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --url U --sfu-port P (a running
+//          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
+//          sample)  --media-dir DIR (where the clip is cached)
+// Per run: time to converge = from the first picture to the first estimate within 20 % of the link rate that the
+// estimate then keeps for 2 s; the median estimate and the relay's delivered rate over the last half of the run.
+'use strict';
+const { chromium } = require('playwright-core');
+const impair = require('../impair/impair');
+const media = require('../load/media');
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+const STREAM = 'bwe720';
+const POLL_MS = 250;
+const TOLERANCE = 0.2;
+const HOLD_MS = 2000;
+
+/** In the page: the WHEP answer's candidates become the relay's address; the session URL is kept for the poller. */
+const INSTRUMENT = ({ relay }) => {
+  window.__bwe = { location: null, whepAt: null };
+  const originalFetch = window.fetch;
+  window.fetch = async function (input, init) {
+    const whepPost = init && init.method === 'POST' && String(input).includes('/whep/');
+    if (whepPost) window.__bwe.whepAt = Date.now();
+    const response = await originalFetch.apply(this, arguments);
+    if (!whepPost || response.status !== 201) return response;
+    window.__bwe.location = response.headers.get('Location');
+    const lines = (await response.text()).split('\r\n').filter((l) => !l.startsWith('a=candidate:'));
+    const at = lines.findIndex((l) => l.startsWith('a=ice-pwd:'));
+    lines.splice(at + 1, 0, `a=candidate:1 1 udp 2130706431 ${relay.address} ${relay.port} typ host`);
+    return new Response(lines.join('\r\n'), { status: response.status, headers: response.headers });
+  };
+};
+
+function options(argv) {
+  const o = { rates: [3000, 1000, 300], runs: 3, seconds: 30, portBase: 9400, dist: null, url: null, sfuPort: 0,
+    stream: STREAM, queue: 200, step: null, trace: false, mediaDir: media.DEFAULT_DIR };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--rates') o.rates = next().split(',').map(Number);
+    else if (a === '--runs') o.runs = +next();
+    else if (a === '--seconds') o.seconds = +next();
+    else if (a === '--port-base') o.portBase = +next();
+    else if (a === '--dist') o.dist = next();
+    else if (a === '--url') o.url = next().replace(/\/$/, '');
+    else if (a === '--sfu-port') o.sfuPort = +next();
+    else if (a === '--stream') o.stream = next();
+    else if (a === '--queue') o.queue = +next();
+    else if (a === '--step') o.step = next().split(',').map((s) => s.split('@').map(Number));
+    else if (a === '--trace') o.trace = true;
+    else if (a === '--media-dir') o.mediaDir = next();
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+// ---- the server -----------------------------------------------------------------------------------------------
+
+async function startDistribution(o) {
+  const dist = o.dist || findDistribution();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bwe-'));
+  execFileSync('tar', ['xzf', dist, '-C', home, '--strip-components=1']);
+  const p = o.portBase;
+  setKey(path.join(home, 'etc/org.apache.karaf.shell.cfg'), 'sshPort', p + 1);
+  setKey(path.join(home, 'etc/org.apache.karaf.management.cfg'), 'rmiRegistryPort', p + 2);
+  setKey(path.join(home, 'etc/org.apache.karaf.management.cfg'), 'rmiServerPort', p + 3);
+  setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'udp.port', p + 4);
+  setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'tcp.port', p + 5);
+  // The test pattern compresses to ~470 kbit/s whatever its target: a real 2 Mbit/s clip (../load/media.js), looped
+  // and passed through like a camera's H.264.
+  const clip = media.ensureClip(o.mediaDir);
+  fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`), media.streamConfig(clip));
+  const log = fs.openSync(path.join(home, 'console.log'), 'w');
+  const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
+    cwd: home, detached: true, stdio: ['ignore', log, log],
+    env: { ...process.env, SIGHTLINE_HTTP_PORT: String(p), SIGHTLINE_BIND_ADDRESS: '127.0.0.1' },
+  });
+  const stop = () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+  };
+  process.on('exit', stop);
+  const url = `http://127.0.0.1:${p}`;
+  const started = Date.now();
+  while (!(await whepKnows(url, STREAM))) {
+    if (Date.now() - started > 120000) throw new Error(`no server at ${url} after 120 s (see ${home})`);
+    await sleep(500);
+  }
+  console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await sleep(3000);
+  return { url, sfuPort: p + 4, stop };
+}
+
+function findDistribution() {
+  const dir = path.join(__dirname, '../../karaf-assembly/target');
+  const file = fs.existsSync(dir) && fs.readdirSync(dir).find((f) => /^sightline-karaf-.*\.tar\.gz$/.test(f));
+  if (!file) throw new Error(`no distribution in ${dir}: build karaf-assembly or pass --dist / --url`);
+  return path.join(dir, file);
+}
+
+function setKey(file, key, value) {
+  const text = fs.readFileSync(file, 'latin1');
+  const line = new RegExp(`^\\s*${key.replace('.', '\\.')}\\s*=.*$`, 'm');
+  if (!line.test(text)) throw new Error(`${file} has no ${key}`);
+  fs.writeFileSync(file, text.replace(line, `${key} = ${value}`), 'latin1');
+}
+
+async function whepKnows(url, stream) {
+  try {
+    const r = await fetch(`${url}/whep/${stream}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+    return r.status !== 404;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- one run --------------------------------------------------------------------------------------------------
+
+/** rateAt(ms since the first picture) -> the link's rate in kbit/s, for a fixed rate or a --step schedule. */
+function schedule(o, rate) {
+  if (!o.step) return () => rate;
+  return (ms) => {
+    let r = o.step[0][0];
+    for (const [kbps, at] of o.step) if (ms >= at * 1000) r = kbps;
+    return r;
+  };
+}
+
+async function run(o, server, browser, rateAt, seed) {
+  const down = impair.parseLink(`rate=${rateAt(0)}+queue=${o.queue}`);
+  const relay = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 },
+    target: { address: '127.0.0.1', port: server.sfuPort }, up: impair.parseLink(''), down, seed });
+  const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+  try {
+    await page.addInitScript(INSTRUMENT, { relay: { address: relay.address, port: relay.port } });
+    await page.goto(`${server.url}/play/${o.stream}?muted=1&stats=1`);
+    await page.waitForFunction(() => window.sightlinePlayer && window.sightlinePlayer.stats().framesDecoded > 0,
+      null, { timeout: 30000, polling: 100 });
+    const location = await page.evaluate(() => window.__bwe.location);
+    const start = Date.now();
+    const samples = []; // [ms since first picture, link kbit/s, estimate kbit/s, source]
+    let lastBytes = relay.stats().down.bytes;
+    let lastAt = start;
+    const delivered = []; // [ms, kbit/s delivered by the relay over the last second]
+    while (Date.now() - start < o.seconds * 1000) {
+      const ms = Date.now() - start;
+      down.rate = rateAt(ms); // the relay reads its link object on every packet
+      const r = await fetch(`${server.url}${location}`).then((x) => x.json()).catch(() => null);
+      if (r) samples.push([ms, down.rate, r.bandwidthEstimateBps / 1000, r.bandwidthEstimateSource]);
+      if (Date.now() - lastAt >= 1000) {
+        const bytes = relay.stats().down.bytes;
+        delivered.push([ms, ((bytes - lastBytes) * 8) / (Date.now() - lastAt)]);
+        lastBytes = bytes;
+        lastAt = Date.now();
+      }
+      if (o.trace && r) console.log(`  ${(ms / 1000).toFixed(2)} s link ${down.rate} est ${(r.bandwidthEstimateBps / 1000).toFixed(0)} ${r.bandwidthEstimateSource}`);
+      await sleep(POLL_MS);
+    }
+    const overlay = await page.evaluate(() => window.sightlinePlayer.stats());
+    return { samples, delivered, overlay, relay: relay.stats() };
+  } finally {
+    await page.close();
+    relay.close();
+  }
+}
+
+/** From `fromMs`, the first time the estimate is within TOLERANCE of `kbps` and stays there for HOLD_MS. */
+function convergedAt(samples, fromMs, toMs, kbps) {
+  const inside = (s) => Math.abs(s[2] - kbps) <= TOLERANCE * kbps;
+  const window = samples.filter((s) => s[0] >= fromMs && s[0] < toMs);
+  for (let i = 0; i < window.length; i++) {
+    if (!inside(window[i])) continue;
+    let j = i;
+    while (j < window.length && inside(window[j]) && window[j][0] - window[i][0] < HOLD_MS) j++;
+    if (j < window.length && window[j][0] - window[i][0] >= HOLD_MS) return window[i][0] - fromMs;
+    if (j === window.length && toMs - window[i][0] >= HOLD_MS) return window[i][0] - fromMs;
+  }
+  return NaN;
+}
+
+const median = (xs) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+/** Phases of a run: [fromMs, toMs, link kbit/s]. */
+function phases(o, rate) {
+  if (!o.step) return [[0, o.seconds * 1000, rate]];
+  return o.step.map(([kbps, at], i) => [at * 1000, i + 1 < o.step.length ? o.step[i + 1][1] * 1000 : o.seconds * 1000,
+    kbps]);
+}
+
+async function main() {
+  const o = options(process.argv.slice(2));
+  const server = o.url ? { url: o.url, sfuPort: o.sfuPort, stop: () => {} } : await startDistribution(o);
+  if (!server.sfuPort) throw new Error('--url needs --sfu-port');
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores`);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const table = [];
+  try {
+    const rates = o.step ? [o.step[0][0]] : o.rates;
+    for (let r = 0; r < o.runs; r++) {
+      for (const rate of rates) { // conditions alternate, so drifts of the machine hit each alike
+        const label = o.step ? o.step.map(([k, at]) => `${k}@${at}s`).join(' -> ') : `${rate} kbit/s`;
+        let result;
+        try {
+          result = await run(o, server, browser, schedule(o, rate), 1000 + r);
+        } catch (e) {
+          console.log(`${label} run ${r + 1} failed: ${e.message.split('\n')[0]}`);
+          continue;
+        }
+        for (const [from, to, kbps] of phases(o, rate)) {
+          const late = result.samples.filter((s) => s[0] >= (from + to) / 2 && s[0] < to);
+          const row = {
+            label, phase: `${kbps} kbit/s ${fmt(from / 1000)}-${fmt(to / 1000)} s`, link: kbps, run: r + 1,
+            converge: convergedAt(result.samples, from, to, kbps),
+            median: median(late.map((s) => s[2])),
+            delivered: median(result.delivered.filter((d) => d[0] >= (from + to) / 2 && d[0] < to).map((d) => d[1])),
+            sources: [...new Set(result.samples.map((s) => s[3]))].join('/'),
+          };
+          table.push(row);
+          console.log(`${label} run ${row.run} [${row.phase}]: estimate median ${fmt(row.median)} kbit/s`
+            + ` (${fmt((100 * row.median) / kbps)} % of the link) over the last half, converged (+-20 %, held 2 s)`
+            + ` after ${fmt(row.converge / 1000, 2)} s; relay delivered ${fmt(row.delivered)} kbit/s; source ${row.sources};`
+            + ` overlay ${fmt(result.overlay.serverEstimateKbps)} kbit/s (${result.overlay.serverEstimateSource}),`
+            + ` player ${fmt(result.overlay.fps, 1)} fps; relay queue drops ${result.relay.down.queueDropped}`
+            + ` of ${result.relay.down.in}`);
+          console.log(`  estimate kbit/s each second: ${result.samples.filter((s, i) => i % 4 === 0 && s[0] >= from && s[0] < to).map((s) => fmt(s[2])).join(' ')}`);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+  console.log('\n| link | runs | estimate median (last half) | % of link | time to converge (median, max) | relay delivered |');
+  console.log('|---|---|---|---|---|---|');
+  const keys = [...new Set(table.map((t) => t.phase.replace(/ \d+-\d+ s$/, '') + '|' + t.phase))];
+  for (const key of keys) {
+    const rows = table.filter((t) => t.phase.replace(/ \d+-\d+ s$/, '') + '|' + t.phase === key);
+    const c = rows.map((t) => t.converge / 1000);
+    console.log(`| ${rows[0].phase} | ${rows.length} | ${fmt(median(rows.map((t) => t.median)))} kbit/s`
+      + ` | ${fmt(median(rows.map((t) => (100 * t.median) / t.link)))} % | ${fmt(median(c), 2)} s, `
+      + `${c.some((x) => !Number.isFinite(x)) ? 'not converged in ' + c.filter((x) => !Number.isFinite(x)).length : fmt(Math.max(...c), 2) + ' s'}`
+      + ` | ${fmt(median(rows.map((t) => t.delivered)))} kbit/s |`);
+  }
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
