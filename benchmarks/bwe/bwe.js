@@ -14,8 +14,8 @@
 // Options: --port-base 9400 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --url U --sfu-port P (a running
 //          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
 //          sample)  --media-dir DIR (where the clip is cached)
-// Per run: time to converge = from the first picture to the first estimate within 20 % of the link rate that the
-// estimate then keeps for 2 s; the median estimate and the relay's delivered rate over the last half of the run.
+// Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
+// estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
 const { chromium } = require('playwright-core');
 const impair = require('../impair/impair');
@@ -36,7 +36,7 @@ const HOLD_MS = 2000;
 
 /** In the page: the WHEP answer's candidates become the relay's address; the session URL is kept for the poller. */
 const INSTRUMENT = ({ relay }) => {
-  window.__bwe = { location: null, whepAt: null };
+  window.__bwe = { location: null, whepAt: null, sessions: 0 };
   const originalFetch = window.fetch;
   window.fetch = async function (input, init) {
     const whepPost = init && init.method === 'POST' && String(input).includes('/whep/');
@@ -44,6 +44,7 @@ const INSTRUMENT = ({ relay }) => {
     const response = await originalFetch.apply(this, arguments);
     if (!whepPost || response.status !== 201) return response;
     window.__bwe.location = response.headers.get('Location');
+    window.__bwe.sessions++;
     const lines = (await response.text()).split('\r\n').filter((l) => !l.startsWith('a=candidate:'));
     const at = lines.findIndex((l) => l.startsWith('a=ice-pwd:'));
     lines.splice(at + 1, 0, `a=candidate:1 1 udp 2130706431 ${relay.address} ${relay.port} typ host`);
@@ -137,7 +138,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- one run --------------------------------------------------------------------------------------------------
 
-/** rateAt(ms since the first picture) -> the link's rate in kbit/s, for a fixed rate or a --step schedule. */
+/** rateAt(ms since the WHEP POST) -> the link's rate in kbit/s, for a fixed rate or a --step schedule. */
 function schedule(o, rate) {
   if (!o.step) return () => rate;
   return (ms) => {
@@ -155,19 +156,26 @@ async function run(o, server, browser, rateAt, seed) {
   try {
     await page.addInitScript(INSTRUMENT, { relay: { address: relay.address, port: relay.port } });
     await page.goto(`${server.url}/play/${o.stream}?muted=1&stats=1`);
-    await page.waitForFunction(() => window.sightlinePlayer && window.sightlinePlayer.stats().framesDecoded > 0,
-      null, { timeout: 30000, polling: 100 });
-    const location = await page.evaluate(() => window.__bwe.location);
-    const start = Date.now();
-    const samples = []; // [ms since first picture, link kbit/s, estimate kbit/s, source]
+    // Time runs from the WHEP POST (same machine, same clock): on a slow link the first picture may take long or
+    // never come (a keyframe larger than the queue), and the estimate is the server's whether or not it does.
+    await page.waitForFunction(() => window.__bwe.location !== null, null, { timeout: 30000, polling: 50 });
+    const start = await page.evaluate(() => window.__bwe.whepAt);
+    let firstPictureMs = NaN;
+    const samples = []; // [ms since the WHEP POST, link kbit/s, estimate kbit/s, source]
     let lastBytes = relay.stats().down.bytes;
     let lastAt = start;
     const delivered = []; // [ms, kbit/s delivered by the relay over the last second]
     while (Date.now() - start < o.seconds * 1000) {
       const ms = Date.now() - start;
       down.rate = rateAt(ms); // the relay reads its link object on every packet
+      // Read each time: a player that reconnects (it does when no picture comes for a while) has a new session.
+      const location = await page.evaluate(() => window.__bwe.location);
       const r = await fetch(`${server.url}${location}`).then((x) => x.json()).catch(() => null);
       if (r) samples.push([ms, down.rate, r.bandwidthEstimateBps / 1000, r.bandwidthEstimateSource]);
+      if (!Number.isFinite(firstPictureMs)
+        && await page.evaluate(() => window.sightlinePlayer && window.sightlinePlayer.stats().framesDecoded > 0)) {
+        firstPictureMs = Date.now() - start;
+      }
       if (Date.now() - lastAt >= 1000) {
         const bytes = relay.stats().down.bytes;
         delivered.push([ms, ((bytes - lastBytes) * 8) / (Date.now() - lastAt)]);
@@ -178,7 +186,8 @@ async function run(o, server, browser, rateAt, seed) {
       await sleep(POLL_MS);
     }
     const overlay = await page.evaluate(() => window.sightlinePlayer.stats());
-    return { samples, delivered, overlay, relay: relay.stats() };
+    const sessions = await page.evaluate(() => window.__bwe.sessions);
+    return { samples, delivered, overlay, sessions, firstPictureMs, relay: relay.stats() };
   } finally {
     await page.close();
     relay.close();
@@ -246,7 +255,9 @@ async function main() {
             + ` (${fmt((100 * row.median) / kbps)} % of the link) over the last half, converged (+-20 %, held 2 s)`
             + ` after ${fmt(row.converge / 1000, 2)} s; relay delivered ${fmt(row.delivered)} kbit/s; source ${row.sources};`
             + ` overlay ${fmt(result.overlay.serverEstimateKbps)} kbit/s (${result.overlay.serverEstimateSource}),`
-            + ` player ${fmt(result.overlay.fps, 1)} fps; relay queue drops ${result.relay.down.queueDropped}`
+            + ` player ${fmt(result.overlay.fps, 1)} fps, first picture ${fmt(result.firstPictureMs / 1000, 2)} s,`
+            + ` ${result.sessions} WHEP session(s);`
+            + ` relay queue drops ${result.relay.down.queueDropped}`
             + ` of ${result.relay.down.in}`);
           console.log(`  estimate kbit/s each second: ${result.samples.filter((s, i) => i % 4 === 0 && s[0] >= from && s[0] < to).map((s) => fmt(s[2])).join(' ')}`);
         }
