@@ -85,6 +85,11 @@ final class SourceSupervisor {
             return;
         }
         StreamSettings settings = host.settings();
+        if (settings.refusal() != null) {
+            // Its file was refused: shown failed with the reason until the file is fixed, never started.
+            stop(StreamState.FAILED, settings.refusal());
+            return;
+        }
         if (!settings.enabled()) {
             // Stopped by an operator (enabled = false): no source, whatever the plugins and viewers.
             stop(StreamState.STOPPED, "stopped by an operator (enabled = false)");

@@ -36,6 +36,12 @@ public final class StreamDefinition {
     void modified(Map<String, Object> properties) {
         StreamSettings settings = parse(properties);
         if (settings != null && settings.name().equals(definedName)) {
+            if (settings.refusal() != null && hub.runsValidSettings(definedName)) {
+                // A bad edit of a running stream's file is refused whole: its viewers keep watching on the
+                // previous settings, as the token provider keeps its previous keys.
+                LOG.error("Stream '{}' keeps its previous settings: {}", definedName, settings.refusal());
+                return;
+            }
             hub.redefine(settings);
         } else {
             deactivate();
@@ -58,13 +64,19 @@ public final class StreamDefinition {
         }
     }
 
+    /**
+     * The stream's settings, or, for a file with a bad value, settings that define the stream as failed (the reason
+     * names the file and the key); null (logged) when the file gives no usable stream name.
+     */
     private static StreamSettings parse(Map<String, Object> properties) {
         try {
             return StreamSettings.from(properties);
         } catch (IllegalArgumentException e) {
-            LOG.error("Ignoring stream configuration {}: {}", properties.getOrDefault("felix.fileinstall.filename",
-                    properties.get("service.pid")), e.getMessage());
-            return null;
+            Object file = properties.getOrDefault("felix.fileinstall.filename", properties.get("service.pid"));
+            StreamSettings refused = StreamSettings.refused(properties,
+                    "configuration refused: " + e.getMessage() + " (" + file + ")");
+            LOG.error("Ignoring stream configuration {}: {}", file, e.getMessage());
+            return refused;
         }
     }
 }

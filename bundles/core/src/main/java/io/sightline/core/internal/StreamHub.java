@@ -81,9 +81,13 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
             LOG.error("Stream '{}' is defined twice; ignoring the second definition", settings.name());
             return false;
         }
-        LOG.info("Stream '{}' defined (source.type={}, mode={}, transport={}, access={})", settings.name(),
-                settings.sourceType(), settings.onDemand() ? "on-demand" : "always-on", settings.transportMode(),
-                settings.access());
+        if (settings.refusal() != null) {
+            LOG.info("Stream '{}' defined from a refused file: failed, no source, access disabled", settings.name());
+        } else {
+            LOG.info("Stream '{}' defined (source.type={}, mode={}, transport={}, access={})", settings.name(),
+                    settings.sourceType(), settings.onDemand() ? "on-demand" : "always-on", settings.transportMode(),
+                    settings.access());
+        }
         listeners.forEach(l -> safely(() -> l.streamAdded(stream)));
         return true;
     }
@@ -94,6 +98,12 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
             LOG.info("Stream '{}' reconfigured", settings.name());
             stream.reconfigure(settings);
         }
+    }
+
+    /** Whether the stream is defined from a valid file (not one shown failed for a refused file). */
+    boolean runsValidSettings(String name) {
+        LiveStream stream = streams.get(name);
+        return stream != null && stream.settings().refusal() == null;
     }
 
     void undefine(String name) {

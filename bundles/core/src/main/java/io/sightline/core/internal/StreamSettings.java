@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 /**
  * A stream's configuration, parsed and checked once. The raw properties are kept too, for source plugins'
  * own {@code source.*} keys.
+ *
+ * <p>{@code refusal} is null for a valid file. A file whose stream name is usable but whose settings are not gives
+ * {@link #refused} settings instead: the stream is defined so operators see it {@code failed} with the reason in
+ * /health, /api/streams and the console, it never opens a source and nobody may watch it.
  */
 record StreamSettings(String name, String sourceType, boolean onDemand, int closeAfterSeconds, String transportMode,
         String access, String videoCodec, int bitrateKbps, int gopFrames, int reconnectInitialMs, int reconnectMaxMs,
-        int sourceTimeoutMs, boolean enabled, Map<String, Object> properties) {
+        int sourceTimeoutMs, boolean enabled, Map<String, Object> properties, String refusal) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String FILE_PREFIX = StreamDefinition.FACTORY_PID + "-";
@@ -49,7 +53,32 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
                 str(raw, "video.codec", "h264").toLowerCase(), num(raw, "video.bitrate.kbps", 2000),
                 num(raw, "video.gop.frames", 60), num(raw, "reconnect.initial.delay.ms", 500),
                 num(raw, "reconnect.max.delay.ms", 10_000), num(raw, "source.timeout.ms", 10_000),
-                bool(raw, Stream.ENABLED, true), Collections.unmodifiableMap(props));
+                bool(raw, Stream.ENABLED, true), Collections.unmodifiableMap(props), null);
+    }
+
+    /**
+     * The settings of a stream whose file was refused for {@code reason}: access disabled, no source, only the name
+     * and the source type kept (as written, for the operator to recognise), or null when the file does not even give
+     * a usable stream name.
+     */
+    static StreamSettings refused(Map<String, Object> raw, String reason) {
+        String name;
+        try {
+            name = str(raw, Stream.NAME, nameFromFile(raw));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            return null;
+        }
+        Object type = raw.get(Stream.SOURCE_TYPE);
+        String sourceType = type instanceof String t && !t.isBlank() ? t.trim() : "unknown";
+        Map<String, Object> props = new TreeMap<>();
+        props.put(Stream.NAME, name);
+        props.put(Stream.SOURCE_TYPE, sourceType);
+        props.put(Stream.ACCESS, "disabled");
+        return new StreamSettings(name, sourceType, false, 10, "sfu", "disabled", "h264", 2000, 60, 500, 10_000,
+                10_000, true, Collections.unmodifiableMap(props), reason);
     }
 
     /** Refuses host names and other non-literals early, with the file's name in the log, instead of failing closed. */

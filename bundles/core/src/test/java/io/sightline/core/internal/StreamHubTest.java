@@ -176,6 +176,37 @@ class StreamHubTest {
     }
 
     @Test
+    void aRefusedFileDefinesItsStreamFailedWithTheReasonWithoutSourceOrAccess() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream good = define("good");
+        await("good live", () -> good.status().state() == StreamState.LIVE);
+        Map<String, Object> raw = config("garbage", "mode", "sometimes");
+        raw.put("felix.fileinstall.filename", "file:/etc/sightline/io.sightline.stream-garbage.cfg");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> StreamSettings.from(raw));
+        StreamSettings refused = StreamSettings.refused(raw, "configuration refused: " + bad.getMessage());
+
+        assertTrue(hub.define(refused));
+        Stream s = hub.find("garbage").orElseThrow();
+        await("failed", () -> s.status().state() == StreamState.FAILED);
+        assertTrue(s.status().detail().contains("mode must be always-on or on-demand, got 'sometimes'"),
+                s.status().detail());
+        assertEquals("disabled", s.properties().get(Stream.ACCESS), "nobody may watch a refused stream");
+        assertEquals("synthetic", s.sourceType(), "the type as written, for the operator to recognise");
+        Thread.sleep(1500); // the watchdog runs every second: it must neither start a source nor log again
+        assertEquals(1, factory.sources.size(), "only the good stream has a source");
+        assertEquals(StreamState.FAILED, s.status().state());
+        assertEquals(2, s.history().size(), "IDLE then FAILED, once: " + s.history());
+        assertEquals(StreamState.LIVE, good.status().state(), "the other stream is not affected");
+        assertTrue(hub.runsValidSettings("good"));
+        assertFalse(hub.runsValidSettings("garbage"));
+
+        // Fixing the file redefines it in place; a name the file cannot give is not defined at all.
+        hub.redefine(StreamSettings.from(config("garbage")));
+        await("fixed live", () -> s.status().state() == StreamState.LIVE);
+        assertEquals(null, StreamSettings.refused(config("bad name"), "x"));
+    }
+
+    @Test
     void nameComesFromTheKarafFileName() {
         Map<String, Object> raw = new HashMap<>();
         raw.put("felix.fileinstall.filename", "file:/opt/sightline/etc/io.sightline.stream-lobby.cfg");
