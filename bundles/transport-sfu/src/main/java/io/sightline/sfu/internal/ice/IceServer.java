@@ -36,6 +36,12 @@ public final class IceServer implements AutoCloseable {
     /** Largest UDP payload; bigger datagrams are truncated by the OS and then fail parsing. */
     private static final int MAX_DATAGRAM = 65_507;
     private static final int SOCKET_BUFFER_BYTES = 2 * 1024 * 1024;
+    /**
+     * Unauthenticated packets are dropped with throttled DEBUG lines only; so that a flood still shows at the default
+     * level, one WARN line sums up what was dropped, at most once a minute, when at least this many were dropped.
+     */
+    private static final long FLOOD_REPORT_THRESHOLD = 1000;
+    private static final long FLOOD_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final IceServerConfig config;
     private final DatagramChannel udp;
@@ -57,6 +63,10 @@ public final class IceServer implements AutoCloseable {
     private final ThrottledLog rejectLog = new ThrottledLog(LOG, false, 10, TimeUnit.SECONDS);
     private final ThrottledLog failureLog = new ThrottledLog(LOG, true, 10, TimeUnit.SECONDS);
     private volatile boolean running = true;
+    /** The flood report's state; only the consent timer thread touches it. */
+    private long reportedAt = System.nanoTime() - FLOOD_REPORT_INTERVAL_NANOS;
+    private long countedFrom = System.nanoTime();
+    private long droppedAtReport;
 
     private IceServer(IceServerConfig config, DatagramChannel udp, Selector selector, IceTcpServer tcp,
             List<IceCandidate> candidates) {
@@ -253,7 +263,7 @@ public final class IceServer implements AutoCloseable {
             from = tcp.remoteAddress();
         }
         if (!packet.hasRemaining()) {
-            countGarbage(from, "empty packet");
+            countGarbage(from, "dropped garbage, empty packet", null);
             return;
         }
         int first = packet.get(packet.position()) & 0xFF;
@@ -268,7 +278,7 @@ public final class IceServer implements AutoCloseable {
             } else if (first >= 128 && first <= 191) {
                 routeRtp(packet, from, tcp);
             } else {
-                countGarbage(from, "first byte " + first);
+                countGarbage(from, "dropped garbage, first byte", first);
             }
         } catch (RuntimeException e) {
             failureLog.log("packet from " + from + " failed", e.toString());
@@ -277,7 +287,7 @@ public final class IceServer implements AutoCloseable {
 
     private void routeRtp(ByteBuffer packet, InetSocketAddress from, IceTcpConnection tcp) {
         if (packet.remaining() < 8) {
-            countGarbage(from, "short RTP/RTCP");
+            countGarbage(from, "dropped garbage, short RTP/RTCP", null);
             return;
         }
         IceSession session = route(from, tcp);
@@ -290,7 +300,7 @@ public final class IceServer implements AutoCloseable {
         } else if (packet.remaining() >= 12) {
             session.listener().onRtp(session, packet);
         } else {
-            countGarbage(from, "short RTP");
+            countGarbage(from, "dropped garbage, short RTP", null);
         }
     }
 
@@ -298,7 +308,7 @@ public final class IceServer implements AutoCloseable {
         IceSession session = tcp != null ? tcp.session() : byAddress.get(from);
         if (session == null || session.isClosed()) {
             unknownAddress.increment();
-            rejectLog.log("dropped packet from unvalidated address", from);
+            rejectLog.log("dropped packet from an unvalidated address", null, from);
             if (tcp != null) {
                 tcp.close(); // RFC 6544: a connection must start with a binding request
             }
@@ -312,14 +322,14 @@ public final class IceServer implements AutoCloseable {
         try {
             request = StunMessage.parse(packet);
         } catch (StunException e) {
-            countGarbage(from, e.getMessage());
+            countGarbage(from, "dropped malformed STUN", e.getMessage());
             closeUnbound(tcp);
             return;
         }
         if (!request.isBindingRequest()) {
             // Indications are keepalives; responses cannot be ours (a lite agent sends no requests).
             if (request.messageType() != StunMessage.BINDING_INDICATION) {
-                countGarbage(from, request);
+                countGarbage(from, "dropped unexpected STUN", request);
             }
             closeUnbound(tcp);
             return;
@@ -327,7 +337,7 @@ public final class IceServer implements AutoCloseable {
         IceSession session = sessionFor(request);
         if (session == null) {
             unknownUfrag.increment();
-            rejectLog.log("binding request for unknown ufrag", request.username() + " from " + from);
+            rejectLog.log("binding request for unknown ufrag", request, from);
             closeUnbound(tcp);
             return;
         }
@@ -335,7 +345,7 @@ public final class IceServer implements AutoCloseable {
         if (!request.verifyFingerprint() || !request.verifyMessageIntegrity(credentials.key())
                 || (tcp != null && tcp.session() != null && tcp.session() != session)) {
             badCredentials.increment();
-            rejectLog.log("binding request failed integrity", from);
+            rejectLog.log("binding request failed integrity", request, from);
             closeUnbound(tcp);
             return;
         }
@@ -386,13 +396,51 @@ public final class IceServer implements AutoCloseable {
         }
     }
 
-    private void countGarbage(InetSocketAddress from, Object why) {
+    private void countGarbage(InetSocketAddress from, String what, Object detail) {
         garbage.increment();
-        garbageLog.log("dropped garbage from " + from, why);
+        garbageLog.log(what, detail, from);
+    }
+
+    /** Dropped unauthenticated packets and refused ICE-TCP connections since the start. */
+    private long dropped() {
+        return garbage.sum() + unknownAddress.sum() + unknownUfrag.sum() + badCredentials.sum()
+                + (tcp == null ? 0 : tcp.refused() + tcp.evicted());
+    }
+
+    /**
+     * One WARN line when at least {@link #FLOOD_REPORT_THRESHOLD} packets were dropped within a minute, at most one a
+     * minute: the first within a second of a flood starting, then one a minute while it lasts. A quieter minute's
+     * count is forgotten, so background noise never adds up to a report.
+     */
+    private void reportDropped(long now) {
+        if (now - reportedAt < FLOOD_REPORT_INTERVAL_NANOS) {
+            return;
+        }
+        long total = dropped();
+        long count = total - droppedAtReport;
+        if (count >= FLOOD_REPORT_THRESHOLD) {
+            LOG.warn("Media port {}: dropped {} unauthenticated packets in the last {} s (totals since start: {} binding "
+                    + "requests for unknown sessions, {} failing integrity, {} packets from unvalidated addresses, {} "
+                    + "malformed, {} silent ICE-TCP connections closed to make room, {} refused)",
+                    udpAddress().getPort(), count, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - countedFrom)),
+                    unknownUfrag.sum(), badCredentials.sum(), unknownAddress.sum(), garbage.sum(),
+                    tcp == null ? 0 : tcp.evicted(), tcp == null ? 0 : tcp.refused());
+            reportedAt = now;
+            droppedAtReport = total;
+            countedFrom = now;
+        } else if (now - countedFrom >= FLOOD_REPORT_INTERVAL_NANOS) {
+            droppedAtReport = total;
+            countedFrom = now;
+        }
     }
 
     private void checkConsent() {
         long now = System.nanoTime();
+        try {
+            reportDropped(now);
+        } catch (RuntimeException e) {
+            LOG.debug("flood report", e);
+        }
         long timeout = config.consentTimeout().toNanos();
         for (IceSession session : byUfrag.values()) {
             if (session.expireIfStale(now, timeout)) {

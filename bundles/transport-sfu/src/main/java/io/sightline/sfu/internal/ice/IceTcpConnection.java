@@ -31,6 +31,7 @@ final class IceTcpConnection implements IcePath {
     private final BlockingQueue<byte[]> sendQueue = new ArrayBlockingQueue<>(SEND_QUEUE_PACKETS);
     private final Thread reader;
     private final Thread writer;
+    private final long acceptedNanos = System.nanoTime();
     private volatile IceSession session;
     private volatile boolean closed;
 
@@ -61,6 +62,10 @@ final class IceTcpConnection implements IcePath {
 
     IceSession session() {
         return session;
+    }
+
+    long acceptedNanos() {
+        return acceptedNanos;
     }
 
     /** Binds the connection to the session its first valid binding request named. */

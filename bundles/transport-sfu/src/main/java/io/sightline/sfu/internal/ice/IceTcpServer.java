@@ -30,6 +30,8 @@ final class IceTcpServer {
     private final int maxConnections;
     private final Set<IceTcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final LongAdder sendDropped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
     private final Thread acceptor;
     private volatile boolean running = true;
 
@@ -52,6 +54,11 @@ final class IceTcpServer {
 
     long sendDropped() {
         return sendDropped.sum();
+    }
+
+    /** Connections closed at once because the limit was reached. */
+    long refused() {
+        return refused.sum();
     }
 
     FrameHandler handler() {
@@ -92,7 +99,8 @@ final class IceTcpServer {
                 LOG.debug("ICE-TCP accept", e);
                 continue;
             }
-            if (connections.size() >= maxConnections) {
+            if (connections.size() >= maxConnections && !evictOldestUnbound()) {
+                refused.increment();
                 LOG.debug("ICE-TCP connection limit {} reached, refusing {}", maxConnections,
                         accepted.getRemoteSocketAddress());
                 closeQuietly(accepted);
@@ -106,6 +114,31 @@ final class IceTcpServer {
                 closeQuietly(accepted);
             }
         }
+    }
+
+    /**
+     * At the limit, the connection that has waited longest without a valid binding request makes room: connections
+     * that never authenticate (a flood of silent ones) cannot lock out a viewer, who sends its binding request
+     * right after connecting and is then bound and never evicted. False when every connection is bound.
+     */
+    private boolean evictOldestUnbound() {
+        IceTcpConnection oldest = null;
+        for (IceTcpConnection c : connections) {
+            if (c.session() == null && (oldest == null || c.acceptedNanos() - oldest.acceptedNanos() < 0)) {
+                oldest = c;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        evicted.increment();
+        oldest.close();
+        return true;
+    }
+
+    /** Unbound connections closed to make room for a new one. */
+    long evicted() {
+        return evicted.sum();
     }
 
     static void closeQuietly(Socket s) {

@@ -20,6 +20,14 @@ final class ThrottledLog {
     }
 
     void log(String message, Object detail) {
+        log(message, detail, null);
+    }
+
+    /**
+     * As {@link #log(String, Object)} with a second detail; the caller passes the objects as they are, so a packet
+     * that is suppressed (nearly all of them in a flood) costs no string building.
+     */
+    void log(String message, Object detail, Object from) {
         if (warn ? !log.isWarnEnabled() : !log.isDebugEnabled()) {
             return;
         }
@@ -30,10 +38,11 @@ final class ThrottledLog {
             return;
         }
         long skipped = suppressed.getAndSet(0);
+        String text = message + (detail == null ? "" : ": " + detail) + (from == null ? "" : " from " + from);
         if (warn) {
-            log.warn("{}: {} ({} similar suppressed)", message, detail, skipped);
+            log.warn("{} ({} similar suppressed)", text, skipped);
         } else {
-            log.debug("{}: {} ({} similar suppressed)", message, detail, skipped);
+            log.debug("{} ({} similar suppressed)", text, skipped);
         }
     }
 }

@@ -276,6 +276,12 @@ public final class StunMessage {
 
     @Override
     public String toString() {
-        return "StunMessage[type=0x" + Integer.toHexString(messageType()) + ", length=" + bytes.length + "]";
+        // Only for (throttled) log lines: the USERNAME is whatever a stranger sent, so no control characters.
+        String username = username();
+        if (username != null) {
+            username = username.substring(0, Math.min(64, username.length())).replaceAll("\\p{Cntrl}", "?");
+        }
+        return "StunMessage[type=0x" + Integer.toHexString(messageType()) + ", length=" + bytes.length
+                + (username == null ? "" : ", username=" + username) + "]";
     }
 }

@@ -209,6 +209,54 @@ class IceServerTest {
     }
 
     @Test
+    void silentIceTcpConnectionsAtTheLimitMakeRoomForAViewerAndBoundOnesStay() throws Exception {
+        // The loopback configuration allows 16 connections. A viewer binds first, then 40 connections that never
+        // send anything (a slow flood) fill the rest and overflow it.
+        try (Socket viewer = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+            viewer.setSoTimeout(2000);
+            DataOutputStream viewerOut = new DataOutputStream(viewer.getOutputStream());
+            writeFrame(viewerOut, StunClient.bindingRequest(UFRAG + ":c", PWD, true));
+            readFrame(new DataInputStream(viewer.getInputStream()));
+            List<Socket> silent = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    silent.add(new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort()));
+                }
+                // A second viewer arriving now still gets its answer: the oldest silent connection made room.
+                RecordingListener second = new RecordingListener();
+                server.register("two", PWD, second);
+                try (Socket late = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+                    late.setSoTimeout(2000);
+                    writeFrame(new DataOutputStream(late.getOutputStream()), StunClient.bindingRequest("two:c", PWD, true));
+                    byte[] raw = readFrame(new DataInputStream(late.getInputStream()));
+                    assertEquals(StunMessage.BINDING_SUCCESS, StunMessage.parse(raw, 0, raw.length).messageType());
+                }
+                // The first viewer, bound before the flood, was never evicted: it still reaches its session.
+                writeFrame(viewerOut, RTCP_RR);
+                assertArrayEquals(RTCP_RR, listener.rtcp.poll(2, TimeUnit.SECONDS));
+                int closed = 0;
+                for (Socket s : silent) {
+                    s.setSoTimeout(50);
+                    try {
+                        if (s.getInputStream().read() < 0) {
+                            closed++;
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        // still open
+                    } catch (java.io.IOException e) {
+                        closed++;
+                    }
+                }
+                assertTrue(closed >= 40 + 2 - 16, closed + " silent connections closed to make room");
+            } finally {
+                for (Socket s : silent) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void candidatesListUdpBeforeTcpWithPublicAddress() throws Exception {
         server.close();
         InetAddress publicIp = InetAddress.getByName("203.0.113.7");
