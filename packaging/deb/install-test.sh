@@ -4,7 +4,8 @@
 # with loopback only, so nothing leaves the container). In it: apt install ./deb, first start, /health 200, the
 # demo plays (node-datachannel, run on the host inside the container's network namespace), the admin account works,
 # logs per concern; upgrade to a second build with an edited conffile kept; sightline rollback and --undo;
-# remove (config and data stay); purge (everything goes, the user too).
+# a kill -9 of the JVM (systemd restarts it, a player resumes by itself); remove (config and data stay); purge
+# (everything goes, the user too).
 #   install-test.sh TARGET_DIR
 # Needs root, debootstrap, systemd-container, node + benchmarks/load's npm packages. Network: only the Debian
 # mirror, once, to make the cached root (SIGHTLINE_TEST_ROOT_CACHE, default /var/cache/sightline-test).
@@ -192,6 +193,43 @@ log "rolled back to $v1 in $took s"
 in_c sightline rollback --undo > "$work/undo.txt" 2>&1 || { cat "$work/undo.txt"; fail "sightline rollback --undo"; }
 [ "$(in_c cat /var/lib/sightline/data/.build)" = "$v2" ] || fail "--undo did not return to $v2"
 log "rollback --undo: back on $v2"
+
+# ---- crash recovery: kill -9 of the JVM; systemd restarts it (Restart=on-failure) and a player resumes by itself ----
+# The player is benchmarks/load/resuming-viewer.js (node-datachannel, in the container's network namespace): it
+# recovers like the web player (new session after a 4 s stall, backoff 1, 2, 4 ... s) and prints when video is back.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+viewer_log="$work/resuming-viewer.log"
+(cd "$node_dir" && exec nsenter -t "$cpid" -n -- node resuming-viewer.js http://127.0.0.1:8080/whep/demo 180) \
+    > "$viewer_log" 2>&1 &
+viewer_pid=$!
+for _ in $(seq 1 30); do grep -q '^playing$' "$viewer_log" && break; sleep 1; done
+grep -q '^playing$' "$viewer_log" || { cat "$viewer_log"; fail "the resuming viewer did not play before the kill"; }
+sleep 2
+old_pid="$(main_pid)"
+restarts_before="$(in_c systemctl show -p NRestarts --value sightline.service)"
+killed_at="$(now_ms)"
+in_c kill -KILL "$old_pid"
+up_at=""
+for _ in $(seq 1 300); do
+    pid="$(main_pid)"
+    if [ -n "$pid" ] && [ "$pid" != 0 ] && [ "$pid" != "$old_pid" ] && [ "$(health)" = 200 ]; then up_at="$(now_ms)"; break; fi
+    sleep 0.5
+done
+[ -n "$up_at" ] || { in_c systemctl status sightline.service --no-pager | head -n 20; fail "not back after kill -9"; }
+picture_at=""
+for _ in $(seq 1 240); do
+    if grep -q '"resumed"' "$viewer_log"; then picture_at="$(now_ms)"; break; fi
+    sleep 0.5
+done
+kill "$viewer_pid" 2>/dev/null || true
+wait "$viewer_pid" 2>/dev/null || true
+[ -n "$picture_at" ] || { cat "$viewer_log"; fail "the player did not get video again after kill -9"; }
+restarts="$(in_c systemctl show -p NRestarts --value sightline.service)"
+[ "$restarts" -gt "$restarts_before" ] || fail "systemd counted no restart ($restarts)"
+grep -q '"resumed".*"keyframe":true' "$viewer_log" || { cat "$viewer_log"; fail "the resumed session did not start at a keyframe"; }
+log "kill -9 of the JVM ($old_pid): systemd restarted it (NRestarts $restarts_before -> $restarts); /health 200" \
+    "after $((up_at - killed_at)) ms, the player had video again after $((picture_at - killed_at)) ms (polled every 0.5 s):" \
+    "$(grep -m1 '"resumed"' "$viewer_log")"
 
 # ---- the control plane's audit trail: a stream stop and start through the admin REST API land in audit.log ----
 for action in stop start; do
