@@ -153,6 +153,16 @@ class ReconfigurationE2E {
         assertTrue(awaitLog(log, "previous keys stay in use", "").contains("io.sightline.auth.jwt"), refused);
         String health = awaitHealth("\"nosuch\"", "no capture plugin for source.type=nosuch");
         assertTrue(health.matches("(?s).*\"nosuch\".*\"state\"\\s*:\\s*\"failed\".*"), health);
+        // The garbage file's stream is defined as failed, with the key and the file in its reason, and nobody may
+        // watch it.
+        health = awaitHealth("\"garbage\"", "mode must be always-on or on-demand, got 'sometimes'");
+        assertTrue(health.matches("(?s).*\"garbage\".*\"state\"\\s*:\\s*\"failed\".*io.sightline.stream-garbage.cfg.*"),
+                health);
+        assertTrue(List.of(401, 403, 404).contains(WhepProbe.post(server, "garbage").statusCode()), "a refused stream plays to nobody");
+        // A bad edit of a running stream's file is refused whole: the stream keeps its settings and its viewers.
+        put(etc.resolve("io.sightline.stream-reconfig.cfg"), Map.of("video.bitrate.kbps", "lots"));
+        System.out.println("bad edit: " + awaitLog(log, "Stream 'reconfig' keeps its previous settings",
+                "video.bitrate.kbps must be an integer"));
 
         // Nothing else affected: the token provider keeps its keys, the demo stream plays.
         postAndDelete(token);

@@ -54,6 +54,15 @@ final class SightlineServer implements AutoCloseable {
 
     /** Unpacks {@code distribution} under {@code workDir}, starts it and waits until it is healthy. */
     static SightlineServer start(Path distribution, Path workDir) throws IOException, InterruptedException {
+        return start(distribution, workDir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with {@code bin/karaf server} run through {@code launcher} (a command that ends
+     * by running its remaining arguments, e.g. {@code unshare} with a mount set up first).
+     */
+    static SightlineServer start(Path distribution, Path workDir, List<String> launcher)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(distribution)) {
             throw new IllegalStateException("no distribution at " + distribution + " (build karaf-assembly first)");
         }
@@ -62,7 +71,10 @@ final class SightlineServer implements AutoCloseable {
         configurePorts(workDir, freePort(), freePort(), freePort());
         defineTestStreams(workDir);
         bootJwtProvider(workDir);
-        ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
+        List<String> command = new java.util.ArrayList<>(launcher);
+        command.add(workDir.resolve("bin/karaf").toString());
+        command.add("server");
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("console.log").toFile());
@@ -86,6 +98,12 @@ final class SightlineServer implements AutoCloseable {
 
     Path home() {
         return home;
+    }
+
+    /** The Karaf JVM's process id (a descendant of the launched script). */
+    long jvmPid() {
+        return process.descendants().filter(SightlineServer::isJava).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Karaf JVM under " + process.pid())).pid();
     }
 
     /**
