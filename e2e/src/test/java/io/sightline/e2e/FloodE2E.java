@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Issue 18 point 5, the short bounded version of {@code benchmarks/flood}: on its own server, while a node-datachannel
  * viewer plays {@code demo}, 20 s of unauthenticated STUN binding requests and DTLS ClientHellos from 512 loopback
  * source ports on 64 addresses, ICE-TCP connections that talk garbage or stay silent, and WHEP POSTs from four
- * addresses faster than the per-address limit. The viewer must lose no packet and get every picture the source makes,
+ * addresses faster than the per-address limit. The viewer must lose no packet and the server drop none for it,
  * the server's threads and file descriptors must stay within the ICE-TCP cap, its heap bounded, its log quiet
  * (refusals throttled, one WARN line for the dropped packets), the excess POSTs answered 429, and the flood must really
  * have been sent (so the test cannot pass on an idle server).
@@ -54,16 +54,22 @@ class FloodE2E {
             assertTrue(num(during, "tcpOpened") >= 100, "ICE-TCP flood too weak: " + during);
             assertTrue(during.matches("(?s).*\"whepStatuses\":\\{[^}]*\"429\":\\d+.*"), "WHEP excess got 429: " + during);
 
-            // The viewer: no loss, and every picture the source made during the flood (the same share of them as in
-            // the quiet phase: the counts are taken a moment apart). Its frame rate and gaps follow the source's,
-            // which the machine's load decides (the flood's senders share the two cores with the server and other
-            // builds; a just-booted server also compiles): printed, not asserted.
-            double quietShare = num(quiet, "viewerFrames") / num(quiet, "sourceFrames");
+            // The viewer: no loss at the viewer (sequence numbers), and nothing dropped by the server for it (its
+            // delivery end line: dropped=0, i.e. its send queue never overflowed). Frames and gaps follow the test
+            // pattern's, which the machine's load decides (the flood's senders share the two cores with the server
+            // and other builds; a just-booted server also compiles): printed, not asserted. (Comparing the viewer's
+            // frames with the source's counter was tried: under a load average of 20 the two counts, read a moment
+            // apart, differ by more than the pictures in flight.)
             for (String row : List.of(during, after)) {
                 assertTrue(num(row, "viewerLost") <= 0, "the viewer lost packets: " + row);
-                assertTrue(num(row, "viewerFrames") / num(row, "sourceFrames") >= quietShare - 0.05,
-                        "the viewer missed pictures the source made: quiet " + quiet + " now " + row);
+                assertTrue(num(row, "viewerPackets") > 0, "the viewer got video: " + row);
             }
+            Path log = server.home().resolve("data/log/karaf.log");
+            String end = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.contains("end: stream=demo") && l.contains("client=127.0.0.1 ") && !l.contains(" packets=0 "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no delivery end line of the viewer in " + log));
+            System.out.println("flood: viewer's delivery line:" + end.substring(end.lastIndexOf('|') + 1));
+            assertTrue(end.contains(" dropped=0 ") && end.contains(" lost=0 "), "the server dropped or lost: " + end);
             assertTrue(result.contains("\"viewerState\":\"connected\""), result);
             assertTrue(result.contains("\"deleteStatus\":200"), result);
 
@@ -78,7 +84,6 @@ class FloodE2E {
             Matcher created = Pattern.compile("\"201\":(\\d+)").matcher(during);
             long sessions = created.find() ? Long.parseLong(created.group(1)) : 0;
             assertTrue(num(during, "logLines") <= 2 * sessions + 50, "log lines during the flood: " + during);
-            Path log = server.home().resolve("data/log/karaf.log");
             assertEquals(1, count(log, "unauthenticated packets in the last"), "one WARN line sums up the flood");
             assertEquals(200, HTTP.send(HttpRequest.newBuilder(server.url("/health")).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "/health after the flood");
