@@ -5,7 +5,8 @@
 // then ends:
 //   delete   WHEP DELETE, then the peer connection closes
 //   consent  its path is cut (relay.js UdpRelay.vanish): the server hears nothing more, only consent freshness ends it
-//   dtls     the peer connection closes without DELETE: libdatachannel sends a DTLS close_notify alert
+//   dtls     the peer connection closes without DELETE and sends a DTLS close_notify alert: made by headless Chromium
+//            (browser-sessions.js), since libdatachannel and werift send no alert when they close
 //   tcp      the session runs over ICE-TCP (relay.js TcpRelay); the TCP connection is closed (FIN), nothing else
 // Before the ways, a warm-up; after each way, a wait for the consent timeout and a probe (probe.js). At the end it
 // compares with the probe before the first way: sessions, per-session objects alive after a full GC, threads (by
@@ -18,6 +19,7 @@ const { Viewer, ndc } = require('../load/viewer');
 const probe = require('../soak/probe');
 const { UdpRelay, TcpRelay } = require('../soak/relay');
 const server = require('../soak/server');
+const { browserSessions } = require('./browser-sessions');
 
 const sleep = server.sleep;
 const WAYS = ['delete', 'consent', 'dtls', 'tcp'];
@@ -27,7 +29,8 @@ const REASON = { delete: 'closed by signaling (DELETE)', consent: 'consent expir
 
 function parseArgs(argv) {
   const a = { url: null, dist: null, home: null, pid: 0, httpPort: 9360, portBase: 9361, perWay: 2500, ways: WAYS,
-    concurrency: 12, warmup: 20, consentTimeout: 5, json: null, stream: 'churn' };
+    concurrency: 12, warmup: 20, consentTimeout: 10, json: null, stream: 'churn',
+    perWayProbe: true };
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -44,6 +47,7 @@ function parseArgs(argv) {
       case '--warmup': a.warmup = Number(v()); break;
       case '--consent-timeout': a.consentTimeout = Number(v()); break;
       case '--json': a.json = v(); break;
+      case '--no-per-way-probe': a.perWayProbe = false; break;
       default:
         throw new Error('unknown option ' + k);
     }
@@ -100,10 +104,6 @@ async function session(url, way, index) {
       v.location = null;
       await v.close();
       break;
-    case 'dtls':
-      v.location = null;
-      await v.close();
-      break;
     case 'tcp':
       relay.disconnect();
       v.location = null;
@@ -116,6 +116,11 @@ async function session(url, way, index) {
 }
 
 async function runWay(url, way, count, concurrency, base) {
+  if (way === 'dtls') {
+    const started = Date.now();
+    const r = await browserSessions(url, count, Math.min(concurrency, 6));
+    return { ...r, seconds: (Date.now() - started) / 1000 };
+  }
   const ids = [];
   const failures = [];
   let next = 0;
@@ -155,8 +160,9 @@ function diffGroups(before, after) {
   return out;
 }
 
-function tcpOnPort(s) {
-  return Object.entries(s.tcp).filter(([st]) => st !== 'listen').reduce((x, [, n]) => x + n, 0);
+/** Open TCP connections: established, or closed by the peer and never by the server (close-wait, the leak). */
+function openTcp(s) {
+  return (s.tcp.established || 0) + (s.tcp['close-wait'] || 0);
 }
 
 function describe(s) {
@@ -220,24 +226,36 @@ async function main() {
     for (const way of a.ways) {
       const r = await runWay(url, way, a.perWay, a.concurrency, base);
       base += a.perWay;
-      await sleep(reapMs);
-      const after = await probe.sample(pid, a.url);
-      const reasons = endReasons(a.home);
-      const byReason = {};
-      for (const id of r.ids) {
-        const why = reasons.get(id) || 'no end line (session still open?)';
-        byReason[why] = (byReason[why] || 0) + 1;
-      }
-      results[way] = { played: r.ids.length, failed: r.failures.length, failures: [...new Set(r.failures)].slice(0, 3),
-        seconds: r.seconds, perSecond: r.ids.length / r.seconds, byReason, after };
+      results[way] = { ids: r.ids, played: r.ids.length, failed: r.failures.length,
+        failures: [...new Set(r.failures)].slice(0, 3), seconds: r.seconds, perSecond: r.ids.length / r.seconds };
       console.log(`${way.padEnd(8)} ${r.ids.length} played and ended, ${r.failures.length} failed, in ${fmt(r.seconds, 0)} s `
-        + `(${fmt(r.ids.length / r.seconds, 1)}/s); end reasons ${JSON.stringify(byReason)}`);
+        + `(${fmt(r.ids.length / r.seconds, 1)}/s)`);
       if (r.failures.length) {
         console.log(`         failures e.g. ${results[way].failures.join(' | ')}`);
       }
-      console.log(`         after ${consent + 5} s: ` + describe(after));
+      if (a.perWayProbe) {
+        // Each way's own figures: every session of it reaped, then the probe.
+        await sleep(reapMs);
+        results[way].after = await probe.sample(pid, a.url);
+        console.log(`         after ${consent + 5} s: ` + describe(results[way].after));
+      }
+    }
+    if (!a.perWayProbe) {
+      await sleep(reapMs);
+    }
+    const reasons = endReasons(a.home);
+    for (const way of a.ways) {
+      const byReason = {};
+      for (const id of results[way].ids) {
+        const why = reasons.get(id) || 'no end line (session still open?)';
+        byReason[why] = (byReason[why] || 0) + 1;
+      }
+      results[way].byReason = byReason;
+      delete results[way].ids;
+      console.log(`${way.padEnd(8)} end reasons in the server's log: ${JSON.stringify(byReason)}`);
     }
 
+    await sleep(2000); // the last probe's own HTTP connection finishes closing
     const end = await probe.sample(pid, a.url, { names: true });
     const threadDiff = diffGroups(baseline.threadGroups, end.threadGroups);
     const checks = [];
@@ -247,20 +265,24 @@ async function main() {
     check('per-session objects alive after a full GC (jcmd GC.class_histogram)', objects.length === 0,
       objects.length ? JSON.stringify(Object.fromEntries(objects)) : 'none');
     check('UDP sockets', end.udp === baseline.udp, `${baseline.udp} -> ${end.udp}`);
-    check('TCP connections (not listening)', tcpOnPort(end) <= tcpOnPort(baseline),
+    check('TCP connections (established and close-wait)', openTcp(end) <= openTcp(baseline),
       `${JSON.stringify(baseline.tcp)} -> ${JSON.stringify(end.tcp)}`);
-    check('file descriptors', end.fds <= baseline.fds, `${baseline.fds} -> ${end.fds}`);
+    // A leak grows with the sessions (thousands here); the few descriptors the probe itself moves (jcmd's attach
+    // socket, an HTTP connection closing) are allowed.
+    check('file descriptors', end.fds <= baseline.fds + 2, `${baseline.fds} -> ${end.fds} (sockets ${baseline.sockets} -> `
+      + `${end.sockets}, unix ${baseline.unix} -> ${end.unix}; at most +2)`);
     // Thread pools (Jetty's, the DTLS workers) grow and shrink with load: a leak is a thread per session, so the
-    // count may not exceed the baseline by more than a pool's slack, and no thread may be named after a peer.
-    const perPeer = Object.keys(end.threadGroups).filter((n) => n.includes('<addr>'));
+    // count may not exceed the baseline by more than a pool's slack, and no thread named after a peer may be new.
+    const perPeer = Object.entries(threadDiff).filter(([n, d]) => n.includes('<addr>') && d > 0).map(([n]) => n);
     check('threads', end.threads <= baseline.threads + 4 && perPeer.length === 0,
       `${baseline.threads} -> ${end.threads}; by name ${JSON.stringify(threadDiff)}${perPeer.length ? '; per peer: ' + perPeer : ''}`);
     check('direct buffers', end.directBuffers <= baseline.directBuffers + 4,
       `${baseline.directBuffers} -> ${end.directBuffers}`);
     const total = Object.values(results).reduce((x, r) => x + r.played, 0);
     const heapGrowth = (end.heapAfterGcKiB - baseline.heapAfterGcKiB) * 1024;
-    check('live heap after GC', heapGrowth / Math.max(1, total) < 64,
-      `${fmt(baseline.heapAfterGcKiB / 1024, 2)} -> ${fmt(end.heapAfterGcKiB / 1024, 2)} MiB (${fmt(heapGrowth / Math.max(1, total), 1)} bytes per session; limit 64)`);
+    // The exact check is the per-session objects above; the live heap catches what hangs elsewhere (a map of ids).
+    check('live heap after GC', heapGrowth < 1024 * 1024,
+      `${fmt(baseline.heapAfterGcKiB / 1024, 2)} -> ${fmt(end.heapAfterGcKiB / 1024, 2)} MiB (${fmt(heapGrowth / Math.max(1, total), 1)} bytes per session; at most 1 MiB in all)`);
     for (const way of a.ways) {
       const r = results[way];
       const right = r.byReason[REASON[way]] || 0;

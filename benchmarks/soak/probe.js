@@ -12,6 +12,7 @@
 //   sessions           GET /health: the sum of every stream's "viewers" (the server's session registry)
 
 const fs = require('fs');
+const http = require('http');
 const { execFile } = require('child_process');
 
 const TCP_STATES = { '01': 'established', '02': 'syn-sent', '03': 'syn-recv', '04': 'fin-wait1', '05': 'fin-wait2',
@@ -59,6 +60,16 @@ async function threadGroups(pid) {
 
 function socketTable() {
   const byInode = new Map();
+  try {
+    for (const line of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+      const c = line.trim().split(/\s+/);
+      if (c.length > 6) {
+        byInode.set(c[6], { proto: 'unix' });
+      }
+    }
+  } catch (e) {
+    // no unix socket table
+  }
   for (const [file, proto] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']]) {
     let text;
     try {
@@ -79,7 +90,7 @@ function socketTable() {
 /** File descriptors of the process by kind, and its UDP and TCP sockets (TCP by state). */
 function descriptors(pid) {
   const table = socketTable();
-  const out = { fds: 0, sockets: 0, pipes: 0, files: 0, other: 0, udp: 0, tcp: {} };
+  const out = { fds: 0, sockets: 0, pipes: 0, files: 0, other: 0, udp: 0, unix: 0, tcp: {} };
   let names;
   try {
     names = fs.readdirSync(`/proc/${pid}/fd`);
@@ -100,6 +111,8 @@ function descriptors(pid) {
       const entry = table.get(s[1]);
       if (entry && entry.proto === 'udp') {
         out.udp++;
+      } else if (entry && entry.proto === 'unix') {
+        out.unix++;
       } else if (entry) {
         out.tcp[entry.state] = (out.tcp[entry.state] || 0) + 1;
       }
@@ -132,8 +145,18 @@ function rssKiB(pid) {
 
 /** The server's live sessions: the sum of the streams' viewers in GET /health, and per stream. */
 async function sessions(baseUrl) {
-  const res = await fetch(baseUrl.replace(/\/$/, '') + '/health', { signal: AbortSignal.timeout(10000) });
-  const text = await res.text();
+  // A connection of its own, closed after the answer: a kept-alive one would show up as the server's open socket.
+  const text = await new Promise((resolve, reject) => {
+    const req = http.get(baseUrl.replace(/\/$/, '') + '/health', { agent: false, headers: { Connection: 'close' },
+      timeout: 10000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('GET /health timed out')));
+    req.on('error', reject);
+  });
   const perStream = {};
   let total = 0;
   for (const m of text.matchAll(/"([^"]+)":\{[^}]*"viewers":(\d+)/g)) {

@@ -56,6 +56,17 @@ function startDistribution(dist, { httpPort, portBase, consentTimeoutSeconds, lo
   return child;
 }
 
+/**
+ * A fixed, pre-touched Java heap (-Xms = -Xmx, AlwaysPreTouch) through bin/setenv: the heap's share of RSS is then
+ * constant, so RSS moves only with memory outside the heap (threads, direct buffers, native libraries, JIT), while
+ * the heap itself is judged by its live size after GC. With the default flags G1 grows and shrinks the committed heap
+ * with the allocation rate, and RSS follows it.
+ */
+function fixHeap(home, mib) {
+  fs.appendFileSync(path.join(home, 'bin', 'setenv'), `\n# soak: fixed heap\nexport EXTRA_JAVA_OPTS="-Xms${mib}m -Xmx${mib}m `
+    + '-XX:+AlwaysPreTouch ${EXTRA_JAVA_OPTS}"\n');
+}
+
 /** Waits until GET /health answers 200 and the WHEP servlet is registered (a POST is not 404/405). */
 async function awaitServer(baseUrl, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -114,4 +125,4 @@ async function streamState(baseUrl, name) {
   }
 }
 
-module.exports = { setKey, liftLimits, startDistribution, awaitServer, cameraStream, startCamera, streamState, sleep };
+module.exports = { setKey, liftLimits, fixHeap, startDistribution, awaitServer, cameraStream, startCamera, streamState, sleep };

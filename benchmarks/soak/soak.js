@@ -24,7 +24,7 @@ function parseArgs(argv) {
     url: null, dist: null, home: null, pid: 0, httpPort: 9350, portBase: 9351, minutes: 60, warmupSeconds: null,
     sampleSeconds: null, viewers: 100, blinkViewers: 5, arrivalSeconds: 1, dwellSeconds: 20, killEverySeconds: 120,
     downSeconds: 10, consentTimeout: 0, reapSeconds: null, tolerance: 5, json: null,
-    camera: [1280, 720, 30, 2000], blinkCamera: [640, 360, 30, 500], concurrency: 8,
+    camera: [1280, 720, 30, 2000], blinkCamera: [640, 360, 30, 500], concurrency: 8, fixedHeap: 0,
   };
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
@@ -51,6 +51,7 @@ function parseArgs(argv) {
       case '--camera': a.camera = v().split(/[x@,]/).map(Number); break;
       case '--blink-camera': a.blinkCamera = v().split(/[x@,]/).map(Number); break;
       case '--json': a.json = v(); break;
+      case '--fixed-heap': a.fixedHeap = Number(v()); break;
       case '-h': case '--help':
         console.log(fs.readFileSync(path.join(__dirname, 'README.md'), 'utf8'));
         process.exit(0);
@@ -228,6 +229,9 @@ async function main() {
     fs.writeFileSync(path.join(etc, `io.sightline.stream-${BLINK}.cfg`), server.cameraStream(
       `rtsp://127.0.0.1:${ports[1]}/cam`, `Soak benchmark: the camera killed every ${a.killEverySeconds} s.`));
     if (a.dist) {
+      if (a.fixedHeap) {
+        server.fixHeap(a.dist, a.fixedHeap);
+      }
       children.server = server.startDistribution(a.dist, { httpPort: a.httpPort, portBase: a.portBase,
         consentTimeoutSeconds: a.consentTimeout, logName: 'soak-server.log' });
       a.url = 'http://127.0.0.1:' + a.httpPort;

@@ -52,8 +52,19 @@ final class SightlineServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
+    /** Settings a test needs before boot, written into the unpacked home (e.g. what the SFU reads only once). */
+    interface BeforeBoot {
+        void configure(Path home) throws IOException;
+    }
+
     /** Unpacks {@code distribution} under {@code workDir}, starts it and waits until it is healthy. */
     static SightlineServer start(Path distribution, Path workDir) throws IOException, InterruptedException {
+        return start(distribution, workDir, home -> { });
+    }
+
+    /** As {@link #start(Path, Path)}, with {@code beforeBoot} applied to the home after the test defaults. */
+    static SightlineServer start(Path distribution, Path workDir, BeforeBoot beforeBoot)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(distribution)) {
             throw new IllegalStateException("no distribution at " + distribution + " (build karaf-assembly first)");
         }
@@ -62,6 +73,7 @@ final class SightlineServer implements AutoCloseable {
         configurePorts(workDir, freePort(), freePort(), freePort());
         defineTestStreams(workDir);
         bootJwtProvider(workDir);
+        beforeBoot.configure(workDir);
         ProcessBuilder builder = new ProcessBuilder(workDir.resolve("bin/karaf").toString(), "server")
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
