@@ -53,8 +53,25 @@ async function one() {
 })();
 </script>`;
 
+/**
+ * Chromium refuses a page more than 500 peer connections over its life ("Cannot create so many PeerConnections",
+ * closed ones included until they are collected): a fresh browser per batch.
+ */
+const BATCH = 400;
+
 /** Runs count sessions on the WHEP URL, concurrency at a time; resolves to { ids, failures }. */
-async function browserSessions(whepUrl, count, concurrency, timeoutMs = 600000) {
+async function browserSessions(whepUrl, count, concurrency) {
+  const ids = [];
+  const failures = [];
+  for (let done = 0; done < count; done += BATCH) {
+    const r = await browserBatch(whepUrl, Math.min(BATCH, count - done), concurrency);
+    ids.push(...r.ids);
+    failures.push(...r.failures);
+  }
+  return { ids, failures };
+}
+
+async function browserBatch(whepUrl, count, concurrency, timeoutMs = 600000) {
   let resolveReport;
   const report = new Promise((r) => { resolveReport = r; });
   const server = http.createServer((req, res) => {

@@ -276,8 +276,10 @@ async function main() {
     const perPeer = Object.entries(threadDiff).filter(([n, d]) => n.includes('<addr>') && d > 0).map(([n]) => n);
     check('threads', end.threads <= baseline.threads + 4 && perPeer.length === 0,
       `${baseline.threads} -> ${end.threads}; by name ${JSON.stringify(threadDiff)}${perPeer.length ? '; per peer: ' + perPeer : ''}`);
-    check('direct buffers', end.directBuffers <= baseline.directBuffers + 4,
-      `${baseline.directBuffers} -> ${end.directBuffers}`);
+    // NIO keeps temporary direct buffers per thread (sun.nio.ch.Util's cache), so the count follows the pools' threads
+    // (the DTLS workers come and go); a buffer held per session would add hundreds here.
+    check('direct buffers', end.directBuffers <= baseline.directBuffers + 32,
+      `${baseline.directBuffers} -> ${end.directBuffers} (at most +32: NIO's per-thread temporary buffers)`);
     const total = Object.values(results).reduce((x, r) => x + r.played, 0);
     const heapGrowth = (end.heapAfterGcKiB - baseline.heapAfterGcKiB) * 1024;
     // The exact check is the per-session objects above; the live heap catches what hangs elsewhere (a map of ids).
