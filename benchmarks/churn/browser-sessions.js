@@ -96,8 +96,10 @@ async function browserBatch(whepUrl, count, concurrency, timeoutMs = 600000) {
     '--disable-features=WebRtcHideLocalIpsWithMdns', `--user-data-dir=${profile}`, page],
   { stdio: 'ignore', detached: true });
   try {
-    return await Promise.race([report, new Promise((_, reject) => setTimeout(
+    const result = await Promise.race([report, new Promise((_, reject) => setTimeout(
       () => reject(new Error(`Chromium did not report within ${timeoutMs} ms`)), timeoutMs).unref())]);
+    await new Promise((r) => setTimeout(r, 1000)); // the last close_notify leaves before the browser is killed
+    return result;
   } finally {
     try {
       process.kill(-browser.pid, 'SIGKILL');

@@ -288,8 +288,13 @@ async function main() {
     for (const way of a.ways) {
       const r = results[way];
       const right = r.byReason[REASON[way]] || 0;
-      check(`${way}: every session ended as "${REASON[way]}"`, right === r.played && r.played > 0,
-        `${right}/${r.played}`);
+      const ended = Object.entries(r.byReason).filter(([why]) => !why.startsWith('no end line'))
+        .reduce((x, [, n]) => x + n, 0);
+      check(`${way}: every session ended`, ended === r.played && r.played > 0, `${ended}/${r.played}`);
+      // A close_notify or DELETE is one packet or request; a lost close_notify (UDP) leaves the session to the
+      // consent timeout, which still ends it: up to 0.1 % may end for that other reason.
+      check(`${way}: sessions that ended as "${REASON[way]}"`, r.played - right <= Math.ceil(r.played * 0.001),
+        `${right}/${r.played} ${JSON.stringify(r.byReason)}`);
       check(`${way}: sessions that could not be set up`, r.failed <= Math.ceil(r.played * 0.001),
         `${r.failed} (at most 0.1 % allowed: a loaded machine can miss a 15 s setup)`);
     }
