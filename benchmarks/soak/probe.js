@@ -21,7 +21,7 @@ const TCP_STATES = { '01': 'established', '02': 'syn-sent', '03': 'syn-recv', '0
 /** jcmd's output; asynchronous, so the viewers in this process keep being served while it runs. */
 function jcmd(pid, ...args) {
   return new Promise((resolve, reject) => execFile('jcmd', [String(pid), ...args], { encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024, timeout: 60000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    maxBuffer: 64 * 1024 * 1024, timeout: 120000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
 }
 
 /** Live heap after a full GC and live instances per class (all io.sightline.* classes, DirectByteBuffer). */

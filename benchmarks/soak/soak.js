@@ -216,7 +216,11 @@ async function main() {
         // gone
       }
     }
-    ndc.cleanup();
+    try {
+      ndc.cleanup();
+    } catch (e) {
+      // libdatachannel's cleanup can time out with many peer connections on a loaded machine: exiting anyway
+    }
     process.exit(code);
   };
   process.on('SIGINT', () => stop(130));
@@ -335,10 +339,24 @@ async function main() {
 
     // Samples.
     const rows = [];
+    const skipped = [];
     printHeader();
     let prev = steady.viewers.map((v) => v.snapshot());
     const sampleAt = async (t) => {
-      const s = await probe.sample(pid, a.url, { names: true });
+      let s;
+      try {
+        s = await probe.sample(pid, a.url, { names: true });
+      } catch (e) {
+        // jcmd can time out on an overloaded machine (it did once at load 46): one more try, else no row this time
+        console.log(`  probe failed at ${fmt(t / 60, 1)} min (${String(e.message).split('\n')[0]}); trying again`);
+        try {
+          s = await probe.sample(pid, a.url, { names: true });
+        } catch (again) {
+          skipped.push(t);
+          console.log(`  probe failed again: no row at ${fmt(t / 60, 1)} min`);
+          return null;
+        }
+      }
       const now = steady.viewers.map((v) => v.snapshot());
       const seconds = (now[0].at - prev[0].at) / 1000;
       const kbps = [];
@@ -390,6 +408,8 @@ async function main() {
     const unresumed = cycles.filter((c) => c.resumedMs === null).length;
     v.checks.push({ what: 'second camera\'s viewers played again after every restart', ok: unresumed === 0,
       detail: `${cycles.length - unresumed}/${cycles.length}` });
+    v.checks.push({ what: 'probes that failed', ok: skipped.length <= 1, detail: skipped.length
+      ? `${skipped.length} at ${skipped.map((t) => fmt(t / 60, 1)).join(', ')} min` : 'none' });
     v.pass = v.checks.every((c) => c.ok);
     for (const c of v.checks) {
       console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`);
