@@ -381,6 +381,9 @@ async function main() {
     };
     for (let k = 1; t0 + k * a.sampleSeconds * 1000 <= endAt; k++) {
       await sleep(Math.max(0, t0 + k * a.sampleSeconds * 1000 - Date.now()));
+      if (Date.now() > endAt + 1000) {
+        break; // slow probes (an overloaded machine) ran past the end: arrivals have stopped, no row from then
+      }
       await sampleAt(Math.round((Date.now() - t0) / 1000));
     }
     await arrivals;
