@@ -29,6 +29,9 @@ class Viewer {
     this.location = null;
     this.payloadType = -1;
     this.retries = 0;
+    // Optional (answerSdp) => answerSdp applied before the answer is set: the soak and churn benchmarks point the
+    // client at a relay of theirs (a path they can cut) instead of the server's own candidates.
+    this.rewriteAnswer = null;
   }
 
   /** Opens the session; resolves once the first video RTP packet arrived (or rejects on error/timeout). */
@@ -110,7 +113,7 @@ class Viewer {
     const m = /a=rtpmap:(\d+) H264\/90000/i.exec(body);
     this.payloadType = m ? Number(m[1]) : -1;
     this.answer = body;
-    this.pc.setRemoteDescription(body, 'answer');
+    this.pc.setRemoteDescription(this.rewriteAnswer ? this.rewriteAnswer(body) : body, 'answer');
     this.state = 'answered';
   }
 

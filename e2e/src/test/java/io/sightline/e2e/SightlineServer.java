@@ -52,9 +52,14 @@ final class SightlineServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
+    /** Settings a test needs before boot, written into the unpacked home (e.g. what the SFU reads only once). */
+    interface BeforeBoot {
+        void configure(Path home) throws IOException;
+    }
+
     /** Unpacks {@code distribution} under {@code workDir}, starts it and waits until it is healthy. */
     static SightlineServer start(Path distribution, Path workDir) throws IOException, InterruptedException {
-        return start(distribution, workDir, List.of());
+        return start(distribution, workDir, List.of(), home -> { });
     }
 
     /**
@@ -62,6 +67,17 @@ final class SightlineServer implements AutoCloseable {
      * by running its remaining arguments, e.g. {@code unshare} with a mount set up first).
      */
     static SightlineServer start(Path distribution, Path workDir, List<String> launcher)
+            throws IOException, InterruptedException {
+        return start(distribution, workDir, launcher, home -> { });
+    }
+
+    /** As {@link #start(Path, Path)}, with {@code beforeBoot} applied to the home after the test defaults. */
+    static SightlineServer start(Path distribution, Path workDir, BeforeBoot beforeBoot)
+            throws IOException, InterruptedException {
+        return start(distribution, workDir, List.of(), beforeBoot);
+    }
+
+    private static SightlineServer start(Path distribution, Path workDir, List<String> launcher, BeforeBoot beforeBoot)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(distribution)) {
             throw new IllegalStateException("no distribution at " + distribution + " (build karaf-assembly first)");
@@ -71,6 +87,7 @@ final class SightlineServer implements AutoCloseable {
         configurePorts(workDir, freePort(), freePort(), freePort());
         defineTestStreams(workDir);
         bootJwtProvider(workDir);
+        beforeBoot.configure(workDir);
         List<String> command = new java.util.ArrayList<>(launcher);
         command.add(workDir.resolve("bin/karaf").toString());
         command.add("server");
