@@ -237,7 +237,11 @@ async function startDistribution(o) {
   if (camera && camera.kinds.includes('rtsp')) {
     Object.assign(streams, { 'camera native RTSP': 'cam-native', 'camera FFmpeg RTSP': 'cam-ffmpeg' });
   }
-  if (camera && camera.kinds.includes('srt')) streams['camera SRT (FFmpeg)'] = 'cam-srt';
+  if (camera && camera.kinds.includes('srt')) {
+    Object.assign(streams, { 'camera SRT, TS demuxed by Sightline': 'cam-srt-native',
+      'camera SRT, TS demuxed by FFmpeg': 'cam-srt-ffmpeg' });
+  }
+  if (camera && camera.kinds.includes('rtmp')) streams['camera RTMP (nginx-rtmp, FFmpeg FLV)'] = 'cam-rtmp';
   if (camera) {
     for (const stream of Object.values(streams)) while (!(await whepKnows(url, stream))) await sleep(500);
     await sleep(3000);
@@ -255,9 +259,33 @@ async function startCamera(home, port, kinds) {
   if (kinds.includes('srt')) {
     cameras.push(await startCameraProcess(home, `srt:${port + 1}`, 'camera-srt.log'));
     // SRT holds every packet for its negotiated latency (120 ms by default): ask for 20 ms, as a low-latency link would.
-    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-srt.cfg'), [
-      '# The latency benchmark\'s camera path over SRT (MPEG-TS), read by FFmpeg.',
-      'source.type = srt', `source.url = srt://127.0.0.1:${port + 1}?mode=caller&latency=20000`, 'mode = always-on',
+    // Two callers of the same listener: MPEG-TS demuxed by Sightline (the default) and by FFmpeg.
+    for (const reader of ['native', 'ffmpeg']) {
+      fs.writeFileSync(path.join(home, `etc/io.sightline.stream-cam-srt-${reader}.cfg`), [
+        `# The latency benchmark's camera path over SRT (MPEG-TS), demuxed by ${reader === 'native' ? 'Sightline' : 'FFmpeg'}.`,
+        'source.type = srt', `source.url = srt://127.0.0.1:${port + 1}?mode=caller&latency=20000`,
+        `source.mpegts.reader = ${reader}`, 'mode = always-on', 'transport.mode = sfu', 'access = public', ''].join('\n'));
+    }
+  }
+  if (kinds.includes('rtmp')) {
+    // nginx with Debian's RTMP module (libnginx-mod-rtmp) on its own port, prefix and configuration in a temp dir;
+    // the camera publishes to it and Sightline plays from it, as from any RTMP server in front of an encoder.
+    const rtmpPort = port + 2;
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-nginx-rtmp-'));
+    fs.writeFileSync(path.join(prefix, 'nginx.conf'), [
+      'load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;', 'daemon off;', 'master_process off;',
+      `pid ${prefix}/nginx.pid;`, `error_log ${prefix}/error.log info;`, 'events { worker_connections 64; }',
+      `rtmp { server { listen 127.0.0.1:${rtmpPort}; chunk_size 4096;`,
+      '  application live { live on; record off; } } }', ''].join('\n'));
+    const nginx = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e',
+      path.join(prefix, 'error.log')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    cameras.push(nginx);
+    await sleep(500);
+    if (nginx.exitCode !== null) throw new Error(`nginx did not start: ${fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')}`);
+    cameras.push(await startCameraProcess(home, `rtmp:rtmp://127.0.0.1:${rtmpPort}/live/cam`, 'camera-rtmp.log'));
+    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-rtmp.cfg'), [
+      '# The latency benchmark\'s camera path over RTMP (FLV through nginx-rtmp), read by FFmpeg.',
+      'source.type = rtmp', `source.url = rtmp://127.0.0.1:${rtmpPort}/live/cam`, 'mode = always-on',
       'transport.mode = sfu', 'access = public', ''].join('\n'));
   }
   if (kinds.includes('rtsp')) {
@@ -270,7 +298,8 @@ async function startCamera(home, port, kinds) {
     }
   }
   console.log(`timecode camera(s): ${kinds.includes('rtsp') ? `rtsp://127.0.0.1:${port}/cam ` : ''}`
-    + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1}` : ''}`);
+    + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1} ` : ''}`
+    + `${kinds.includes('rtmp') ? `rtmp://127.0.0.1:${port + 2}/live/cam` : ''}`);
   return { kinds, kill: (signal) => cameras.forEach((c) => c.kill(signal)) };
 }
 

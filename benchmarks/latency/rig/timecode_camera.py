@@ -7,6 +7,8 @@
 # Usage: /usr/bin/python3 timecode_camera.py PORT [WIDTH HEIGHT FPS KBPS]
 #        /usr/bin/python3 timecode_camera.py srt:PORT [...]   the same pictures as MPEG-TS over SRT (listener), like
 #                                                             an encoder that pushes SRT (gstreamer1.0-plugins-bad)
+#        /usr/bin/python3 timecode_camera.py rtmp:URL [...]   the same pictures as FLV pushed to an RTMP server
+#                                                             (rtmp2sink), like OBS or an encoder publishing RTMP
 import sys, threading, time
 import numpy as np
 import gi
@@ -16,6 +18,7 @@ from gi.repository import Gst, GstRtspServer, GLib
 
 Gst.init(None)
 srt = sys.argv[1].startswith('srt:')
+rtmp = sys.argv[1][5:] if sys.argv[1].startswith('rtmp:') else None
 port = sys.argv[1][4:] if srt else sys.argv[1]
 W, H, FPS, KBPS = (int(a) for a in (sys.argv[2:6] if len(sys.argv) >= 6 else (1280, 720, 30, 2000)))
 
@@ -96,11 +99,13 @@ ENCODE = ('appsrc name=src is-live=true format=time do-timestamp=true stream-typ
           ' usage-type=camera ! video/x-h264,profile=constrained-baseline')
 AUDIO = 'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! opusenc frame-size=20'
 
-if srt:
-    # One pipeline, always running; the SRT listener serves whoever calls.
-    pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! mpegtsmux alignment=7 name=mux'
-                                f' ! srtsink uri=srt://127.0.0.1:{port}?mode=listener latency=20 wait-for-connection=false'
-                                f' sync=false')
+if srt or rtmp:
+    # One pipeline, always running; the SRT listener serves whoever calls, the RTMP server whoever plays. Video only:
+    # a muxer with a second live input waits for both (the RTSP camera's audio has no such muxer in front of it).
+    sink = (f'mpegtsmux alignment=7 name=mux ! srtsink uri=srt://127.0.0.1:{port}?mode=listener latency=20'
+            f' wait-for-connection=false sync=false') if srt else \
+        f'flvmux streamable=true latency=0 name=mux ! rtmp2sink location={rtmp} sync=false async=false'
+    pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! {sink}')
     pipeline.set_property('latency', 0)
     configure(None, type('Media', (), {'get_element': lambda self: pipeline})())
     pipeline.set_state(Gst.State.PLAYING)
