@@ -133,6 +133,78 @@ class NativeTsReaderTest {
                 + " " + ctx.failures);
     }
 
+    /**
+     * The point of the reader: a sender that writes one picture's TS packets at a time (FFmpeg's muxer, video PES
+     * without a length), 100 ms apart. Each keyframe must reach the stream within milliseconds of the write that
+     * completed it, not with the next picture's write. Prints the same figure through FFmpeg's demuxer.
+     */
+    @Test
+    void aPictureLeavesWithItsLastPacketNotWithTheNextPicture() throws Exception {
+        Path ts = dir.resolve("paced.ts");
+        Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-t", "2", "-c:v", "libx264",
+                "-pix_fmt", "yuv420p", "-bf", "0", "-g", "15", "-f", "mpegts", ts.toString());
+        byte[] bytes = Files.readAllBytes(ts);
+        List<Integer> starts = new ArrayList<>(); // byte offsets where a picture's first TS packet begins
+        for (int p = 0; p + 188 <= bytes.length; p += 188) {
+            int pid = ((bytes[p + 1] & 0x1F) << 8) | (bytes[p + 2] & 0xFF);
+            if (pid == 0x100 && (bytes[p + 1] & 0x40) != 0) {
+                starts.add(p);
+            }
+        }
+        starts.add(bytes.length);
+        long[] nativeDelays = pacedKeyframeDelays("native", bytes, starts);
+        long[] ffmpegDelays = pacedKeyframeDelays("ffmpeg", bytes, starts);
+        System.out.printf("keyframe write -> hand-off (ms), pictures 100 ms apart: native %s, FFmpeg %s%n",
+                java.util.Arrays.toString(nativeDelays), java.util.Arrays.toString(ffmpegDelays));
+        for (long d : nativeDelays) {
+            assertTrue(d >= 0 && d < 50, "native reader: " + java.util.Arrays.toString(nativeDelays));
+        }
+    }
+
+    /** Serves the TS over HTTP one picture per write, 100 ms apart; returns write -> push of keyframes 15 and 30. */
+    private long[] pacedKeyframeDelays(String reader, byte[] bytes, List<Integer> starts) throws Exception {
+        long[] written = new long[starts.size()];
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        cleanup.add(server);
+        Thread sender = new Thread(() -> {
+            try (java.net.Socket s = server.accept()) {
+                java.io.InputStream in = s.getInputStream();
+                for (int state = 0; state < 4; ) { // up to the blank line that ends the request
+                    int b = in.read();
+                    state = b < 0 ? 4 : (b == '\r' || b == '\n') ? state + 1 : 0;
+                }
+                java.io.OutputStream out = s.getOutputStream();
+                out.write("HTTP/1.0 200 OK\r\nContent-Type: video/mp2t\r\n\r\n".getBytes());
+                out.write(bytes, 0, starts.get(0));
+                for (int k = 0; k + 1 < starts.size(); k++) {
+                    out.write(bytes, starts.get(k), starts.get(k + 1) - starts.get(k));
+                    out.flush();
+                    written[k] = System.nanoTime();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the source went away
+            }
+        }, "paced-ts-sender");
+        sender.start();
+        RecordingContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:"
+                + server.getLocalPort() + "/paced.ts", "source.mpegts.reader", reader));
+        sender.join(20_000);
+        await(() -> false, 300);
+        long[] delays = new long[2];
+        int n = 0;
+        int keyframes = 0;
+        for (int i = 0; i < ctx.video.size() && n < 2; i++) {
+            // Both readers start at the first byte, so their keyframes are pictures 0, 15, 30...: take 15 and 30.
+            if (ctx.video.get(i).keyframe() && keyframes++ > 0) {
+                delays[n] = (ctx.videoPushNanos.get(i) - written[15 * (n + 1)]) / 1_000_000;
+                n++;
+            }
+        }
+        assertEquals(2, n, reader + ": keyframes seen " + ctx.video.size());
+        return delays;
+    }
+
     @Test
     void aMistypedReaderIsRefusedWhenTheSourceIsCreated() {
         RecordingContext ctx = new RecordingContext(Map.of("source.url", "srt://127.0.0.1:9?mode=caller",
