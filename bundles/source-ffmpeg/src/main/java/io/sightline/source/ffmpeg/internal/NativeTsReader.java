@@ -10,7 +10,6 @@ import io.sightline.rtp.h264.NalUnits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -295,10 +294,5 @@ final class NativeTsReader implements Runnable, MpegTsDemuxer.Listener {
     private static boolean isPlaylist(String url) {
         String path = url.split("[?#]", 2)[0].toLowerCase(Locale.ROOT);
         return path.endsWith(".m3u8") || path.endsWith(".m3u");
-    }
-
-    @Override
-    public String toString() {
-        return "NativeTsReader" + Arrays.toString(demuxer.ends());
     }
 }
