@@ -103,10 +103,11 @@ AUDIO = 'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! opusenc frame
 if srt or rtmp:
     # One pipeline, always running, one output per process (a tee in front of two live muxers stalled here). Video
     # only: a muxer with a second live input waits for both (the RTSP camera's audio has no such muxer in front of
-    # it). mpegtsmux writes each TS packet as it is made: with alignment=7 (7 packets per buffer, one SRT message) a
-    # picture's last packets waited in the muxer for the next picture's. Its video PES carry a length while it fits in
-    # 16 bits (P pictures here; not the keyframes).
-    sink = (f'mpegtsmux alignment=-1 ! srtsink uri=srt://127.0.0.1:{srt}?mode=listener latency=20'
+    # it). mpegtsmux alignment=7: 7 TS packets per buffer, one SRT message, as SRT encoders send. It keeps a picture's
+    # last packets until the next picture's fill the buffer (a camera-side hold of up to one frame, in both SRT
+    # readers' figures); with alignment=-1 (one 188-byte SRT message per packet) no
+    # picture reached either SRT reader here (no keyframe arrived).
+    sink = (f'mpegtsmux alignment=7 ! srtsink uri=srt://127.0.0.1:{srt}?mode=listener latency=20'
             ' wait-for-connection=false sync=false') if srt else \
         f'flvmux streamable=true latency=0 ! rtmp2sink location={rtmp} sync=false async=false'
     pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! {sink}')
