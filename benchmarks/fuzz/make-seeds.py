@@ -41,6 +41,29 @@ def h264_streams():
     return out
 
 
+def mpegts_captures():
+    """Short MPEG-TS captures from FFmpeg's muxer and GStreamer's mpegtsmux, or [] without the tools."""
+    out = []
+    tmp = tempfile.mkdtemp()
+    if shutil.which('ffmpeg'):
+        path = os.path.join(tmp, 'ffmpeg.ts')
+        subprocess.run(['ffmpeg', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=30',
+                        '-f', 'lavfi', '-i', 'sine=sample_rate=48000', '-t', '0.2', '-c:v', 'libx264', '-bf', '0',
+                        '-g', '3', '-c:a', 'aac', '-b:a', '32k', '-f', 'mpegts', path], check=True)
+        out.append(('ffmpeg-h264-aac', open(path, 'rb').read()))
+    path = os.path.join(tmp, 'gst.ts')
+    launch = ('videotestsrc num-buffers=6 ! video/x-raw,width=64,height=48,framerate=30/1 ! x264enc bframes=0 '
+              f'key-int-max=3 ! h264parse ! mpegtsmux ! filesink location={path}')
+    script = ('import sys, gi\ngi.require_version("Gst", "1.0")\nfrom gi.repository import Gst\nGst.init(None)\n'
+              'p = Gst.parse_launch(sys.argv[1]); p.set_state(Gst.State.PLAYING)\n'
+              'p.get_bus().timed_pop_filtered(30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)\n'
+              'p.set_state(Gst.State.NULL)\n')
+    if subprocess.run(['/usr/bin/python3', '-c', script, launch]).returncode == 0 and os.path.exists(path):
+        out.append(('mpegtsmux-h264', open(path, 'rb').read()))
+    shutil.rmtree(tmp)
+    return out
+
+
 def nals(stream):
     parts = stream.split(b'\x00\x00\x01')
     return [p.rstrip(b'\x00') for p in parts[1:] if p.rstrip(b'\x00')]
@@ -140,6 +163,10 @@ def main():
         put(d_nal, 'x264-avcc-' + profile, b'\x01' + units[0][1:4] + b'\xff\xe1' + struct.pack('>H', len(units[0]))
             + units[0] + b'\x01' + struct.pack('>H', len(units[1])) + units[1])
         put(d_rtp, 'x264-' + profile, rtp_records(units[:4]))
+    # MPEG-TS as FFmpeg's muxer writes it (H.264 + AAC) and as GStreamer's mpegtsmux does (H.264), a few pictures.
+    d = corpus('source-ffmpeg', 'io.sightline.source.ffmpeg.internal', 'MpegTsDemuxerFuzzTest', 'stream')
+    for name, ts in mpegts_captures():
+        put(d, name, ts)
     # RTSP: a camera's answers to OPTIONS, DESCRIBE (after a digest challenge), SETUP and interleaved frames.
     d = corpus('source-ffmpeg', 'io.sightline.source.ffmpeg.internal', 'RtspResponseFuzzTest', 'serverBytes')
     sdp = ('v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=cam\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n'

@@ -237,7 +237,11 @@ async function startDistribution(o) {
   if (camera && camera.kinds.includes('rtsp')) {
     Object.assign(streams, { 'camera native RTSP': 'cam-native', 'camera FFmpeg RTSP': 'cam-ffmpeg' });
   }
-  if (camera && camera.kinds.includes('srt')) streams['camera SRT (FFmpeg)'] = 'cam-srt';
+  if (camera && camera.kinds.includes('srt')) {
+    Object.assign(streams, { 'camera SRT, TS demuxed by Sightline': 'cam-srt-native',
+      'camera SRT, TS demuxed by FFmpeg': 'cam-srt-ffmpeg' });
+  }
+  if (camera && camera.kinds.includes('rtmp')) streams['camera RTMP (nginx-rtmp, FFmpeg FLV)'] = 'cam-rtmp';
   if (camera) {
     for (const stream of Object.values(streams)) while (!(await whepKnows(url, stream))) await sleep(500);
     await sleep(3000);
@@ -247,19 +251,48 @@ async function startDistribution(o) {
 }
 
 /**
- * --camera: the timecode camera (rig/timecode_camera.py: gst-rtsp-server, OpenH264 720p30 2 Mbit/s + Opus) and two
- * streams pulling it by RTSP over TCP, one through Sightline's own RTSP client and one through FFmpeg's.
+ * --camera rtsp,srt,rtmp: the timecode camera (rig/timecode_camera.py, OpenH264 720p30 2 Mbit/s) and streams reading it.
+ * rtsp: gst-rtsp-server (+ Opus), pulled over TCP by Sightline's own RTSP client and by FFmpeg's. srt: MPEG-TS
+ * (mpegtsmux) over SRT, demuxed by Sightline and by FFmpeg. rtmp: FLV pushed to nginx-rtmp, played by FFmpeg.
  */
 async function startCamera(home, port, kinds) {
   const cameras = [];
+  const pushed = [];
   if (kinds.includes('srt')) {
-    cameras.push(await startCameraProcess(home, `srt:${port + 1}`, 'camera-srt.log'));
-    // SRT holds every packet for its negotiated latency (120 ms by default): ask for 20 ms, as a low-latency link would.
-    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-srt.cfg'), [
-      '# The latency benchmark\'s camera path over SRT (MPEG-TS), read by FFmpeg.',
-      'source.type = srt', `source.url = srt://127.0.0.1:${port + 1}?mode=caller&latency=20000`, 'mode = always-on',
+    // SRT holds every packet for its negotiated latency (120 ms by default): the camera's listener and the callers
+    // ask for 20 ms, as a low-latency link would. Two callers of the same listener: MPEG-TS demuxed by Sightline
+    // (the default) and by FFmpeg.
+    pushed.push(`srt:${port + 1}`);
+    for (const reader of ['native', 'ffmpeg']) {
+      fs.writeFileSync(path.join(home, `etc/io.sightline.stream-cam-srt-${reader}.cfg`), [
+        `# The latency benchmark's camera path over SRT (MPEG-TS), demuxed by ${reader === 'native' ? 'Sightline' : 'FFmpeg'}.`,
+        'source.type = srt', `source.url = srt://127.0.0.1:${port + 1}?mode=caller&latency=20000`,
+        `source.mpegts.reader = ${reader}`, 'mode = always-on', 'transport.mode = sfu', 'access = public', ''].join('\n'));
+    }
+  }
+  if (kinds.includes('rtmp')) {
+    // nginx with Debian's RTMP module (libnginx-mod-rtmp) on its own port, prefix and configuration in a temp dir;
+    // the camera publishes to it and Sightline plays from it, as from any RTMP server in front of an encoder.
+    const rtmpPort = port + 3;
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-nginx-rtmp-'));
+    fs.writeFileSync(path.join(prefix, 'nginx.conf'), [
+      'load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;', 'daemon off;', 'master_process off;',
+      `pid ${prefix}/nginx.pid;`, `error_log ${prefix}/error.log info;`, 'events { worker_connections 64; }',
+      `rtmp { server { listen 127.0.0.1:${rtmpPort}; chunk_size 4096;`,
+      '  application live { live on; record off; } } }', ''].join('\n'));
+    const nginx = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e',
+      path.join(prefix, 'error.log')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    cameras.push(nginx);
+    await sleep(500);
+    if (nginx.exitCode !== null) throw new Error(`nginx did not start: ${fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')}`);
+    pushed.push(`rtmp:rtmp://127.0.0.1:${rtmpPort}/live/cam`);
+    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-rtmp.cfg'), [
+      '# The latency benchmark\'s camera path over RTMP (FLV through nginx-rtmp), read by FFmpeg.',
+      'source.type = rtmp', `source.url = rtmp://127.0.0.1:${rtmpPort}/live/cam`, 'mode = always-on',
       'transport.mode = sfu', 'access = public', ''].join('\n'));
   }
+  // One camera process per output (each costs an OpenH264 720p encode on this 2-core machine).
+  for (const where of pushed) cameras.push(await startCameraProcess(home, where, `camera-${where.split(':')[0]}.log`));
   if (kinds.includes('rtsp')) {
     cameras.push(await startCameraProcess(home, String(port), 'camera.log'));
     for (const client of ['native', 'ffmpeg']) {
@@ -270,7 +303,8 @@ async function startCamera(home, port, kinds) {
     }
   }
   console.log(`timecode camera(s): ${kinds.includes('rtsp') ? `rtsp://127.0.0.1:${port}/cam ` : ''}`
-    + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1}` : ''}`);
+    + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1} ` : ''}`
+    + `${kinds.includes('rtmp') ? `rtmp://127.0.0.1:${port + 3}/live/cam` : ''}`);
   return { kinds, kill: (signal) => cameras.forEach((c) => c.kill(signal)) };
 }
 

@@ -5,8 +5,10 @@
 # Every picture carries the test pattern's timecode strip (docs/timecode.md): its capture time, taken just before the
 # picture is painted, so the browser's reading gives capture -> display through a real RTSP server and socket.
 # Usage: /usr/bin/python3 timecode_camera.py PORT [WIDTH HEIGHT FPS KBPS]
-#        /usr/bin/python3 timecode_camera.py srt:PORT [...]   the same pictures as MPEG-TS over SRT (listener), like
-#                                                             an encoder that pushes SRT (gstreamer1.0-plugins-bad)
+#        /usr/bin/python3 timecode_camera.py srt:PORT [...]   without audio: MPEG-TS (mpegtsmux) over SRT (srtsink
+#                                                             listener, latency 20 ms, any number of callers)
+#        /usr/bin/python3 timecode_camera.py rtmp:URL [...]   without audio: FLV pushed to an RTMP server (rtmp2sink),
+#                                                             like OBS publishing RTMP
 import sys, threading, time
 import numpy as np
 import gi
@@ -15,8 +17,10 @@ gi.require_version('GstRtspServer', '1.0')
 from gi.repository import Gst, GstRtspServer, GLib
 
 Gst.init(None)
-srt = sys.argv[1].startswith('srt:')
-port = sys.argv[1][4:] if srt else sys.argv[1]
+outputs = dict(o.split(':', 1) if ':' in o else ('rtsp', o) for o in sys.argv[1].split('+'))
+srt = outputs.get('srt')
+rtmp = outputs.get('rtmp')
+port = outputs.get('rtsp')
 W, H, FPS, KBPS = (int(a) for a in (sys.argv[2:6] if len(sys.argv) >= 6 else (1280, 720, 30, 2000)))
 
 
@@ -96,11 +100,17 @@ ENCODE = ('appsrc name=src is-live=true format=time do-timestamp=true stream-typ
           ' usage-type=camera ! video/x-h264,profile=constrained-baseline')
 AUDIO = 'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! opusenc frame-size=20'
 
-if srt:
-    # One pipeline, always running; the SRT listener serves whoever calls.
-    pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! mpegtsmux alignment=7 name=mux'
-                                f' ! srtsink uri=srt://127.0.0.1:{port}?mode=listener latency=20 wait-for-connection=false'
-                                f' sync=false')
+if srt or rtmp:
+    # One pipeline, always running, one output per process (a tee in front of two live muxers stalled here). Video
+    # only: a muxer with a second live input waits for both (the RTSP camera's audio has no such muxer in front of
+    # it). mpegtsmux alignment=7: 7 TS packets per buffer, one SRT message, as SRT encoders send. It keeps a picture's
+    # last packets until the next picture's fill the buffer (a camera-side hold of up to one frame, in both SRT
+    # readers' figures); with alignment=-1 (one 188-byte SRT message per packet) no
+    # picture reached either SRT reader here (no keyframe arrived).
+    sink = (f'mpegtsmux alignment=7 ! srtsink uri=srt://127.0.0.1:{srt}?mode=listener latency=20'
+            ' wait-for-connection=false sync=false') if srt else \
+        f'flvmux streamable=true latency=0 ! rtmp2sink location={rtmp} sync=false async=false'
+    pipeline = Gst.parse_launch(f'{ENCODE} ! h264parse config-interval=-1 ! {sink}')
     pipeline.set_property('latency', 0)
     configure(None, type('Media', (), {'get_element': lambda self: pipeline})())
     pipeline.set_state(Gst.State.PLAYING)

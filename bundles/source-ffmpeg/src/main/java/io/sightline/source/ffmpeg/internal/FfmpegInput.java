@@ -1,5 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
+import static org.bytedeco.ffmpeg.avformat.AVFormatContext.AVFMT_FLAG_CUSTOM_IO;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
@@ -7,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_seek_file;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
@@ -31,8 +34,12 @@ final class FfmpegInput implements AutoCloseable {
     private final AVFormatContext context;
     private final InterruptDeadline deadline;
     private final Credentials credentials;
+    /** The protocol context opened before this demuxer ({@code AVFMT_FLAG_CUSTOM_IO}), or {@code null}. */
+    private final AVIOContext customIo;
 
-    private FfmpegInput(AVFormatContext context, InterruptDeadline deadline, Credentials credentials) {
+    private FfmpegInput(AVFormatContext context, InterruptDeadline deadline, Credentials credentials,
+            AVIOContext customIo) {
+        this.customIo = customIo;
         this.context = context;
         this.deadline = deadline;
         this.credentials = credentials;
@@ -48,6 +55,16 @@ final class FfmpegInput implements AutoCloseable {
      */
     static FfmpegInput open(String url, String format, Map<String, String> options, boolean probe,
             InterruptDeadline deadline, int timeoutMs, Credentials credentials) throws IOException {
+        return open(url, format, options, probe, deadline, timeoutMs, credentials, null);
+    }
+
+    /**
+     * As above, demuxing an input whose protocol is already open ({@code opened}, from its first byte) when it is not
+     * {@code null}; the input is closed with this one, or at once when opening fails.
+     */
+    static FfmpegInput open(String url, String format, Map<String, String> options, boolean probe,
+            InterruptDeadline deadline, int timeoutMs, Credentials credentials, AvioInput opened) throws IOException {
+        AVIOContext pb = opened == null ? null : opened.handOver();
         AVInputFormat inputFormat = null;
         if (format != null) {
             registerDevices();
@@ -58,15 +75,22 @@ final class FfmpegInput implements AutoCloseable {
         }
         AVFormatContext ctx = avformat_alloc_context();
         deadline.attach(ctx);
+        if (pb != null) {
+            ctx.pb(pb);
+            ctx.flags(ctx.flags() | AVFMT_FLAG_CUSTOM_IO);
+        }
         deadline.extend(timeoutMs);
         AVDictionary dict = new AVDictionary(null);
         options.forEach((k, v) -> av_dict_set(dict, k, v, 0));
         int ret = avformat_open_input(ctx, url, inputFormat, dict); // frees ctx on failure
         av_dict_free(dict);
         if (ret < 0) {
+            if (pb != null) {
+                avio_closep(pb); // custom I/O is the caller's to close
+            }
             throw new IOException(credentials.redact("cannot open " + url + ": " + describe(ret, deadline, timeoutMs)));
         }
-        FfmpegInput input = new FfmpegInput(ctx, deadline, credentials);
+        FfmpegInput input = new FfmpegInput(ctx, deadline, credentials, pb);
         if (probe) {
             ret = avformat_find_stream_info(ctx, (PointerPointer<?>) null);
             if (ret < 0) {
@@ -110,6 +134,9 @@ final class FfmpegInput implements AutoCloseable {
     @Override
     public void close() {
         avformat_close_input(context);
+        if (customIo != null) {
+            avio_closep(customIo);
+        }
     }
 
     static String describe(int err, InterruptDeadline deadline, int timeoutMs) {

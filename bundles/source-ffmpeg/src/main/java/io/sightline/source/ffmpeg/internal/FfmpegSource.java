@@ -22,7 +22,10 @@ final class FfmpegSource implements CaptureSource {
     private final Object lock = new Object();
     private Runnable cancel;
     private Thread thread;
-    /** Set when the camera's session needs FFmpeg (B-frames, another codec): later starts skip the native client. */
+    /**
+     * Set when the camera's session or the feed needs FFmpeg (B-frames, another codec): later starts skip the native
+     * RTSP client or MPEG-TS reader.
+     */
     private volatile boolean ffmpegOnly;
 
     FfmpegSource(SourceContext context, SourceSettings settings, InstalledDecoders decoders) {
@@ -48,7 +51,7 @@ final class FfmpegSource implements CaptureSource {
         }
     }
 
-    /** The native RTSP client where it can carry the camera's session, FFmpeg otherwise. */
+    /** The native RTSP client or MPEG-TS reader where it can carry the input, FFmpeg otherwise. */
     private Runnable openReader() throws IOException {
         if (settings.nativeRtsp() && !ffmpegOnly) {
             try {
@@ -64,6 +67,29 @@ final class FfmpegSource implements CaptureSource {
                 ffmpegOnly = true;
                 LOG.info("Stream '{}': {} is read through FFmpeg: {}", context.streamName(), settings.safeUrl(),
                         e.getMessage());
+            }
+        }
+        if (settings.nativeTs() && !ffmpegOnly) {
+            try {
+                NativeTsReader n = NativeTsReader.open(context, settings);
+                cancel = n::cancel;
+                return () -> {
+                    n.run();
+                    if (n.needsFfmpeg()) {
+                        ffmpegOnly = true;
+                    }
+                };
+            } catch (NativeTsReader.Unsupported e) {
+                ffmpegOnly = true;
+                LOG.info("Stream '{}': {} is read through FFmpeg: {}", context.streamName(), settings.safeUrl(),
+                        e.getMessage());
+                if (e.input() != null) {
+                    // Already open and rewound: FFmpeg's demuxer starts from its first byte (a one-client server
+                    // such as ffmpeg -listen 1 would not take a second connection).
+                    SourceReader r = SourceReader.open(context, settings, decoders, e.deadline(), e.input());
+                    cancel = r::cancel;
+                    return r;
+                }
             }
         }
         SourceReader r = SourceReader.open(context, settings, decoders);

@@ -50,6 +50,12 @@ import org.osgi.service.metatype.annotations.Option;
             options = {@Option(value = "native", label = "native"), @Option(value = "ffmpeg", label = "ffmpeg")})
     String source_rtsp_client() default "native";
 
+    @AttributeDefinition(name = "MPEG-TS reader", description = "srt, http: native: Sightline demuxes MPEG-TS "
+            + "(H.264 with AAC or no audio; hands each picture on with the TS packet that ends it; FFmpeg for anything "
+            + "else); ffmpeg: always FFmpeg's demuxer.",
+            options = {@Option(value = "native", label = "native"), @Option(value = "ffmpeg", label = "ffmpeg")})
+    String source_mpegts_reader() default "native";
+
     @AttributeDefinition(name = "Loop", description = "file: start again at the end.")
     boolean source_loop() default true;
 

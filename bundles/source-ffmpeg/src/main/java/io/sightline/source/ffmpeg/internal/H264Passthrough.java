@@ -88,9 +88,14 @@ final class H264Passthrough {
 
     /** Processes one packet's payload. */
     Verdict accept(ByteBuffer payload, boolean keyFlag, long ptsMicros, long captureMillis) {
+        return accept(payload, keyFlag, ptsMicros, captureMillis, 0);
+    }
+
+    /** As above, from a reader that knows when the packet was read ({@link System#nanoTime()}, 0 if not). */
+    Verdict accept(ByteBuffer payload, boolean keyFlag, long ptsMicros, long captureMillis, long arrivalNanos) {
         List<ByteBuffer> nals = lengthSize > 0 ? NalUnits.splitLengthPrefixed(payload, lengthSize)
                 : NalUnits.splitAnnexB(payload);
-        return accept(nals, keyFlag, ptsMicros, captureMillis, 0);
+        return accept(nals, keyFlag, ptsMicros, captureMillis, arrivalNanos);
     }
 
     /**

@@ -37,6 +37,17 @@ final class InterruptDeadline implements AutoCloseable {
         cb.opaque(opaque);
     }
 
+    /**
+     * The callback for {@code avio_open2} (FFmpeg copies the struct), so a protocol opened without a demuxer is
+     * bounded by this deadline too.
+     */
+    AVIOInterruptCB ioCallback() {
+        AVIOInterruptCB cb = new AVIOInterruptCB();
+        cb.callback(CALLBACK);
+        cb.opaque(opaque);
+        return cb;
+    }
+
     /** Blocking calls may go on for {@code millis} from now. Cheap: called for every packet. */
     void extend(long millis) {
         deadlineNanos = System.nanoTime() + millis * 1_000_000L;

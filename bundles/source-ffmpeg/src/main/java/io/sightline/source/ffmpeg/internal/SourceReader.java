@@ -56,6 +56,8 @@ final class SourceReader implements Runnable {
     private OpusTranscoder audio;
     private AudioDeviceReader audioDevice;
     private boolean announced;
+    /** When the last av_read_frame returned ({@link System#nanoTime()}). */
+    private long readNanos;
     private volatile boolean cancelled;
     // Real-time pacing of files.
     private MediaClock pacingClock;
@@ -79,13 +81,21 @@ final class SourceReader implements Runnable {
     /** Opens the input (blocking, bounded by {@code source.open.timeout.ms}) and prepares the codecs. */
     static SourceReader open(SourceContext context, SourceSettings settings, InstalledDecoders decoders)
             throws IOException {
-        InterruptDeadline deadline = new InterruptDeadline();
+        return open(context, settings, decoders, new InterruptDeadline(), null);
+    }
+
+    /**
+     * As {@link #open(SourceContext, SourceSettings, InstalledDecoders)} on an input whose protocol is already open
+     * (given up by the MPEG-TS reader when the bytes were not MPEG-TS), with the deadline its calls are bounded by.
+     */
+    static SourceReader open(SourceContext context, SourceSettings settings, InstalledDecoders decoders,
+            InterruptDeadline deadline, AvioInput opened) throws IOException {
         long t0 = System.nanoTime();
         FfmpegInput input;
         try {
             input = FfmpegInput.open(settings.url(), settings.type().inputFormat(), settings.demuxerOptions(),
                     !settings.type().headerDescribesStreams(), deadline, settings.openTimeoutMs(),
-                    settings.credentials());
+                    settings.credentials(), opened);
         } catch (IOException | RuntimeException e) {
             deadline.close();
             throw e;
@@ -118,6 +128,7 @@ final class SourceReader implements Runnable {
             }
             while (!cancelled) {
                 int ret = input.read(packet, settings.readTimeoutMs());
+                readNanos = System.nanoTime();
                 if (ret < 0) {
                     if (ret == AVERROR_EOF && settings.type() == SourceType.FILE && settings.loop()
                             && !cancelled && rewind()) {
@@ -219,8 +230,11 @@ final class SourceReader implements Runnable {
         long ts = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
         Long micros = ts == AV_NOPTS_VALUE ? null : toMicros(ts, input.stream(videoIndex).time_base());
         long pts = videoClock.next(micros);
+        // RTMP: an FLV tag is a whole picture and FFmpeg hands it out as soon as the tag is read, so the moment
+        // av_read_frame returned stands for its arrival (it covers the hand-off, not the RTMP chunking inside FFmpeg).
+        // Other FFmpeg inputs report none: there the demuxer itself may have held the picture.
         H264Passthrough.Verdict verdict = passthrough.accept(payload, (packet.flags() & AV_PKT_FLAG_KEY) != 0, pts,
-                arrival);
+                arrival, settings.type() == SourceType.RTMP ? readNanos : 0);
         if (verdict == H264Passthrough.Verdict.NEEDS_DECODING) {
             startDecoding("B-frames in the stream");
             announced = false;

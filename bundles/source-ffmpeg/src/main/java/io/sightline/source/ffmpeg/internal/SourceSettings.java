@@ -15,13 +15,15 @@ import java.util.Map;
  * before the source reports failure. RTSP: {@code source.rtsp.transport} {@code tcp} (default) or {@code udp};
  * {@code source.rtsp.client} {@code native} (default: Sightline's own RTSP client for H.264 cameras, which hands each
  * picture on at its last packet; FFmpeg is used when the camera needs it) or {@code ffmpeg} (always FFmpeg's demuxer).
+ * SRT and HTTP: {@code source.mpegts.reader} {@code native} (default: MPEG-TS demuxed by Sightline, each picture
+ * handed on with the TS packet that ends it; FFmpeg's demuxer for what it does not carry) or {@code ffmpeg}.
  * File: {@code source.loop} (default {@code true}), played at real time. V4L2: {@code source.device}
  * (default {@code /dev/video0}), {@code source.width}, {@code source.height}, {@code source.fps},
  * {@code source.input.format} (e.g. {@code mjpeg}, {@code yuyv422}), {@code source.audio.device} (an ALSA device
  * such as {@code hw:1,0}, optional).
  */
 record SourceSettings(SourceType type, String url, Credentials credentials, String rtspTransport, boolean nativeRtsp,
-        boolean loop,
+        boolean nativeTs, boolean loop,
         boolean passthroughAllowed, int width, int height, int fps, String inputFormat, String audioDevice,
         int openTimeoutMs, int readTimeoutMs) {
 
@@ -45,6 +47,10 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
         if (!client.equals("native") && !client.equals("ffmpeg")) {
             throw new IllegalArgumentException("source.rtsp.client must be native or ffmpeg, got '" + client + "'");
         }
+        String tsReader = context.config("source.mpegts.reader", defaults.source_mpegts_reader()).toLowerCase();
+        if (!tsReader.equals("native") && !tsReader.equals("ffmpeg")) {
+            throw new IllegalArgumentException("source.mpegts.reader must be native or ffmpeg, got '" + tsReader + "'");
+        }
         String passthrough = context.config("source.passthrough", defaults.source_passthrough()).toLowerCase();
         if (!passthrough.equals("auto") && !passthrough.equals("never")) {
             throw new IllegalArgumentException("source.passthrough must be auto or never, got '" + passthrough + "'");
@@ -52,7 +58,10 @@ record SourceSettings(SourceType type, String url, Credentials credentials, Stri
         int openTimeout = positive(context, "source.open.timeout.ms", defaults.source_open_timeout_ms());
         int readTimeout = positive(context, "source.read.timeout.ms", defaults.source_read_timeout_ms());
         return new SourceSettings(type, credentials.apply(url), credentials, transport,
-                type == SourceType.RTSP && client.equals("native") && passthrough.equals("auto"), Boolean.parseBoolean(context.config("source.loop", Boolean.toString(defaults.source_loop()))), passthrough.equals("auto"),
+                type == SourceType.RTSP && client.equals("native") && passthrough.equals("auto"),
+                (type == SourceType.SRT || type == SourceType.HTTP) && tsReader.equals("native")
+                        && passthrough.equals("auto"),
+                Boolean.parseBoolean(context.config("source.loop", Boolean.toString(defaults.source_loop()))), passthrough.equals("auto"),
                 context.config("source.width", defaults.source_width()),
                 context.config("source.height", defaults.source_height()),
                 context.config("source.fps", defaults.source_fps()),

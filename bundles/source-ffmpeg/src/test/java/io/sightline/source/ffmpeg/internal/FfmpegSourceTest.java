@@ -183,6 +183,7 @@ class FfmpegSourceTest {
         assertEquals(Codec.OPUS, audioTrack.parameters().codec());
         assertEquals(Track.AUDIO, audioTrack.id());
         assertKeyframesCarryParameterSets(ctx.video);
+        assertTrue(ctx.video.get(5).arrivalNanos() != 0, "RTMP pictures carry the time FFmpeg handed them out");
         for (int i = 1; i < ctx.audio.size(); i++) {
             EncodedUnit a = ctx.audio.get(i);
             assertEquals(Codec.OPUS, a.codec());

@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
 /** The core's side of a source, for tests: a fixed configuration and a sink that records what it is given. */
 final class RecordingContext implements SourceContext, MediaSink {
     final List<EncodedUnit> video = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} when each unit of {@link #video} was pushed. */
+    final List<Long> videoPushNanos = new CopyOnWriteArrayList<>();
     final List<EncodedUnit> audio = new CopyOnWriteArrayList<>();
     final List<RawVideoFrame> frames = new CopyOnWriteArrayList<>();
     final List<List<Track>> announced = new CopyOnWriteArrayList<>();
@@ -60,7 +62,12 @@ final class RecordingContext implements SourceContext, MediaSink {
         if (announced.isEmpty() || announced.get(announced.size() - 1).stream().noneMatch(t -> t.id() == unit.trackId())) {
             throw new AssertionError("unit of an unannounced track: " + unit);
         }
-        (unit.codec().kind() == MediaKind.VIDEO ? video : audio).add(unit);
+        if (unit.codec().kind() == MediaKind.VIDEO) {
+            videoPushNanos.add(System.nanoTime());
+            video.add(unit);
+        } else {
+            audio.add(unit);
+        }
     }
 
     @Override
