@@ -112,7 +112,7 @@ def main():
         'a=end-of-candidates\r\n')
     put(d, 'srflx-ipv6', 'a=candidate:2 1 udp 1686052607 2001:db8::1 50000 typ srflx raddr :: rport 0\r\na=mid:v\r\n')
     # STUN: RFC 5769 sample request and responses.
-    d = corpus('transport-sfu', 'io.sightline.sfu.internal.stun', 'StunMessageFuzzTest', 'datagram')
+    d = corpus('rtp', 'io.sightline.rtp.stun', 'StunMessageFuzzTest', 'datagram')
     put(d, 'rfc5769-request', hx('000100582112a442b7e7a701bc34d686fa87dfae80220010 5354554e207465737420636c69656e74'
                                  '00240004 6e0001ff 80290008 932ff9b151263b36 00060009 6576746a3a68367659202020'
                                  '00080014 9aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2 80280004 e57a3bcf'))

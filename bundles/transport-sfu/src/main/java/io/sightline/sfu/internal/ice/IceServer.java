@@ -1,8 +1,8 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.sfu.internal.stun.StunException;
-import io.sightline.sfu.internal.stun.StunMessage;
-import io.sightline.sfu.internal.stun.StunMessageBuilder;
+import io.sightline.rtp.stun.StunException;
+import io.sightline.rtp.stun.StunMessage;
+import io.sightline.rtp.stun.StunMessageBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

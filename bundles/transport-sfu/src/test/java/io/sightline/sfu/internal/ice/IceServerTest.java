@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sightline.sfu.internal.stun.StunMessage;
+import io.sightline.rtp.stun.StunMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -114,7 +114,7 @@ class IceServerTest {
     @Test
     void roleConflictGets487AndNoBinding() throws Exception {
         try (StunClient client = new StunClient(server.udpAddress())) {
-            client.send(io.sightline.sfu.internal.stun.StunMessageBuilder.bindingRequest().addUsername(UFRAG + ":c")
+            client.send(io.sightline.rtp.stun.StunMessageBuilder.bindingRequest().addUsername(UFRAG + ":c")
                     .addIceControlled(1).addMessageIntegrity(PWD).addFingerprint().build());
             byte[] raw = client.receive();
             StunMessage response = StunMessage.parse(raw, 0, raw.length);

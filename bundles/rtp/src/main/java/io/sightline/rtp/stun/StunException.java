@@ -1,4 +1,4 @@
-package io.sightline.sfu.internal.stun;
+package io.sightline.rtp.stun;
 
 /** A datagram that claims to be STUN but is malformed: truncated, badly framed, or with an invalid attribute. */
 public final class StunException extends Exception {

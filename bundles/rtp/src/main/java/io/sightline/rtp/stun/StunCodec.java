@@ -1,4 +1,4 @@
-package io.sightline.sfu.internal.stun;
+package io.sightline.rtp.stun;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

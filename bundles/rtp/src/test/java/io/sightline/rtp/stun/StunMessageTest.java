@@ -1,4 +1,4 @@
-package io.sightline.sfu.internal.stun;
+package io.sightline.rtp.stun;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

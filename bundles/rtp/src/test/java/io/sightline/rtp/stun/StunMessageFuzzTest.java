@@ -1,4 +1,4 @@
-package io.sightline.sfu.internal.stun;
+package io.sightline.rtp.stun;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;

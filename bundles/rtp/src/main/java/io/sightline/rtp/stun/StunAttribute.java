@@ -1,4 +1,4 @@
-package io.sightline.sfu.internal.stun;
+package io.sightline.rtp.stun;
 
 /**
  * STUN attribute type codes used by ICE (RFC 8489 §18.3, RFC 8445 §16.1).
