@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 
 /**
  * Logs refusals without letting a flood flood the log: per kind (e.g. "429"), at most {@code perWindow} lines per
- * window; the first line of the next window says how many were suppressed. Callers use a small fixed set of kinds
+ * window; the first line of the next window says how many were suppressed. Used by the HTTP endpoints and by the
+ * SFU's ICE agent for the packets it drops. Callers use a small fixed set of kinds
  * (status codes, "lockout"), never caller-supplied text, so the map stays tiny whatever callers send.
  */
 public final class ThrottledLog {
@@ -73,6 +74,40 @@ public final class ThrottledLog {
             log.warn(SUPPRESSED, suppressed, kind, windowNanos / 1_000_000_000L);
         }
         log.warn(format, args);
+        return true;
+    }
+
+    /**
+     * Logs at DEBUG unless DEBUG is off or this kind has used up its window. For refusals that happen per packet (a
+     * scanner on a media port): with DEBUG off it costs one check, and the fixed arguments allocate no array.
+     *
+     * @return whether the line was written
+     */
+    public boolean debug(String kind, String format, Object arg) {
+        return debug(kind, format, arg, null, 1);
+    }
+
+    /** As {@link #debug(String, String, Object)}, with two arguments. */
+    public boolean debug(String kind, String format, Object arg1, Object arg2) {
+        return debug(kind, format, arg1, arg2, 2);
+    }
+
+    private boolean debug(String kind, String format, Object arg1, Object arg2, int arguments) {
+        if (!log.isDebugEnabled()) {
+            return false;
+        }
+        long suppressed = admit(kind);
+        if (suppressed < 0) {
+            return false;
+        }
+        if (suppressed > 0) {
+            log.debug(SUPPRESSED, suppressed, kind, windowNanos / 1_000_000_000L);
+        }
+        if (arguments == 1) {
+            log.debug(format, arg1);
+        } else {
+            log.debug(format, arg1, arg2);
+        }
         return true;
     }
 

@@ -4,7 +4,7 @@
  * registration that configuration changes do not interrupt.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sightline.edge;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,7 @@ import io.sightline.rtp.sdp.CodecMatch;
 import io.sightline.rtp.sdp.CodecMatcher;
 import io.sightline.rtp.sdp.Direction;
 import io.sightline.rtp.sdp.Fingerprint;
+import io.sightline.rtp.sdp.IceCandidate;
 import io.sightline.rtp.sdp.MediaAnswer;
 import io.sightline.rtp.sdp.MediaDescription;
 import io.sightline.rtp.sdp.SdpAnswer;
@@ -20,7 +21,6 @@ import io.sightline.rtp.sdp.SdpAnswerBuilder;
 import io.sightline.rtp.sdp.SdpException;
 import io.sightline.rtp.sdp.SdpParser;
 import io.sightline.rtp.sdp.SessionDescription;
-import io.sightline.sfu.internal.dtls.DtlsFingerprint;
 import io.sightline.sfu.internal.dtls.DtlsServer;
 import io.sightline.sfu.internal.dtls.DtlsSession;
 import io.sightline.sfu.internal.ice.IceServer;
@@ -92,7 +92,8 @@ public final class SfuTransport implements TransportStrategy {
         // viewer.start first: the log layout cuts long lines, and the candidate list is long.
         LOG.info("SFU viewer.start={} playout.delay={}; media on UDP {}{}; candidates {}", viewerStart.key(),
                 playoutDelay.key(), ice.udpAddress(),
-                ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(), ice.candidates());
+                ice.tcpAddress() == null ? "" : " and TCP " + ice.tcpAddress(),
+                ice.candidates().stream().map(IceCandidate::toSdp).toList());
         if (ice.candidates().isEmpty()) {
             LOG.warn("SFU offers no candidate: no address of this host fits bind.address / ice.interfaces; "
                     + "viewers cannot connect");
@@ -314,14 +315,9 @@ public final class SfuTransport implements TransportStrategy {
             String cname) throws TransportException {
         String ufrag = randomToken(8);
         String pwd = randomToken(24);
-        answer.iceCredentials(ufrag, pwd).fingerprint(new Fingerprint("sha-256",
-                dtls.fingerprint().toSdp().substring("sha-256 ".length())));
-        for (var c : ice.candidates()) {
-            try {
-                answer.candidate(io.sightline.rtp.sdp.IceCandidate.parse(c.sdpValue()));
-            } catch (SdpException e) {
-                LOG.warn("Skipping unparsable own candidate {}", c.sdpValue());
-            }
+        answer.iceCredentials(ufrag, pwd).fingerprint(dtls.fingerprint());
+        for (IceCandidate c : ice.candidates()) {
+            answer.candidate(c);
         }
         SdpAnswer built;
         try {
@@ -336,12 +332,8 @@ public final class SfuTransport implements TransportStrategy {
             vt.tsOffset = RANDOM.nextInt() & 0xffffffffL;
             tracks.add(vt);
         }
-        String remoteFingerprint = offer.media().get(0).fingerprint() == null ? null
-                : offer.media().get(0).fingerprint().algorithm() + " " + offer.media().get(0).fingerprint().value();
-        DtlsFingerprint expected;
-        try {
-            expected = DtlsFingerprint.parse(remoteFingerprint);
-        } catch (RuntimeException e) {
+        Fingerprint expected = offer.media().get(0).fingerprint();
+        if (expected == null || !expected.hashSupported()) {
             throw new TransportException(Reason.MALFORMED_OFFER, "bad a=fingerprint in offer");
         }
         String id = randomHex(16);
@@ -362,8 +354,8 @@ public final class SfuTransport implements TransportStrategy {
         StringBuilder frag = new StringBuilder();
         frag.append("a=ice-lite\r\n").append("a=ice-ufrag:").append(ufrag).append("\r\n").append("a=ice-pwd:")
                 .append(pwd).append("\r\n");
-        for (var c : ice.candidates()) {
-            frag.append(c.sdpLine()).append("\r\n");
+        for (IceCandidate c : ice.candidates()) {
+            frag.append("a=").append(c.toSdp()).append("\r\n");
         }
         frag.append("a=end-of-candidates\r\n");
         return frag.toString();

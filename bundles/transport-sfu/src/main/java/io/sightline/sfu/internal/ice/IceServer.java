@@ -1,5 +1,7 @@
 package io.sightline.sfu.internal.ice;
 
+import io.sightline.edge.ThrottledLog;
+import io.sightline.rtp.sdp.IceCandidate;
 import io.sightline.rtp.stun.StunException;
 import io.sightline.rtp.stun.StunMessage;
 import io.sightline.rtp.stun.StunMessageBuilder;
@@ -53,9 +55,8 @@ public final class IceServer implements AutoCloseable {
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder badCredentials = new LongAdder();
     private final LongAdder sendDropped = new LongAdder();
-    private final ThrottledLog garbageLog = new ThrottledLog(LOG, false, 10, TimeUnit.SECONDS);
-    private final ThrottledLog rejectLog = new ThrottledLog(LOG, false, 10, TimeUnit.SECONDS);
-    private final ThrottledLog failureLog = new ThrottledLog(LOG, true, 10, TimeUnit.SECONDS);
+    /** One line per kind of drop or failure every 10 s: a flood of bad packets must not flood the log. */
+    private final ThrottledLog throttledLog = new ThrottledLog(LOG, 1, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private volatile boolean running = true;
 
     private IceServer(IceServerConfig config, DatagramChannel udp, Selector selector, IceTcpServer tcp,
@@ -92,7 +93,7 @@ public final class IceServer implements AutoCloseable {
             self[0] = server;
             server.startThreads();
             LOG.info("ICE-lite server on udp {}{}, candidates {}", server.udpAddress(),
-                    tcp == null ? "" : " and tcp " + tcp.localAddress(), candidates);
+                    tcp == null ? "" : " and tcp " + tcp.localAddress(), HostCandidates.toSdp(candidates));
             return server;
         } catch (IOException | RuntimeException e) {
             udp.close();
@@ -190,7 +191,7 @@ public final class IceServer implements AutoCloseable {
             return true;
         } catch (IOException | RuntimeException e) {
             sendDropped.increment();
-            failureLog.log("UDP send to " + to + " failed", e.toString());
+            throttledLog.warn("send", "UDP send to {} failed: {}", to, e.toString());
             return false;
         }
     }
@@ -241,7 +242,7 @@ public final class IceServer implements AutoCloseable {
                 break;
             } catch (IOException | RuntimeException e) {
                 // Never let one bad datagram or listener kill the thread every session depends on.
-                failureLog.log("UDP receive loop", e.toString());
+                throttledLog.warn("receive", "UDP receive loop: {}", e.toString());
             }
         }
     }
@@ -271,7 +272,7 @@ public final class IceServer implements AutoCloseable {
                 countGarbage(from, "first byte " + first);
             }
         } catch (RuntimeException e) {
-            failureLog.log("packet from " + from + " failed", e.toString());
+            throttledLog.warn("dispatch", "packet from {} failed: {}", from, e.toString());
         }
     }
 
@@ -298,7 +299,7 @@ public final class IceServer implements AutoCloseable {
         IceSession session = tcp != null ? tcp.session() : byAddress.get(from);
         if (session == null || session.isClosed()) {
             unknownAddress.increment();
-            rejectLog.log("dropped packet from unvalidated address", from);
+            throttledLog.debug("unvalidated", "dropped packet from unvalidated address {}", from);
             if (tcp != null) {
                 tcp.close(); // RFC 6544: a connection must start with a binding request
             }
@@ -327,7 +328,8 @@ public final class IceServer implements AutoCloseable {
         IceSession session = sessionFor(request);
         if (session == null) {
             unknownUfrag.increment();
-            rejectLog.log("binding request for unknown ufrag", request.username() + " from " + from);
+            throttledLog.debug("unknown ufrag", "binding request for unknown ufrag {} from {}", request.username(),
+                    from);
             closeUnbound(tcp);
             return;
         }
@@ -335,7 +337,7 @@ public final class IceServer implements AutoCloseable {
         if (!request.verifyFingerprint() || !request.verifyMessageIntegrity(credentials.key())
                 || (tcp != null && tcp.session() != null && tcp.session() != session)) {
             badCredentials.increment();
-            rejectLog.log("binding request failed integrity", from);
+            throttledLog.debug("integrity", "binding request failed integrity from {}", from);
             closeUnbound(tcp);
             return;
         }
@@ -388,7 +390,7 @@ public final class IceServer implements AutoCloseable {
 
     private void countGarbage(InetSocketAddress from, Object why) {
         garbage.increment();
-        garbageLog.log("dropped garbage from " + from, why);
+        throttledLog.debug("garbage", "dropped garbage from {}: {}", from, why);
     }
 
     private void checkConsent() {
