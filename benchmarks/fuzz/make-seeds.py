@@ -177,7 +177,7 @@ def main():
     d = corpus('signaling-whep', 'io.sightline.signaling.whep.internal', 'WhepPathFuzzTest', 'pathInfo')
     for p in ['/demo', '/demo/3f2a9c', '/', '//x', '/cam%2F1/', '/a/b/c']:
         put(d, p.replace('/', '_') or 'root', p)
-    d = corpus('edge', 'io.sightline.edge', 'AddressRangesFuzzTest', 'listAndAddress')
+    d = corpus('endpoint-support', 'io.sightline.endpoint.support', 'AddressRangesFuzzTest', 'listAndAddress')
     put(d, 'v4', '127.0.0.1/8, 10.0.0.0/8\n10.1.2.3')
     put(d, 'v6', '::1, 2001:db8::/32\n[2001:db8::5%eth0]')
     put(d, 'mapped', '192.168.0.0/16\n::ffff:192.168.1.1')

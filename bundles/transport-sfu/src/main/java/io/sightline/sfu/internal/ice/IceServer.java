@@ -1,6 +1,6 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.edge.ThrottledLog;
+import io.sightline.endpoint.support.ThrottledLog;
 import io.sightline.rtp.sdp.IceCandidate;
 import io.sightline.rtp.stun.StunException;
 import io.sightline.rtp.stun.StunMessage;

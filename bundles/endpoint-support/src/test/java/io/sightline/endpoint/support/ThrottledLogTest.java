@@ -1,4 +1,4 @@
-package io.sightline.edge;
+package io.sightline.endpoint.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.sightline.edge;
+package io.sightline.endpoint.support;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

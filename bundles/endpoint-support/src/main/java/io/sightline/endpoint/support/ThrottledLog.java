@@ -1,4 +1,4 @@
-package io.sightline.edge;
+package io.sightline.endpoint.support;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.sightline.edge;
+package io.sightline.endpoint.support;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
