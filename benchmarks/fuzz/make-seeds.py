@@ -135,7 +135,7 @@ def main():
         'a=end-of-candidates\r\n')
     put(d, 'srflx-ipv6', 'a=candidate:2 1 udp 1686052607 2001:db8::1 50000 typ srflx raddr :: rport 0\r\na=mid:v\r\n')
     # STUN: RFC 5769 sample request and responses.
-    d = corpus('transport-sfu', 'io.sightline.sfu.internal.stun', 'StunMessageFuzzTest', 'datagram')
+    d = corpus('rtp', 'io.sightline.rtp.stun', 'StunMessageFuzzTest', 'datagram')
     put(d, 'rfc5769-request', hx('000100582112a442b7e7a701bc34d686fa87dfae80220010 5354554e207465737420636c69656e74'
                                  '00240004 6e0001ff 80290008 932ff9b151263b36 00060009 6576746a3a68367659202020'
                                  '00080014 9aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2 80280004 e57a3bcf'))
@@ -204,7 +204,7 @@ def main():
     d = corpus('signaling-whep', 'io.sightline.signaling.whep.internal', 'WhepPathFuzzTest', 'pathInfo')
     for p in ['/demo', '/demo/3f2a9c', '/', '//x', '/cam%2F1/', '/a/b/c']:
         put(d, p.replace('/', '_') or 'root', p)
-    d = corpus('edge', 'io.sightline.edge', 'AddressRangesFuzzTest', 'listAndAddress')
+    d = corpus('endpoint-support', 'io.sightline.endpoint.support', 'AddressRangesFuzzTest', 'listAndAddress')
     put(d, 'v4', '127.0.0.1/8, 10.0.0.0/8\n10.1.2.3')
     put(d, 'v6', '::1, 2001:db8::/32\n[2001:db8::5%eth0]')
     put(d, 'mapped', '192.168.0.0/16\n::ffff:192.168.1.1')

@@ -54,7 +54,7 @@ class DependencyRuleTest {
         List<String> v = DependencyRule.violations(List.of(API, CORE, rtp));
         assertEquals(List.of("io.sightline.rtp (library) imports io.sightline.core.internal, which "
                 + "io.sightline.core (core) holds but does not export; only the API (io.sightline.api) and the shared libraries "
-                + "[io.sightline.edge, io.sightline.ffmpeg.natives, io.sightline.rtp, io.sightline.webrtc.natives] "
+                + "[io.sightline.endpoint.support, io.sightline.ffmpeg.natives, io.sightline.rtp, io.sightline.webrtc.natives] "
                 + "may be imported"), v);
     }
 

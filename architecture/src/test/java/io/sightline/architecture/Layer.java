@@ -21,7 +21,7 @@ enum Layer {
     static final String CORE_BUNDLE = "io.sightline.core";
     static final Set<String> LIBRARY_BUNDLES = Set.of(
             "io.sightline.rtp",
-            "io.sightline.edge",
+            "io.sightline.endpoint.support",
             "io.sightline.ffmpeg.natives",
             "io.sightline.webrtc.natives");
 

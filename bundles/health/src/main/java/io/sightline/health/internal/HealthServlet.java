@@ -2,7 +2,7 @@ package io.sightline.health.internal;
 
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
-import io.sightline.edge.WhiteboardServlet;
+import io.sightline.endpoint.support.WhiteboardServlet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;

@@ -2,7 +2,7 @@ package io.sightline.metrics.internal;
 
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
-import io.sightline.edge.WhiteboardServlet;
+import io.sightline.endpoint.support.WhiteboardServlet;
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;

@@ -1,6 +1,6 @@
 package io.sightline.metrics.internal;
 
-import io.sightline.edge.AddressRanges;
+import io.sightline.endpoint.support.AddressRanges;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -34,22 +34,22 @@ class AccessTest {
 
     @Test
     void cidrBlocksMatchOnTheirPrefixOnly() {
-        io.sightline.edge.AddressRanges v4 = io.sightline.edge.AddressRanges.parse("192.168.10.0/23");
+        io.sightline.endpoint.support.AddressRanges v4 = io.sightline.endpoint.support.AddressRanges.parse("192.168.10.0/23");
         assertTrue(v4.contains("192.168.10.1"));
         assertTrue(v4.contains("192.168.11.254"));
         assertFalse(v4.contains("192.168.12.0"));
         assertFalse(v4.contains("192.168.9.255"));
         assertFalse(v4.contains("::ffff:192.168.12.0"));
-        io.sightline.edge.AddressRanges v6 = io.sightline.edge.AddressRanges.parse("fd00:1:2::/48");
+        io.sightline.endpoint.support.AddressRanges v6 = io.sightline.endpoint.support.AddressRanges.parse("fd00:1:2::/48");
         assertTrue(v6.contains("fd00:1:2:ffff::9"));
         assertFalse(v6.contains("fd00:1:3::1"));
         assertFalse(v6.contains("192.168.10.1"), "families never match each other");
-        assertTrue(io.sightline.edge.AddressRanges.parse("0.0.0.0/0").contains("203.0.113.9"));
-        assertFalse(io.sightline.edge.AddressRanges.parse("0.0.0.0/0").contains("2001:db8::1"));
-        assertTrue(io.sightline.edge.AddressRanges.parse("203.0.113.9").contains("203.0.113.9"));
-        assertFalse(io.sightline.edge.AddressRanges.parse("203.0.113.9").contains("203.0.113.8"));
+        assertTrue(io.sightline.endpoint.support.AddressRanges.parse("0.0.0.0/0").contains("203.0.113.9"));
+        assertFalse(io.sightline.endpoint.support.AddressRanges.parse("0.0.0.0/0").contains("2001:db8::1"));
+        assertTrue(io.sightline.endpoint.support.AddressRanges.parse("203.0.113.9").contains("203.0.113.9"));
+        assertFalse(io.sightline.endpoint.support.AddressRanges.parse("203.0.113.9").contains("203.0.113.8"));
         for (String bad : new String[] {"example.com", "10.0.0.0/33", "::/129", "10.0.0.0/x", "10.0.0.0/-1"}) {
-            assertThrows(IllegalArgumentException.class, () -> io.sightline.edge.AddressRanges.parse(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> io.sightline.endpoint.support.AddressRanges.parse(bad), bad);
         }
         // An empty entry is no range at all: with nothing else listed, nobody may scrape.
         assertEquals(Decision.FORBIDDEN, ScrapeAccess.of(new String[] {""}, null).decide("127.0.0.1", null));

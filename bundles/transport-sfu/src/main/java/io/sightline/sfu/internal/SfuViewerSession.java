@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * fan-out thread calls {@link #send} for every packet; NACKs and keyframe requests arrive on the ICE thread. The only
  * lock is this viewer's own send lock (its SRTP context is not thread-safe), never shared with other viewers.
  */
-final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsListener, RtcpHandler {
+final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionListener, DtlsListener, RtcpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SfuViewerSession.class);
     private static final int BUFFER = 1600;
 
@@ -135,19 +135,22 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         this.answerSdp = answer;
     }
 
-    List<ViewerTrack> tracks() {
+    @Override
+    public List<ViewerTrack> tracks() {
         return tracks;
     }
 
     // ---- media out (fan-out thread) -----------------------------------------------------------------------------
 
     /** Whether DTLS is done and packets can be sent. */
-    boolean ready() {
+    @Override
+    public boolean ready() {
         return outbound != null && !closed.get();
     }
 
     /** Rewrites one packet of the stream for this viewer, encrypts and sends it. */
-    void send(ViewerTrack track, PacketHistory history, long index, long viewerTs) {
+    @Override
+    public void send(ViewerTrack track, PacketHistory history, long index, long viewerTs) {
         synchronized (sendLock) {
             if (closed.get()) {
                 return;
@@ -171,8 +174,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
         }
     }
 
-    /** The fan-out admitted this viewer (its first packets follow at once). */
-    void admitted() {
+    @Override
+    public void admitted() {
         setup.admitted(System.nanoTime());
     }
 
@@ -226,7 +229,8 @@ final class SfuViewerSession implements ViewerSession, IceSessionListener, DtlsL
     }
 
     /** Sends sender reports about once a second (A/V sync and RTT); called on the fan-out thread. */
-    void maybeSendReports(long nowNanos) {
+    @Override
+    public void maybeSendReports(long nowNanos) {
         if (nowNanos - lastReportNanos < 1_000_000_000L) {
             return;
         }

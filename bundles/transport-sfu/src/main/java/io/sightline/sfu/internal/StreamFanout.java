@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SFU's single subscriber to one stream: every unit is packetized once into a per-track {@link PacketHistory},
- * then each viewer only rewrites the header and encrypts. How new viewers start is the {@link ViewerStart}: by default
+ * then each viewer only rewrites the header and encrypts. Viewers are {@link FanoutViewer}s: the fan-out calls them,
+ * they call it back only through its package methods (join, leave, keyframe requests, the history for NACKs). How new viewers start is the {@link ViewerStart}: by default
  * on the cached group of pictures, sent at once with compressed timestamps so the first picture shows immediately and
  * no latency is added.
  */
@@ -40,8 +41,8 @@ final class StreamFanout implements MediaSubscriber {
     private final Stream stream;
     private final ViewerStart viewerStart;
     private final Map<Integer, OutboundTrack> outbound = new ConcurrentHashMap<>();
-    private final List<SfuViewerSession> viewers = new CopyOnWriteArrayList<>();
-    private final Queue<SfuViewerSession> joining = new ConcurrentLinkedQueue<>();
+    private final List<FanoutViewer> viewers = new CopyOnWriteArrayList<>();
+    private final Queue<FanoutViewer> joining = new ConcurrentLinkedQueue<>();
     private final Object tracksKnown = new Object();
     private volatile List<Track> tracks = List.of();
     private volatile Subscription subscription;
@@ -107,7 +108,7 @@ final class StreamFanout implements MediaSubscriber {
      * {@link ViewerStart} says (by default on the cached GOP when there is one, otherwise at the next keyframe, which
      * admission then requests).
      */
-    void join(SfuViewerSession viewer) {
+    void join(FanoutViewer viewer) {
         if (viewerStart == ViewerStart.GOP_BURST && admitNow(viewer)) {
             return;
         }
@@ -120,7 +121,7 @@ final class StreamFanout implements MediaSubscriber {
      * thread only sees the viewer once the burst is sent; packets it made meanwhile are caught up from
      * {@link ViewerTrack#nextIndex} with its next unit. Otherwise the viewer waits in the join queue as before.
      */
-    private boolean admitNow(SfuViewerSession v) {
+    private boolean admitNow(FanoutViewer v) {
         for (ViewerTrack vt : v.tracks()) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (vt.kind == MediaKind.VIDEO && (t == null || !hasUsableGop(t))) {
@@ -158,7 +159,7 @@ final class StreamFanout implements MediaSubscriber {
         return gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2;
     }
 
-    void leave(SfuViewerSession viewer) {
+    void leave(FanoutViewer viewer) {
         viewers.remove(viewer);
         joining.remove(viewer);
     }
@@ -247,7 +248,7 @@ final class StreamFanout implements MediaSubscriber {
         long first = packetize(t, unit);
         long end = t.history.written();
         long now = System.nanoTime();
-        for (SfuViewerSession v : viewers) {
+        for (FanoutViewer v : viewers) {
             try {
                 sendUnit(v, t, unit, first, end, now);
             } catch (RuntimeException e) {
@@ -260,7 +261,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private static void sendUnit(SfuViewerSession v, OutboundTrack t, EncodedUnit unit, long first, long end,
+    private static void sendUnit(FanoutViewer v, OutboundTrack t, EncodedUnit unit, long first, long end,
             long now) {
         ViewerTrack vt = viewerTrack(v, unit.trackId());
         if (vt == null) {
@@ -302,7 +303,7 @@ final class StreamFanout implements MediaSubscriber {
 
     /** Viewers whose DTLS just completed: video starts as {@link ViewerStart} says, audio live. */
     private void admitJoiningViewers(EncodedUnit unit) {
-        for (SfuViewerSession v; (v = joining.poll()) != null;) {
+        for (FanoutViewer v; (v = joining.poll()) != null;) {
             try {
                 v.admitted();
                 admit(v, unit);
@@ -315,7 +316,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private void admit(SfuViewerSession v, EncodedUnit unit) {
+    private void admit(FanoutViewer v, EncodedUnit unit) {
         for (ViewerTrack vt : v.tracks()) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (t == null) {
@@ -340,7 +341,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private void startOnCachedGop(SfuViewerSession v, ViewerTrack vt, OutboundTrack t) {
+    private void startOnCachedGop(FanoutViewer v, ViewerTrack vt, OutboundTrack t) {
         if (hasUsableGop(t)) {
             sendGopBurst(v, vt, t, t.gopStart);
         } else {
@@ -359,7 +360,7 @@ final class StreamFanout implements MediaSubscriber {
      * newest frame's place on this viewer's timeline, so the decoder catches up immediately and live frames follow
      * with their normal spacing: a fast first frame with no lasting delay.
      */
-    private static void sendGopBurst(SfuViewerSession v, ViewerTrack vt, OutboundTrack t, long gop) {
+    private static void sendGopBurst(FanoutViewer v, ViewerTrack vt, OutboundTrack t, long gop) {
         PacketHistory h = t.history;
         long end = h.written();
         int frames = 0;
@@ -383,7 +384,7 @@ final class StreamFanout implements MediaSubscriber {
         LOG.debug("Viewer {} started on a cached GOP of {} frames", v.id(), frames);
     }
 
-    private static ViewerTrack viewerTrack(SfuViewerSession v, int trackId) {
+    private static ViewerTrack viewerTrack(FanoutViewer v, int trackId) {
         for (ViewerTrack vt : v.tracks()) {
             if (vt.trackId == trackId) {
                 return vt;
@@ -410,10 +411,10 @@ final class StreamFanout implements MediaSubscriber {
 
     @Override
     public void onClosed() {
-        for (SfuViewerSession v : viewers) {
+        for (FanoutViewer v : viewers) {
             v.close();
         }
-        for (SfuViewerSession v : joining) {
+        for (FanoutViewer v : joining) {
             v.close();
         }
     }

@@ -12,13 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A viewer's retransmissions (NACK) from the shared packet history, with and without RTX. */
+/**
+ * A viewer session on a real fan-out: its packets as the viewer decrypts them (payload type, SSRC, sequence),
+ * its drops, keyframe requests and retransmissions (NACK, transport-wide feedback) from the shared packet history.
+ */
 class SfuViewerSessionTest {
+    private TestStream stream;
     private StreamFanout fanout;
 
     @BeforeEach
     void start() {
-        fanout = new StreamFanout(new TestStream("cam"));
+        stream = new TestStream("cam");
+        fanout = new StreamFanout(stream);
         fanout.start();
         fanout.onTracks(List.of(Units.VIDEO));
     }
@@ -27,6 +32,74 @@ class SfuViewerSessionTest {
         for (int f = 0; f < frames; f++) {
             fanout.onMedia(Units.frame(f, f == 0, 900 + f));
         }
+    }
+
+    @Test
+    void eachViewerGetsTheStreamUnderItsOwnSsrcPayloadTypeAndSequenceEncryptedForIt() {
+        TestViewer a = new TestViewer(fanout, 0x11111111L, 100, 1_000_000L).connect();
+        TestViewer b = new TestViewer(fanout, 0x22222222L, 0x22222223L, 96, 97, 65_534, 0, p -> true).connect();
+        fanout.onMedia(Units.frame(0, true, 3000));
+        fanout.onMedia(Units.frame(1, false, 900));
+
+        List<byte[]> pa = a.rtp();
+        List<byte[]> pb = b.rtp();
+        assertEquals(5, pa.size(), "a keyframe in 4 packets and a delta frame");
+        assertEquals(pa.size(), pb.size());
+        for (int i = 0; i < pa.size(); i++) {
+            assertArrayEquals(TestViewer.payload(pa.get(i)), TestViewer.payload(pb.get(i)));
+            assertEquals(0x11111111L, TestViewer.ssrc(pa.get(i)));
+            assertEquals(0x22222222L, TestViewer.ssrc(pb.get(i)));
+            assertEquals(102, TestViewer.payloadType(pa.get(i)));
+            assertEquals(96, TestViewer.payloadType(pb.get(i)));
+            assertEquals((100 + i) & 0xffff, TestViewer.seq(pa.get(i)));
+            assertEquals((65_534 + i) & 0xffff, TestViewer.seq(pb.get(i)));
+            assertEquals(TestViewer.timestamp(pb.get(i)) + 1_000_000L, TestViewer.timestamp(pa.get(i)));
+        }
+        assertTrue(TestViewer.marker(pa.get(3)), "marker on the last packet of the keyframe");
+        assertEquals(5, a.session.stats().packetsSent());
+    }
+
+    @Test
+    void aViewerWhosePathDropsIsCountedAndTheOthersGetEverything() {
+        TestViewer slow = new TestViewer(fanout, 0x66666666L, 0x66666667L, 102, 103, 0, 0, packet -> false).connect();
+        TestViewer fine = new TestViewer(fanout, 0x77777777L, 0, 0).connect();
+        for (int f = 0; f < 30; f++) {
+            fanout.onMedia(Units.frame(f, f % 10 == 0, 1200));
+        }
+        long written = fanout.historyWritten(Units.VIDEO.id());
+        assertEquals(written, fine.rtp().size());
+        assertEquals(written, slow.session.stats().packetsDropped());
+        assertEquals(0, slow.session.stats().packetsSent());
+        assertEquals(0, fine.session.stats().packetsDropped());
+    }
+
+    @Test
+    void aViewerWhoseSendingThrowsEndsClosedAndLeavesTheFanout() {
+        TestViewer broken = new TestViewer(fanout, 0x88888888L, 0x88888889L, 102, 103, 0, 0, packet -> {
+            throw new IllegalStateException("path gone");
+        }).connect();
+        TestViewer fine = new TestViewer(fanout, 0x99999999L, 0, 0).connect();
+        play(5);
+        assertEquals("closed", broken.session.state());
+        assertEquals(1, fanout.viewerCount());
+        assertEquals(fanout.historyWritten(Units.VIDEO.id()), fine.rtp().size());
+    }
+
+    @Test
+    void pliFromManyViewersReachTheSourceAsOneKeyframeRequest() {
+        play(1);
+        List<TestViewer> viewers = List.of(new TestViewer(fanout, 1, 0, 0).connect(),
+                new TestViewer(fanout, 2, 0, 0).connect(), new TestViewer(fanout, 3, 0, 0).connect());
+        fanout.onMedia(Units.frame(1, false, 500));
+        int before = stream.keyframeRequests();
+        for (int round = 0; round < 10; round++) {
+            for (TestViewer v : viewers) {
+                v.session.onPli(9, v.track.negotiated.ssrc());
+            }
+        }
+        assertEquals(before + 1, stream.keyframeRequests(), "30 PLIs, one request");
+        assertEquals(29, fanout.keyframeRequestsCoalesced());
+        assertEquals(10, viewers.get(1).session.stats().keyframeRequests());
     }
 
     @Test

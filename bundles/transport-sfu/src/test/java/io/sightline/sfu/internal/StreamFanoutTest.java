@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fan-out: one packetization per stream, per-viewer rewriting, GOP start, isolation, keyframe coalescing. */
+/**
+ * The fan-out alone, with {@link RecordingViewer}s: one packetization per stream, per-viewer sequence and timestamps,
+ * GOP start, isolation, keyframe coalescing. What a session makes of the packets is in {@link SfuViewerSessionTest}.
+ */
 class StreamFanoutTest {
     private TestStream stream;
     private StreamFanout fanout;
@@ -25,122 +28,115 @@ class StreamFanoutTest {
     }
 
     @Test
-    void everyViewerGetsTheSamePayloadsUnderItsOwnSsrcSequenceAndTimestamps() {
-        TestViewer a = new TestViewer(fanout, 0x11111111L, 100, 1_000_000L).connect();
-        TestViewer b = new TestViewer(fanout, 0x22222222L, 65_530, 0xfffff000L).connect();
+    void everyViewerGetsTheSamePayloadsUnderItsOwnSequenceAndTimestamps() {
+        RecordingViewer a = new RecordingViewer("a", 100, 1_000_000L).joining(fanout);
+        RecordingViewer b = new RecordingViewer("b", 65_530, 0xfffff000L).joining(fanout);
         fanout.onMedia(Units.frame(0, true, 3000));
         fanout.onMedia(Units.frame(1, false, 900));
 
-        List<byte[]> pa = a.rtp();
-        List<byte[]> pb = b.rtp();
         // keyframe: STAP-A (SPS+PPS) + 3 FU-A for the 3000-byte IDR; then one packet for the delta frame
-        assertEquals(5, pa.size());
-        assertEquals(pa.size(), pb.size());
+        assertEquals(5, a.sent.size());
+        assertEquals(a.sent.size(), b.sent.size());
         assertEquals(5, fanoutHistoryWritten(), "packetized once for both viewers");
-        for (int i = 0; i < pa.size(); i++) {
-            assertArrayEquals(TestViewer.payload(pa.get(i)), TestViewer.payload(pb.get(i)));
-            assertEquals(0x11111111L, TestViewer.ssrc(pa.get(i)));
-            assertEquals(0x22222222L, TestViewer.ssrc(pb.get(i)));
-            assertEquals(102, TestViewer.payloadType(pa.get(i)));
-            assertEquals((100 + i) & 0xffff, TestViewer.seq(pa.get(i)));
-            assertEquals((65_530 + i) & 0xffff, TestViewer.seq(pb.get(i)), "wraps at 65535");
+        for (int i = 0; i < a.sent.size(); i++) {
+            RecordingViewer.Sent pa = a.sent.get(i);
+            RecordingViewer.Sent pb = b.sent.get(i);
+            assertArrayEquals(pa.payload(), pb.payload());
+            assertEquals((100 + i) & 0xffff, pa.seq());
+            assertEquals((65_530 + i) & 0xffff, pb.seq(), "wraps at 65535");
             long streamTs = i < 4 ? 0 : Units.FRAME_MICROS * 90 / 1000;
-            assertEquals((streamTs + 1_000_000L) & 0xffffffffL, TestViewer.timestamp(pa.get(i)));
-            assertEquals((streamTs + 0xfffff000L) & 0xffffffffL, TestViewer.timestamp(pb.get(i)), "wraps at 2^32");
+            assertEquals((streamTs + 1_000_000L) & 0xffffffffL, pa.timestamp());
+            assertEquals((streamTs + 0xfffff000L) & 0xffffffffL, pb.timestamp(), "wraps at 2^32");
         }
-        assertEquals(24, TestViewer.payload(pa.get(0))[0] & 0x1f, "STAP-A first");
-        assertFalse(TestViewer.marker(pa.get(2)));
-        assertTrue(TestViewer.marker(pa.get(3)), "marker on the last packet of the keyframe");
-        assertTrue(TestViewer.marker(pa.get(4)));
+        assertEquals(24, a.sent.get(0).nalType(), "STAP-A first");
+        assertFalse(a.sent.get(2).marker());
+        assertTrue(a.sent.get(3).marker(), "marker on the last packet of the keyframe");
+        assertTrue(a.sent.get(4).marker());
+        assertEquals(1, a.admissions);
+        assertEquals(2, a.reportCalls, "reports may be due after each unit");
     }
 
     @Test
     void aViewerWaitsForAKeyframeWhenNoGroupOfPicturesIsCached() {
-        TestViewer v = new TestViewer(fanout, 0x33333333L, 7, 0).connect();
+        RecordingViewer v = new RecordingViewer("v", 7, 0).joining(fanout);
         fanout.onMedia(Units.frame(0, false, 500));
         fanout.onMedia(Units.frame(1, false, 500));
-        assertTrue(v.rtp().isEmpty(), "no picture before a keyframe");
+        assertTrue(v.sent.isEmpty(), "no picture before a keyframe");
         assertEquals(1, stream.keyframeRequests(), "admission asked for a keyframe");
         fanout.onMedia(Units.frame(2, true, 500));
-        assertEquals(7, TestViewer.seq(v.rtp().get(0)), "the viewer's sequence starts at its keyframe");
+        assertEquals(7, v.sent.get(0).seq(), "the viewer's sequence starts at its keyframe");
     }
 
     @Test
     void aLateViewerStartsOnTheCachedGroupOfPicturesWithoutAKeyframeRequest() {
-        TestViewer early = new TestViewer(fanout, 0x44444444L, 0, 0).connect();
+        RecordingViewer early = new RecordingViewer("early", 0, 0).joining(fanout);
         fanout.onMedia(Units.frame(0, true, 3000));
         int requestsAfterFirst = stream.keyframeRequests();
         fanout.onMedia(Units.frame(1, false, 500));
         fanout.onMedia(Units.frame(2, false, 500));
-        TestViewer late = new TestViewer(fanout, 0x55555555L, 1000, 0).connect();
+        RecordingViewer late = new RecordingViewer("late", 1000, 0).joining(fanout);
         fanout.onMedia(Units.frame(3, false, 500));
 
-        List<byte[]> p = late.rtp();
-        assertEquals(early.rtp().size(), p.size(), "the whole GOP, then live");
+        List<RecordingViewer.Sent> p = late.sent;
+        assertEquals(early.sent.size(), p.size(), "the whole GOP, then live");
         assertEquals(requestsAfterFirst, stream.keyframeRequests(), "the cached GOP serves the late viewer");
-        assertEquals(24, TestViewer.payload(p.get(0))[0] & 0x1f, "starts with SPS+PPS");
+        assertEquals(24, p.get(0).nalType(), "starts with SPS+PPS");
         for (int i = 0; i < p.size(); i++) {
-            assertEquals(1000 + i, TestViewer.seq(p.get(i)), "gapless sequence");
+            assertEquals(1000 + i, p.get(i).seq(), "gapless sequence");
         }
         // cached frames 0..2 are squeezed 1 ms apart, ending at frame 2's place; frame 3 follows at its own time
         long frame2 = 2 * Units.FRAME_MICROS * 90 / 1000;
-        assertEquals(frame2 - 2 * 90, TestViewer.timestamp(p.get(0)));
-        assertEquals(frame2, TestViewer.timestamp(p.get(p.size() - 2)));
-        assertEquals(3 * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(p.get(p.size() - 1)));
-    }
-
-    @Test
-    void aViewerWhosePathDropsIsCountedAndTheOthersGetEverything() {
-        TestViewer slow = new TestViewer(fanout, 0x66666666L, 0x66666667L, 102, 103, 0, 0, packet -> false).connect();
-        TestViewer fine = new TestViewer(fanout, 0x77777777L, 0, 0).connect();
-        for (int f = 0; f < 30; f++) {
-            fanout.onMedia(Units.frame(f, f % 10 == 0, 1200));
-        }
-        assertEquals(fanoutHistoryWritten(), fine.rtp().size());
-        assertEquals(fanoutHistoryWritten(), slow.session.stats().packetsDropped());
-        assertEquals(0, slow.session.stats().packetsSent());
-        assertEquals(0, fine.session.stats().packetsDropped());
+        assertEquals(frame2 - 2 * 90, p.get(0).timestamp());
+        assertEquals(frame2, p.get(p.size() - 2).timestamp());
+        assertEquals(3 * Units.FRAME_MICROS * 90 / 1000, p.get(p.size() - 1).timestamp());
     }
 
     @Test
     void aViewerWhoseSendingThrowsIsClosedAndTheOthersGoOn() {
-        TestViewer broken = new TestViewer(fanout, 0x88888888L, 0x88888889L, 102, 103, 0, 0, packet -> {
-            throw new IllegalStateException("path gone");
-        }).connect();
-        TestViewer fine = new TestViewer(fanout, 0x99999999L, 0, 0).connect();
+        RecordingViewer broken = new RecordingViewer("broken", 0, 0).joining(fanout);
+        broken.failure = new IllegalStateException("path gone");
+        RecordingViewer fine = new RecordingViewer("fine", 0, 0).joining(fanout);
         for (int f = 0; f < 5; f++) {
             fanout.onMedia(Units.frame(f, f == 0, 800));
         }
         assertEquals(1, fanout.viewerFailures());
-        assertEquals("closed", broken.session.state());
-        assertEquals(fanoutHistoryWritten(), fine.rtp().size());
+        assertTrue(broken.closed);
+        assertEquals(fanoutHistoryWritten(), fine.sent.size());
         assertEquals(1, fanout.viewerCount());
+    }
+
+    @Test
+    void aViewerThatFailsWhileStartingOnTheCachedGopIsClosedOnTheJoiningThread() {
+        fanout.onMedia(Units.frame(0, true, 500));
+        RecordingViewer broken = new RecordingViewer("broken", 0, 0);
+        broken.failure = new IllegalStateException("path gone");
+        broken.joining(fanout);
+        assertTrue(broken.closed);
+        assertEquals(1, fanout.viewerFailures());
+        assertEquals(0, fanout.viewerCount());
     }
 
     @Test
     void keyframeRequestsAreCoalescedUntilTheKeyframeArrives() {
         fanout.onMedia(Units.frame(0, true, 500));
-        List<TestViewer> viewers = List.of(new TestViewer(fanout, 1, 0, 0).connect(),
-                new TestViewer(fanout, 2, 0, 0).connect(), new TestViewer(fanout, 3, 0, 0).connect());
+        new RecordingViewer("a", 0, 0).joining(fanout);
         fanout.onMedia(Units.frame(1, false, 500));
         int before = stream.keyframeRequests();
-        for (int round = 0; round < 10; round++) {
-            for (TestViewer v : viewers) {
-                v.session.onPli(9, v.track.negotiated.ssrc());
-            }
+        for (int i = 0; i < 30; i++) {
+            fanout.keyframeRequested();
         }
-        assertEquals(before + 1, stream.keyframeRequests(), "30 PLIs, one request");
+        assertEquals(before + 1, stream.keyframeRequests(), "30 requests, one to the source");
         assertEquals(29, fanout.keyframeRequestsCoalesced());
         fanout.onMedia(Units.frame(2, true, 500));
-        viewers.get(0).session.onPli(9, 1);
+        fanout.keyframeRequested();
         assertEquals(before + 2, stream.keyframeRequests(), "after the keyframe a new loss asks again");
-        assertEquals(10, viewers.get(1).session.stats().keyframeRequests());
+        assertEquals(2, fanout.keyframeRequestsForwarded());
     }
 
     @Test
     void viewersJoiningBeforeAnyKeyframeCostOneRequest() {
         for (int i = 0; i < 20; i++) {
-            new TestViewer(fanout, 100 + i, 0, 0).connect();
+            new RecordingViewer("v" + i, 0, 0).joining(fanout);
         }
         fanout.onMedia(Units.frame(0, false, 500));
         assertEquals(1, stream.keyframeRequests());
@@ -148,19 +144,43 @@ class StreamFanoutTest {
     }
 
     @Test
+    void aViewerThatLeftGetsNothingMoreAndTheStreamsEndClosesTheOthers() {
+        RecordingViewer leaving = new RecordingViewer("leaving", 0, 0).joining(fanout);
+        RecordingViewer staying = new RecordingViewer("staying", 0, 0).joining(fanout);
+        fanout.leave(leaving);
+        fanout.onMedia(Units.frame(0, true, 500));
+        assertTrue(leaving.sent.isEmpty());
+        assertEquals(fanoutHistoryWritten(), staying.sent.size());
+        assertEquals(1, fanout.viewerCount());
+
+        fanout.onClosed();
+        assertFalse(leaving.closed, "it left on its own");
+        assertTrue(staying.closed);
+    }
+
+    @Test
+    void aViewerStillWaitingForItsFirstKeyframeIsClosedWithTheStream() {
+        RecordingViewer waiting = new RecordingViewer("waiting", 0, 0).joining(fanout);
+        assertEquals(1, fanout.viewerCount());
+        fanout.onClosed();
+        assertTrue(waiting.closed);
+        assertEquals(0, waiting.admissions);
+    }
+
+    @Test
     void gopBurstIsTheDefaultAndStartsALateViewerAtOnce() {
         assertEquals(ViewerStart.GOP_BURST, ViewerStart.parse(" gop-burst "));
         StreamFanout burst = modeFanout(ViewerStart.GOP_BURST);
-        TestViewer late = lateViewerOnACachedGop(burst);
-        assertEquals(4 + 1 + 1 + 1, late.rtp().size(), "the cached keyframe and two delta frames, then frame 3");
+        RecordingViewer late = lateViewerOnACachedGop(burst);
+        assertEquals(4 + 1 + 1 + 1, late.sent.size(), "the cached keyframe and two delta frames, then frame 3");
         assertEquals(0, stream.keyframeRequests(), "the early viewer started on keyframe 0, the late on the GOP");
     }
 
     @Test
     void nextKeyframeModeAsksForAKeyframeAndStartsTheLateViewerOnIt() {
         StreamFanout next = modeFanout(ViewerStart.NEXT_KEYFRAME);
-        TestViewer late = lateViewerOnACachedGop(next);
-        assertTrue(late.rtp().isEmpty(), "nothing from the cached GOP");
+        RecordingViewer late = lateViewerOnACachedGop(next);
+        assertTrue(late.sent.isEmpty(), "nothing from the cached GOP");
         assertEquals(1, stream.keyframeRequests(), "the late viewer's admission asked for a keyframe");
         stream.subscriber().onMedia(Units.frame(4, true, 3000));
         assertLiveFromKeyframe(late, 4);
@@ -169,11 +189,11 @@ class StreamFanoutTest {
     @Test
     void waitModeAsksForNothingAndStartsTheLateViewerOnTheNaturalKeyframe() {
         StreamFanout wait = modeFanout(ViewerStart.WAIT);
-        TestViewer late = lateViewerOnACachedGop(wait);
+        RecordingViewer late = lateViewerOnACachedGop(wait);
         for (int f = 4; f < 10; f++) {
             stream.subscriber().onMedia(Units.frame(f, false, 500));
         }
-        assertTrue(late.rtp().isEmpty(), "no picture before the source's own keyframe");
+        assertTrue(late.sent.isEmpty(), "no picture before the source's own keyframe");
         assertEquals(0, stream.keyframeRequests(), "neither viewer asked for a keyframe");
         stream.subscriber().onMedia(Units.frame(10, true, 3000));
         assertLiveFromKeyframe(late, 10);
@@ -199,40 +219,39 @@ class StreamFanoutTest {
     void aViewerJoiningWithACachedGopGetsItWhenItsKeysAreReadyNotWithTheNextUnit() {
         fanout.onMedia(Units.frame(0, true, 3000));
         fanout.onMedia(Units.frame(1, false, 500));
-        TestViewer v = new TestViewer(fanout, 0x56565656L, 500, 0).connect();
+        RecordingViewer v = new RecordingViewer("v", 500, 0).joining(fanout);
 
-        List<byte[]> burst = v.rtp();
+        List<RecordingViewer.Sent> burst = List.copyOf(v.sent);
         assertEquals(5, burst.size(), "the keyframe (4 packets) and picture 1, before any further unit");
-        assertEquals(500, TestViewer.seq(burst.get(0)));
-        long newest = TestViewer.timestamp(burst.get(4));
+        assertEquals(500, burst.get(0).seq());
+        long newest = burst.get(4).timestamp();
         assertEquals(Units.FRAME_MICROS * 90 / 1000, newest, "the newest picture at its own time");
-        assertEquals(newest - 90, TestViewer.timestamp(burst.get(0)), "the keyframe squeezed 1 ms before it");
+        assertEquals(newest - 90, burst.get(0).timestamp(), "the keyframe squeezed 1 ms before it");
 
         fanout.onMedia(Units.frame(2, true, 3000));
-        List<byte[]> all = v.rtp();
-        assertEquals(9, all.size(), "live from there, nothing twice");
-        assertEquals(505, TestViewer.seq(all.get(5)));
-        assertEquals(2 * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(all.get(5)));
+        assertEquals(9, v.sent.size(), "live from there, nothing twice");
+        assertEquals(505, v.sent.get(5).seq());
+        assertEquals(2 * Units.FRAME_MICROS * 90 / 1000, v.sent.get(5).timestamp());
         assertEquals(0, stream.keyframeRequests());
     }
 
     /** An early viewer watches keyframe 0 and deltas 1-2; a late viewer joins and frame 3 (a delta) follows. */
-    private TestViewer lateViewerOnACachedGop(StreamFanout f) {
-        new TestViewer(f, 0x12121212L, 0, 0).connect();
+    private RecordingViewer lateViewerOnACachedGop(StreamFanout f) {
+        new RecordingViewer("early", 0, 0).joining(f);
         f.onMedia(Units.frame(0, true, 3000));
         f.onMedia(Units.frame(1, false, 500));
         f.onMedia(Units.frame(2, false, 500));
-        TestViewer late = new TestViewer(f, 0x34343434L, 500, 0).connect();
+        RecordingViewer late = new RecordingViewer("late", 500, 0).joining(f);
         f.onMedia(Units.frame(3, false, 500));
         return late;
     }
 
     /** The viewer's first packet is the keyframe's SPS+PPS at its sequence base, with the keyframe's own timestamp. */
-    private static void assertLiveFromKeyframe(TestViewer v, int keyframe) {
-        List<byte[]> p = v.rtp();
-        assertEquals(24, TestViewer.payload(p.get(0))[0] & 0x1f, "starts with SPS+PPS");
-        assertEquals(500, TestViewer.seq(p.get(0)));
-        assertEquals(keyframe * Units.FRAME_MICROS * 90 / 1000, TestViewer.timestamp(p.get(0)), "not squeezed");
+    private static void assertLiveFromKeyframe(RecordingViewer v, int keyframe) {
+        List<RecordingViewer.Sent> p = v.sent;
+        assertEquals(24, p.get(0).nalType(), "starts with SPS+PPS");
+        assertEquals(500, p.get(0).seq());
+        assertEquals(keyframe * Units.FRAME_MICROS * 90 / 1000, p.get(0).timestamp(), "not squeezed");
         assertEquals(4, p.size(), "STAP-A and the IDR in 3 fragments");
     }
 

@@ -5,7 +5,7 @@ import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
-import io.sightline.edge.AddressRanges;
+import io.sightline.endpoint.support.AddressRanges;
 import io.sightline.api.stream.StreamRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.sightline.admin.api.internal;
 
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
-import io.sightline.edge.WhiteboardServlet;
+import io.sightline.endpoint.support.WhiteboardServlet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;

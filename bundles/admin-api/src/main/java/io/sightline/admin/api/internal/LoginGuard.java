@@ -1,6 +1,6 @@
 package io.sightline.admin.api.internal;
 
-import io.sightline.edge.ThrottledLog;
+import io.sightline.endpoint.support.ThrottledLog;
 
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;

@@ -72,8 +72,8 @@ class LoginThrottleTest {
         }
         assertEquals(1, t.retryAfterSeconds("[2001:db8:1:2:ffff::1]", null));
         assertEquals(0, t.retryAfterSeconds("2001:db8:1:3::1", null));
-        assertEquals("20010db800010002::/64", io.sightline.edge.AddressRanges.clientKey("2001:db8:1:2::9%eth0"));
-        assertEquals("203.0.113.7", io.sightline.edge.AddressRanges.clientKey("203.0.113.7"));
+        assertEquals("20010db800010002::/64", io.sightline.endpoint.support.AddressRanges.clientKey("2001:db8:1:2::9%eth0"));
+        assertEquals("203.0.113.7", io.sightline.endpoint.support.AddressRanges.clientKey("203.0.113.7"));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.sightline.signaling.whep.internal;
 
-import io.sightline.edge.AddressRanges;
+import io.sightline.endpoint.support.AddressRanges;
 
 import io.sightline.api.auth.AccessDecision;
 import io.sightline.api.auth.AccessRequest;

@@ -1,6 +1,6 @@
 package io.sightline.signaling.whep.internal;
 
-import io.sightline.edge.AddressRanges;
+import io.sightline.endpoint.support.AddressRanges;
 
 import java.util.HashMap;
 import java.util.Iterator;

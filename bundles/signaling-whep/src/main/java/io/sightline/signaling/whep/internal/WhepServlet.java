@@ -2,8 +2,8 @@ package io.sightline.signaling.whep.internal;
 
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
-import io.sightline.edge.WhiteboardServlet;
-import io.sightline.edge.ThrottledLog;
+import io.sightline.endpoint.support.WhiteboardServlet;
+import io.sightline.endpoint.support.ThrottledLog;
 
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;

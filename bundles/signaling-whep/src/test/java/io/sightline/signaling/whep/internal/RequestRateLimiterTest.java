@@ -57,6 +57,6 @@ class RequestRateLimiterTest {
         assertEquals(0, limiter.acquire("2001:db8:1:2::1"));
         assertEquals(1, limiter.acquire("2001:db8:1:2:ffff::9"), "same /64, same bucket");
         assertEquals(0, limiter.acquire("2001:db8:1:3::1"));
-        assertEquals("20010db800010002::/64", io.sightline.edge.AddressRanges.clientKey("2001:db8:1:2::1"));
+        assertEquals("20010db800010002::/64", io.sightline.endpoint.support.AddressRanges.clientKey("2001:db8:1:2::1"));
     }
 }

@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.sdp.Fingerprint;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -44,12 +45,12 @@ public final class DtlsCertificate {
 
     private final AsymmetricKeyParameter privateKey;
     private final byte[] encoded;
-    private final DtlsFingerprint fingerprint;
+    private final Fingerprint fingerprint;
 
     private DtlsCertificate(AsymmetricKeyParameter privateKey, byte[] encoded) {
         this.privateKey = privateKey;
         this.encoded = encoded;
-        this.fingerprint = DtlsFingerprint.sha256Of(encoded);
+        this.fingerprint = Fingerprint.ofCertificate(encoded);
     }
 
     /** Generates a key pair and a self-signed certificate (CN=sightline). */
@@ -77,7 +78,7 @@ public final class DtlsCertificate {
     }
 
     /** The SHA-256 fingerprint; {@code fingerprint().toSdp()} is the value of {@code a=fingerprint}. */
-    public DtlsFingerprint fingerprint() {
+    public Fingerprint fingerprint() {
         return fingerprint;
     }
 

@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.sdp.Fingerprint;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,7 +53,7 @@ public final class DtlsServer implements AutoCloseable {
     }
 
     /** This server's fingerprint for SDP: {@code fingerprint().toSdp()} gives {@code sha-256 AB:CD:...}. */
-    public DtlsFingerprint fingerprint() {
+    public Fingerprint fingerprint() {
         return certificate.fingerprint();
     }
 
@@ -63,7 +64,7 @@ public final class DtlsServer implements AutoCloseable {
      * @param sender where records go, normally {@code iceSession::send}
      * @param listener told about the handshake outcome and the peer's close
      */
-    public DtlsSession newSession(DtlsFingerprint remoteFingerprint, PacketSender sender, DtlsListener listener) {
+    public DtlsSession newSession(Fingerprint remoteFingerprint, PacketSender sender, DtlsListener listener) {
         return new DtlsSession(this, workers, Objects.requireNonNull(remoteFingerprint, "remoteFingerprint"),
                 Objects.requireNonNull(sender, "sender"), Objects.requireNonNull(listener, "listener"));
     }

@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.sdp.Fingerprint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
@@ -26,7 +27,7 @@ public final class DtlsSession {
 
     private final DtlsServer owner;
     private final Executor executor;
-    private final DtlsFingerprint remoteFingerprint;
+    private final Fingerprint remoteFingerprint;
     private final DtlsListener listener;
     private final QueuedDatagramTransport transport;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -35,7 +36,7 @@ public final class DtlsSession {
     private volatile DTLSTransport dtls;
     private volatile DtlsSrtpKeys keys;
 
-    DtlsSession(DtlsServer owner, Executor executor, DtlsFingerprint remoteFingerprint, PacketSender sender,
+    DtlsSession(DtlsServer owner, Executor executor, Fingerprint remoteFingerprint, PacketSender sender,
             DtlsListener listener) {
         this.owner = owner;
         this.executor = executor;

@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.sdp.Fingerprint;
 import io.sightline.rtp.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
@@ -38,7 +39,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     private final BcTlsCrypto crypto;
     private final DtlsCertificate certificate;
-    private final DtlsFingerprint expectedPeer;
+    private final Fingerprint expectedPeer;
     private final int handshakeTimeoutMillis;
     private final CloseHandler closeHandler;
     /** GCM first: cheaper per packet with AES-NI, and Chromium offers it; every browser also has AES-CM. */
@@ -47,7 +48,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     private SrtpProfile profile;
     private volatile DtlsSrtpKeys keys;
 
-    DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer,
+    DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, Fingerprint expectedPeer,
             int handshakeTimeoutMillis, CloseHandler closeHandler) {
         super(crypto);
         this.crypto = crypto;

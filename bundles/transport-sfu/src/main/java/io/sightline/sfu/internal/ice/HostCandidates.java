@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.ice;
 
+import io.sightline.rtp.sdp.IceCandidate;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 
-/** Builds the host candidate list (RFC 8445 §5.1.1.1, §5.1.2; RFC 6544 §4.2 for TCP). */
+/**
+ * Builds the host candidate list (RFC 8445 §5.1.1.1, §5.1.2; RFC 6544 §4.2 for TCP) as the SDP type the answer
+ * carries. Component is always 1: WebRTC muxes RTP and RTCP.
+ */
 final class HostCandidates {
 
     /** RFC 8445 §5.1.2.2: host candidates get the highest type preference. */
@@ -27,18 +31,31 @@ final class HostCandidates {
         List<IceCandidate> candidates = new ArrayList<>();
         for (int i = 0; i < addresses.size(); i++) {
             InetAddress a = addresses.get(i);
-            candidates.add(new IceCandidate(foundation(a, "udp"), "udp", priority(65535 - i), a, udpPort, false));
+            candidates.add(new IceCandidate(foundation(a, "udp"), COMPONENT_ID, "udp", priority(65535 - i), literal(a),
+                    udpPort, "host", null, -1, null));
         }
         if (tcpPort >= 0) {
             for (int i = 0; i < addresses.size(); i++) {
                 InetAddress a = addresses.get(i);
                 // RFC 6544 §4.2: local preference = 2^13 * direction-pref + other-pref; stays below every UDP one.
                 int localPreference = (PASSIVE_DIRECTION_PREFERENCE << 13) + (8191 - i);
-                candidates.add(new IceCandidate(foundation(a, "tcp"), "tcp", priority(localPreference), a, tcpPort,
-                        true));
+                candidates.add(new IceCandidate(foundation(a, "tcp"), COMPONENT_ID, "tcp", priority(localPreference),
+                        literal(a), tcpPort, "host", null, -1, "passive"));
             }
         }
         return List.copyOf(candidates);
+    }
+
+    /** For log lines: the candidates as SDP attribute values. */
+    static List<String> toSdp(List<IceCandidate> candidates) {
+        return candidates.stream().map(IceCandidate::toSdp).toList();
+    }
+
+    /** The address as SDP writes it: no IPv6 scope id (it means nothing to the peer). */
+    private static String literal(InetAddress address) {
+        String host = address.getHostAddress();
+        int scope = host.indexOf('%');
+        return scope < 0 ? host : host.substring(0, scope);
     }
 
     /** RFC 8445 §5.1.2.1. */

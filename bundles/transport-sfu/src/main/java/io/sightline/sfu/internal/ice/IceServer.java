@@ -1,8 +1,10 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.sfu.internal.stun.StunException;
-import io.sightline.sfu.internal.stun.StunMessage;
-import io.sightline.sfu.internal.stun.StunMessageBuilder;
+import io.sightline.endpoint.support.ThrottledLog;
+import io.sightline.rtp.sdp.IceCandidate;
+import io.sightline.rtp.stun.StunException;
+import io.sightline.rtp.stun.StunMessage;
+import io.sightline.rtp.stun.StunMessageBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -59,9 +61,8 @@ public final class IceServer implements AutoCloseable {
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder badCredentials = new LongAdder();
     private final LongAdder sendDropped = new LongAdder();
-    private final ThrottledLog garbageLog = new ThrottledLog(LOG, false, 10, TimeUnit.SECONDS);
-    private final ThrottledLog rejectLog = new ThrottledLog(LOG, false, 10, TimeUnit.SECONDS);
-    private final ThrottledLog failureLog = new ThrottledLog(LOG, true, 10, TimeUnit.SECONDS);
+    /** One line per kind of drop or failure every 10 s: a flood of bad packets must not flood the log. */
+    private final ThrottledLog throttledLog = new ThrottledLog(LOG, 1, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private volatile boolean running = true;
     /** The flood report's state; only the consent timer thread touches it. */
     private long reportedAt = System.nanoTime() - FLOOD_REPORT_INTERVAL_NANOS;
@@ -102,7 +103,7 @@ public final class IceServer implements AutoCloseable {
             self[0] = server;
             server.startThreads();
             LOG.info("ICE-lite server on udp {}{}, candidates {}", server.udpAddress(),
-                    tcp == null ? "" : " and tcp " + tcp.localAddress(), candidates);
+                    tcp == null ? "" : " and tcp " + tcp.localAddress(), HostCandidates.toSdp(candidates));
             return server;
         } catch (IOException | RuntimeException e) {
             udp.close();
@@ -200,7 +201,7 @@ public final class IceServer implements AutoCloseable {
             return true;
         } catch (IOException | RuntimeException e) {
             sendDropped.increment();
-            failureLog.log("UDP send to " + to + " failed", e.toString());
+            throttledLog.warn("send", "UDP send to {} failed: {}", to, e.toString());
             return false;
         }
     }
@@ -251,7 +252,7 @@ public final class IceServer implements AutoCloseable {
                 break;
             } catch (IOException | RuntimeException e) {
                 // Never let one bad datagram or listener kill the thread every session depends on.
-                failureLog.log("UDP receive loop", e.toString());
+                throttledLog.warn("receive", "UDP receive loop: {}", e.toString());
             }
         }
     }
@@ -281,7 +282,7 @@ public final class IceServer implements AutoCloseable {
                 countGarbage(from, "dropped garbage, first byte", first);
             }
         } catch (RuntimeException e) {
-            failureLog.log("packet from " + from + " failed", e.toString());
+            throttledLog.warn("dispatch", "packet from {} failed: {}", from, e.toString());
         }
     }
 
@@ -308,7 +309,7 @@ public final class IceServer implements AutoCloseable {
         IceSession session = tcp != null ? tcp.session() : byAddress.get(from);
         if (session == null || session.isClosed()) {
             unknownAddress.increment();
-            rejectLog.log("dropped packet from an unvalidated address", null, from);
+            throttledLog.debug("unvalidated", "dropped packet from unvalidated address {}", from);
             if (tcp != null) {
                 tcp.close(); // RFC 6544: a connection must start with a binding request
             }
@@ -337,7 +338,7 @@ public final class IceServer implements AutoCloseable {
         IceSession session = sessionFor(request);
         if (session == null) {
             unknownUfrag.increment();
-            rejectLog.log("binding request for unknown ufrag", request, from);
+            throttledLog.debug("unknown ufrag", "binding request for an unknown ufrag from {}", from);
             closeUnbound(tcp);
             return;
         }
@@ -345,7 +346,7 @@ public final class IceServer implements AutoCloseable {
         if (!request.verifyFingerprint() || !request.verifyMessageIntegrity(credentials.key())
                 || (tcp != null && tcp.session() != null && tcp.session() != session)) {
             badCredentials.increment();
-            rejectLog.log("binding request failed integrity", request, from);
+            throttledLog.debug("integrity", "binding request failed integrity from {}", from);
             closeUnbound(tcp);
             return;
         }
@@ -398,7 +399,7 @@ public final class IceServer implements AutoCloseable {
 
     private void countGarbage(InetSocketAddress from, String what, Object detail) {
         garbage.increment();
-        garbageLog.log(what, detail, from);
+        throttledLog.debug("garbage", "dropped packet from {}: " + what + " {}", from, detail);
     }
 
     /** Dropped unauthenticated packets and refused ICE-TCP connections since the start. */

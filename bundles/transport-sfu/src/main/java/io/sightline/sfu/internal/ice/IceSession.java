@@ -1,6 +1,6 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.sfu.internal.stun.StunMessage;
+import io.sightline.rtp.stun.StunMessage;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.edge.AddressRanges;
+import io.sightline.endpoint.support.AddressRanges;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

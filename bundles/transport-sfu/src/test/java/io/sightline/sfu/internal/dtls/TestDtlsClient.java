@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.sdp.Fingerprint;
 import io.sightline.rtp.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
@@ -24,12 +25,12 @@ final class TestDtlsClient extends DefaultTlsClient {
 
     private final BcTlsCrypto crypto;
     private final DtlsCertificate certificate;
-    private final DtlsFingerprint expectedServer;
+    private final Fingerprint expectedServer;
     private final int[] offeredProfiles;
     volatile SrtpProfile profile;
     volatile byte[] keyingMaterial;
 
-    TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedServer,
+    TestDtlsClient(BcTlsCrypto crypto, DtlsCertificate certificate, Fingerprint expectedServer,
             int... offeredProfiles) {
         super(crypto);
         this.crypto = crypto;

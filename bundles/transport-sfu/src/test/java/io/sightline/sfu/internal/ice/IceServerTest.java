@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sightline.sfu.internal.stun.StunMessage;
+import io.sightline.rtp.sdp.IceCandidate;
+import io.sightline.rtp.stun.StunMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -114,7 +115,7 @@ class IceServerTest {
     @Test
     void roleConflictGets487AndNoBinding() throws Exception {
         try (StunClient client = new StunClient(server.udpAddress())) {
-            client.send(io.sightline.sfu.internal.stun.StunMessageBuilder.bindingRequest().addUsername(UFRAG + ":c")
+            client.send(io.sightline.rtp.stun.StunMessageBuilder.bindingRequest().addUsername(UFRAG + ":c")
                     .addIceControlled(1).addMessageIntegrity(PWD).addFingerprint().build());
             byte[] raw = client.receive();
             StunMessage response = StunMessage.parse(raw, 0, raw.length);
@@ -266,14 +267,14 @@ class IceServerTest {
         int udpPort = server.udpAddress().getPort();
         int tcpPort = server.tcpAddress().getPort();
         IceCandidate first = candidates.get(0);
-        assertEquals(publicIp, first.address());
+        assertEquals("203.0.113.7", first.address());
         assertEquals("candidate:" + first.foundation() + " 1 udp 2130706431 203.0.113.7 " + udpPort + " typ host",
-                first.sdpValue());
-        assertEquals(InetAddress.getLoopbackAddress(), candidates.get(1).address());
+                first.toSdp());
+        assertEquals(InetAddress.getLoopbackAddress().getHostAddress(), candidates.get(1).address());
         assertEquals(udpPort, candidates.get(1).port());
         IceCandidate tcp = candidates.get(2);
-        assertEquals("a=candidate:" + tcp.foundation() + " 1 tcp " + tcp.priority() + " 203.0.113.7 " + tcpPort
-                + " typ host tcptype passive", tcp.sdpLine());
+        assertEquals("candidate:" + tcp.foundation() + " 1 tcp " + tcp.priority() + " 203.0.113.7 " + tcpPort
+                + " typ host tcptype passive", tcp.toSdp());
         assertTrue(candidates.get(1).priority() > tcp.priority(), "TCP must rank below UDP");
         assertTrue(first.priority() > candidates.get(1).priority());
         assertFalse(first.foundation().equals(candidates.get(1).foundation()));

@@ -1,7 +1,7 @@
 package io.sightline.sfu.internal.ice;
 
-import io.sightline.sfu.internal.stun.StunMessage;
-import io.sightline.sfu.internal.stun.StunMessageBuilder;
+import io.sightline.rtp.stun.StunMessage;
+import io.sightline.rtp.stun.StunMessageBuilder;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
