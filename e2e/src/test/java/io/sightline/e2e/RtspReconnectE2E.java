@@ -37,8 +37,9 @@ class RtspReconnectE2E {
     private static final String PYTHON = "/usr/bin/python3";
     private static final int RTSP_PORT = 9131;
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
+    /** Requests to the stream's WHEP resource (offers); the session URL's trickle PATCHes and stats GETs are not. */
     private static final String WHEP_POSTS = "return performance.getEntriesByType('resource')"
-            + ".filter(e => e.name.includes('/whep/')).length;";
+            + ".filter(e => new URL(e.name).pathname === '/whep/rtspcam').length;";
     private static final String SERVER_SCRIPT = String.join("\n",
             "import sys, gi",
             "gi.require_version('Gst', '1.0')",
