@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -49,7 +50,16 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     private final List<Ranked<VideoEncoderFactory>> encoderFactories = new CopyOnWriteArrayList<>();
     private final List<Ranked<VideoDecoderFactory>> decoderFactories = new CopyOnWriteArrayList<>();
     private Path dataRoot = Path.of(System.getProperty("java.io.tmpdir"), "sightline");
-    private final Clock clock = Clock.systemUTC();
+    private final Function<String, StreamScheduler> schedulers;
+
+    public StreamHub() {
+        this(name -> new ThreadScheduler(name, Clock.systemUTC()));
+    }
+
+    /** With the schedulers the streams run on, by stream name: tests wait on them instead of sleeping. */
+    StreamHub(Function<String, StreamScheduler> schedulers) {
+        this.schedulers = schedulers;
+    }
 
     private record Ranked<T>(T service, String key, int ranking) {
     }
@@ -75,7 +85,7 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     /** Defines a stream; returns false (and logs) if the name is taken. */
     boolean define(StreamSettings settings) {
         LiveStream stream = new LiveStream(this, settings, dataRoot.resolve(settings.name()),
-                new ThreadScheduler(settings.name(), clock));
+                schedulers.apply(settings.name()));
         if (streams.putIfAbsent(settings.name(), stream) != null) {
             stream.remove();
             LOG.error("Stream '{}' is defined twice; ignoring the second definition", settings.name());

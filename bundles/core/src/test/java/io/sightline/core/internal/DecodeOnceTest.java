@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * codec-ffmpeg.
  */
 class DecodeOnceTest {
-    private final StreamHub hub = new StreamHub();
+    private final SettlingSchedulers schedulers = new SettlingSchedulers();
+    private final StreamHub hub = new StreamHub(schedulers);
     private final SyntheticSourceFactory source = new SyntheticSourceFactory();
     private final ContractDecoderFactory decoders = new ContractDecoderFactory();
 
@@ -96,7 +97,8 @@ class DecodeOnceTest {
         assertTrue(a.frames.get(1).ptsMicros() > a.frames.get(0).ptsMicros(), "pictures in order");
 
         subA.close();
-        Thread.sleep(100);
+        int seen = b.frames.size();
+        await("pictures go on for the remaining raw subscriber", () -> b.frames.size() > seen + 10);
         assertEquals(0, decoders.closed.get(), "still one raw subscriber");
         subB.close();
         await("decoder closed", () -> decoders.closed.get() == 1 && s.decoder() == null);
@@ -133,7 +135,9 @@ class DecodeOnceTest {
         Pictures raw = new Pictures();
         try (Subscription p2p = s.subscribe(raw, SubscribeOptions.RAW)) {
             await("live", () -> s.status().state() == StreamState.LIVE);
-            Thread.sleep(200);
+            long in = s.stats().unitsIn();
+            await("20 more units through the stream", () -> s.stats().unitsIn() > in + 20);
+            schedulers.settle("cam"); // the decoder wiring (had there been a decoder to wire) has run
             assertEquals(0, raw.frames.size(), "no decoder plugin: no pictures");
             assertNull(s.decoder());
 
@@ -160,7 +164,9 @@ class DecodeOnceTest {
         Pictures raw = new Pictures();
         try (Subscription p2p = s.subscribe(raw, SubscribeOptions.RAW)) {
             await("live", () -> s.status().state() == StreamState.LIVE);
-            Thread.sleep(200);
+            long in = s.stats().unitsIn();
+            await("20 more units through the stream", () -> s.stats().unitsIn() > in + 20);
+            schedulers.settle("cam"); // the decoder wiring (had there been a decoder to wire) has run
             assertNull(s.decoder());
             assertEquals(0, decoders.created.get());
         }

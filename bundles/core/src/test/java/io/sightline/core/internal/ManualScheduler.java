@@ -7,7 +7,8 @@ import java.util.PriorityQueue;
 /**
  * A {@link StreamScheduler} driven by the test: the "supervisor thread" is the test's own thread, tasks run when the
  * test calls {@link #runPending()} or {@link #advance(long)}, and time moves only by {@link #advance(long)}. So
- * backoff, watchdog and on-demand close are tested to the millisecond without sleeping.
+ * backoff, watchdog and on-demand close are tested to the millisecond without sleeping. Other threads (a source's
+ * own thread reporting its first unit) may queue tasks; they run when the test next pumps.
  */
 final class ManualScheduler implements StreamScheduler {
     private record Timer(long due, long seq, Runnable task) {
@@ -25,61 +26,79 @@ final class ManualScheduler implements StreamScheduler {
     }
 
     @Override
-    public long millis() {
+    public synchronized long millis() {
         return now;
     }
 
     @Override
-    public void execute(Runnable task) {
+    public synchronized void execute(Runnable task) {
         if (!shutdown) {
             queue.add(task);
         }
     }
 
     @Override
-    public Cancellable schedule(Runnable task, long delayMs) {
+    public synchronized Cancellable schedule(Runnable task, long delayMs) {
         if (shutdown) {
             return () -> { };
         }
         Timer t = new Timer(now + delayMs, seq++, task);
         timers.add(t);
-        return () -> timers.remove(t);
+        return () -> {
+            synchronized (this) {
+                timers.remove(t);
+            }
+        };
     }
 
     @Override
-    public void shutdown() {
+    public synchronized void shutdown() {
         shutdown = true;
         timers.clear();
     }
 
     @Override
-    public boolean isShutdown() {
+    public synchronized boolean isShutdown() {
         return shutdown;
     }
 
     /** Runs the queued tasks, and the tasks they queue, until none is left. */
     void runPending() {
-        for (Runnable r = queue.poll(); r != null; r = queue.poll()) {
+        for (Runnable r = next(); r != null; r = next()) {
             r.run();
         }
     }
 
+    private synchronized Runnable next() {
+        return queue.poll();
+    }
+
+    private synchronized Timer nextTimerDueBy(long target) {
+        Timer t = timers.peek();
+        if (t == null || t.due() > target) {
+            return null;
+        }
+        timers.poll();
+        now = t.due();
+        return t;
+    }
+
     /** Moves time forward, firing each timer at its due time (in order) and running what it queues. */
     void advance(long ms) {
-        long target = now + ms;
+        long target = millis() + ms;
         runPending();
-        for (Timer t = timers.peek(); t != null && t.due() <= target; t = timers.peek()) {
-            timers.poll();
-            now = t.due();
+        for (Timer t = nextTimerDueBy(target); t != null; t = nextTimerDueBy(target)) {
             t.task().run();
             runPending();
         }
-        now = target;
+        synchronized (this) {
+            now = target;
+        }
         runPending();
     }
 
     /** Timers waiting, for assertions that nothing is pending. */
-    int timers() {
+    synchronized int timers() {
         return timers.size();
     }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * reconnects, plugin removal, GOP start for new subscribers and slow-subscriber isolation.
  */
 class StreamHubTest {
-    private final StreamHub hub = new StreamHub();
+    private final SettlingSchedulers schedulers = new SettlingSchedulers();
+    private final StreamHub hub = new StreamHub(schedulers);
     private final SyntheticSourceFactory factory = new SyntheticSourceFactory();
 
     @AfterEach
@@ -142,7 +143,7 @@ class StreamHubTest {
     void onDemandStreamRunsOnlyWhileSubscribed() throws Exception {
         hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
         Stream s = define("cam", "mode", "on-demand", "on.demand.close.after.seconds", "0");
-        Thread.sleep(200);
+        schedulers.settle("cam");
         assertEquals(StreamState.IDLE, s.status().state());
         assertEquals(0, factory.running.get());
         Subscription sub = s.subscribe(new Recorder(), SubscribeOptions.ENCODED);
@@ -160,7 +161,7 @@ class StreamHubTest {
         long since = a.status().sinceMillis();
         hub.undefine("b");
         assertFalse(hub.find("b").isPresent());
-        Thread.sleep(100);
+        schedulers.settle("a");
         assertEquals(since, a.status().sinceMillis());
         assertEquals(StreamState.LIVE, a.status().state());
     }
@@ -178,6 +179,7 @@ class StreamHubTest {
     @Test
     void aRefusedFileDefinesItsStreamFailedWithTheReasonWithoutSourceOrAccess() throws Exception {
         hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        ManualScheduler garbageClock = schedulers.manual("garbage");
         Stream good = define("good");
         await("good live", () -> good.status().state() == StreamState.LIVE);
         Map<String, Object> raw = config("garbage", "mode", "sometimes");
@@ -187,12 +189,13 @@ class StreamHubTest {
 
         assertTrue(hub.define(refused));
         Stream s = hub.find("garbage").orElseThrow();
-        await("failed", () -> s.status().state() == StreamState.FAILED);
+        garbageClock.runPending();
+        assertEquals(StreamState.FAILED, s.status().state());
         assertTrue(s.status().detail().contains("mode must be always-on or on-demand, got 'sometimes'"),
                 s.status().detail());
         assertEquals("disabled", s.properties().get(Stream.ACCESS), "nobody may watch a refused stream");
         assertEquals("synthetic", s.sourceType(), "the type as written, for the operator to recognise");
-        Thread.sleep(1500); // the watchdog runs every second: it must neither start a source nor log again
+        garbageClock.advance(5_000); // five watchdog rounds: none may start a source or log again
         assertEquals(1, factory.sources.size(), "only the good stream has a source");
         assertEquals(StreamState.FAILED, s.status().state());
         assertEquals(2, s.history().size(), "IDLE then FAILED, once: " + s.history());
@@ -202,7 +205,10 @@ class StreamHubTest {
 
         // Fixing the file redefines it in place; a name the file cannot give is not defined at all.
         hub.redefine(StreamSettings.from(config("garbage")));
-        await("fixed live", () -> s.status().state() == StreamState.LIVE);
+        await("fixed live", () -> {
+            garbageClock.advance(10); // this stream's supervisor (and its clock) is the test thread
+            return s.status().state() == StreamState.LIVE;
+        });
         assertEquals(null, StreamSettings.refused(config("bad name"), "x"));
     }
 
@@ -230,12 +236,12 @@ class StreamHubTest {
         await("source closed", () -> factory.running.get() == 0);
         await("subscribers are told", () -> rec.states.contains(StreamState.STOPPED));
         await("the stream's viewer disconnected", () -> closed.get() == 1);
-        Thread.sleep(100);
+        schedulers.settle("cam");
         assertEquals(1, closed.get(), "the other stream's viewer is not disconnected");
         assertTrue(hub.find("cam").isPresent(), "still defined");
         // A new subscriber (a viewer's transport) does not reopen a stopped stream.
         try (Subscription again = s.subscribe(new Recorder(), SubscribeOptions.ENCODED)) {
-            Thread.sleep(200);
+            schedulers.settle("cam");
             assertEquals(0, factory.running.get());
             assertEquals(StreamState.STOPPED, s.status().state());
         }
