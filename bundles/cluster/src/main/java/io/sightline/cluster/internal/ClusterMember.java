@@ -2,6 +2,7 @@ package io.sightline.cluster.internal;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
 import io.sightline.api.health.HealthStatus;
@@ -12,9 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * deactivation. Lists the members for {@code /health} (group {@code cluster}) and {@code cluster:list}. Without
  * {@code etc/io.sightline.cluster.cfg} it is not active and the node runs alone, exactly as without this bundle.
  * A configuration change deactivates and activates it again (the member rejoins), which touches no stream or viewer.
+ * It also keeps this node's pull sources in the origin table and takes over those of failed members (decision 0040).
  */
 @Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterDirectory.class, HealthContributor.class})
@@ -43,31 +48,69 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
     private final ClusterSettings settings;
     private final NodeDirectory directory;
     private final ScheduledExecutorService publisher;
+    private final PullSourceKeeper pullSources;
+    private final Bundle framework;
 
     @Activate
-    public ClusterMember(ClusterConfiguration config, @Reference StreamRegistry streams,
-            @Reference SessionRegistry sessions, @Reference ConfigurationAdmin configAdmin) {
+    public ClusterMember(ClusterConfiguration config, BundleContext context, @Reference StreamRegistry streams,
+            @Reference SessionRegistry sessions, @Reference StreamCatalog catalog,
+            @Reference ConfigurationAdmin configAdmin) {
         try {
             this.settings = ClusterSettings.of(config, httpPort(configAdmin));
         } catch (IllegalArgumentException e) {
             LOG.error("Cluster not joined: etc/{}.cfg: {}", PID, e.getMessage());
             throw e;
         }
-        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader());
-        LocalLoad load = new LocalLoad();
+        this.framework = context.getBundle(0);
+        // One thread for publishing and re-homing, so the two never race; created first: a member may leave as soon
+        // as this one has joined.
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-cluster-publish");
             t.setDaemon(true);
             return t;
         });
-        publisher.scheduleWithFixedDelay(() -> publish(load, streams, sessions), 0,
-                settings.publishIntervalSeconds(), TimeUnit.SECONDS);
+        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader(),
+                () -> publisher.execute(this::rehome));
+        this.pullSources = new PullSourceKeeper(directory.origins(), catalog, settings.rehomeSourceTypes(),
+                settings.nodeName());
+        LocalLoad load = new LocalLoad();
+        publisher.scheduleWithFixedDelay(() -> {
+            publish(load, streams, sessions);
+            rehome();
+        }, 0, settings.publishIntervalSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * Leaving because the server stops: this node's pull sources stay in the origin table and the survivors take them
+     * over. Leaving while the server goes on (a configuration change, the feature uninstalled): this node keeps
+     * reading its cameras, so it withdraws them first and nobody else starts them.
+     */
     @Deactivate
     void deactivate() {
         publisher.shutdownNow();
-        directory.close();
+        try {
+            if (framework.getState() != Bundle.STOPPING) {
+                pullSources.withdraw(directory.localId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster: could not withdraw this node's pull sources: {}", e.getMessage());
+        } finally {
+            directory.close();
+        }
+    }
+
+    private void rehome() {
+        if (pullSources == null) {
+            return; // a member left while this one was still joining: the first interval reconciles
+        }
+        try {
+            Map<String, Set<String>> holders = directory.streamHolders();
+            pullSources.reconcile(directory.localId(), directory.liveMemberIds(),
+                    name -> holders.getOrDefault(name, Set.of()));
+        } catch (RuntimeException e) {
+            // The next interval tries again; a take-over is only decided by a successful compare-and-set.
+            LOG.warn("Cluster: origin table not reconciled: {}", e.toString());
+        }
     }
 
     private void publish(LocalLoad load, StreamRegistry streams, SessionRegistry sessions) {
