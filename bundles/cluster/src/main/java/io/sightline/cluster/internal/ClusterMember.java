@@ -2,6 +2,7 @@ package io.sightline.cluster.internal;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.ClusterOrigin;
 import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
@@ -10,6 +11,7 @@ import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,11 +158,21 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
     }
 
     @Override
+    public List<ClusterOrigin> origins() {
+        return directory.origins().all().values().stream()
+                .map(e -> new ClusterOrigin(e.stream(), e.originName(), e.formerOrigins()))
+                .sorted(Comparator.comparing(ClusterOrigin::stream)).toList();
+    }
+
+    @Override
     public String group() {
         return "cluster";
     }
 
-    /** One report per member; a member without a fresh record, or fewer members than configured, is degraded. */
+    /**
+     * One report per member; a member without a fresh record, or fewer members than configured, is degraded. The
+     * membership report also names the node reading each pull source ({@code origins}).
+     */
     @Override
     public List<HealthReport> check() {
         List<ClusterNode> nodes = nodes();
@@ -169,6 +181,9 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         summary.put("cluster", settings.clusterName());
         summary.put("members", nodes.size());
         summary.put("configured", configuredMembers());
+        Map<String, Object> origins = new LinkedHashMap<>();
+        origins().forEach(o -> origins.put(o.stream(), o.node()));
+        summary.put("origins", origins);
         reports.add(new HealthReport("membership", nodes.size() < configuredMembers() ? HealthStatus.DEGRADED
                 : HealthStatus.UP, summary));
         for (ClusterNode node : nodes) {

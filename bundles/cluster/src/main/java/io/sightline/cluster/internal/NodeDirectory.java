@@ -95,6 +95,11 @@ final class NodeDirectory implements AutoCloseable {
         return new Origins(hazelcast.getMap(Origins.MAP));
     }
 
+    /** A map of the cluster by name (tests that write what another node would). */
+    IMap<String, String> hazelcastMap(String name) {
+        return hazelcast.getMap(name);
+    }
+
     /** The ids of the current members, this one included. */
     Set<String> liveMemberIds() {
         return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString())

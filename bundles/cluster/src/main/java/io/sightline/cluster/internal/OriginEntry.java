@@ -2,8 +2,10 @@ package io.sightline.cluster.internal;
 
 import io.sightline.api.control.Masking;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One pull source (a camera a node reads) in the cluster-wide origin table, as JSON (decision 0040). The
@@ -21,7 +23,7 @@ record OriginEntry(String stream, String originId, String originName, Map<String
         List<String> formerOrigins) {
 
     OriginEntry {
-        config = Map.copyOf(config);
+        config = Collections.unmodifiableSortedMap(new TreeMap<>(config)); // one text for one content
         formerOrigins = formerOrigins == null ? List.of() : List.copyOf(formerOrigins);
     }
 

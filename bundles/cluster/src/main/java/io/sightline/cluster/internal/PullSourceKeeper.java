@@ -43,7 +43,7 @@ final class PullSourceKeeper {
         this.catalog = catalog;
         this.types = Set.copyOf(types);
         this.localName = localName;
-        this.actor = new Actor("cluster", "cluster", "node " + localName);
+        this.actor = new Actor("cluster", "cluster", localName);
     }
 
     /**

@@ -115,6 +115,21 @@ class PullSourceKeeperTest {
         assertFalse(b.catalog.get("cam").isPresent(), "a still reads its camera: b must not");
     }
 
+    /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
+    @Test
+    void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {
+        int[] ports = {freePort()};
+        Node b = node("b", ports[0], ports);
+        String foreign = "{ \"stream\": \"cam\", \"originName\": \"gone\", \"originId\": \"no-such-member\", "
+                + "\"formerOrigins\": [], \"config\": {\"source.url\": \"rtsp://192.0.2.7/x\", "
+                + "\"source.type\": \"rtsp\"} }";
+        b.directory.hazelcastMap(Origins.MAP).put("cam", foreign);
+        b.reconcile();
+        assertEquals(Map.of("source.type", "rtsp", "source.url", "rtsp://192.0.2.7/x"),
+                b.catalog.get("cam").orElseThrow().properties());
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
     @Test
     void theEntryNeverPrintsTheSecrets() {
         String text = new OriginEntry("cam", "id", "a", Map.of("source.url", "rtsp://u:s3cret@h/x",
