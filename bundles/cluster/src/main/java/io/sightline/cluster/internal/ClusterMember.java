@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
@@ -71,8 +72,7 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
             t.setDaemon(true);
             return t;
         });
-        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader(),
-                () -> publisher.execute(this::rehome));
+        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader(), this::rehomeSoon);
         this.pullSources = new PullSourceKeeper(directory.origins(), catalog, settings.rehomeSourceTypes(),
                 settings.nodeName());
         LocalLoad load = new LocalLoad();
@@ -98,6 +98,15 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
             LOG.warn("Cluster: could not withdraw this node's pull sources: {}", e.getMessage());
         } finally {
             directory.close();
+        }
+    }
+
+    /** A member left: take over its cameras now rather than at the next interval (called on Hazelcast's thread). */
+    private void rehomeSoon() {
+        try {
+            publisher.execute(this::rehome);
+        } catch (RejectedExecutionException leaving) {
+            // This node is leaving too: nothing to take over.
         }
     }
 
