@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -70,8 +72,11 @@ class ClusterRehomeE2E {
             Files.writeString(home.resolve("etc/io.sightline.stream-door.cfg"), streamFile);
             clusterMember(home, "node-a", portA, members);
         });
-        try (SightlineServer b = SightlineServer.start(distribution, Path.of(workDir + "-rehome-b"),
-                home -> clusterMember(home, "node-b", portB, members))) {
+        try (SightlineServer b = SightlineServer.start(distribution, Path.of(workDir + "-rehome-b"), home -> {
+            clusterMember(home, "node-b", portB, members);
+            Files.writeString(home.resolve("etc/users.properties"), "\nrehomeadmin = rehome-e2e-pw,_g_:admingroup\n"
+                    + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n", StandardOpenOption.APPEND);
+        })) {
             try (a) {
                 awaitHealth(a, body -> members(body) == 2 && streamState(body, "door").equals("live")
                         && body.contains("\"origins\":{\"door\":\"node-a\"}"), Duration.ofSeconds(120),
@@ -112,6 +117,13 @@ class ClusterRehomeE2E {
                 assertTrue(Files.readString(b.home().resolve("etc/io.sightline.stream-door.cfg"))
                         .contains("source.password = " + SECRET), "node-b's file has the camera's credentials");
                 assertTrue(origins.contains("\"members\":1"), origins);
+                String api = HTTP.send(HttpRequest.newBuilder(b.url("/api/cluster")).header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString("rehomeadmin:rehome-e2e-pw".getBytes(StandardCharsets.UTF_8)))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(api.contains("\"origins\":[{") && api.contains("\"stream\":\"door\"")
+                        && api.contains("\"node\":\"node-b\"") && api.contains("\"rehomedFrom\":[\"node-a\"]"),
+                        "the admin API lists where door is read and where it came from: " + api);
+                assertFalse(api.contains(SECRET), api);
             }
 
             // node-a comes back with the file it had: it must leave the camera to node-b.
