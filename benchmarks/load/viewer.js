@@ -109,7 +109,8 @@ class Viewer {
       throw new Error('WHEP ' + res.status + ': ' + body.trim().slice(0, 200));
     }
     const loc = res.headers.get('location');
-    this.location = loc ? new URL(loc, this.url).toString() : null;
+    // After a followed 307 (a cluster node sending the viewer to another) the session lives where the POST ended.
+    this.location = loc ? new URL(loc, res.url || this.url).toString() : null;
     const m = /a=rtpmap:(\d+) H264\/90000/i.exec(body);
     this.payloadType = m ? Number(m[1]) : -1;
     this.answer = body;

@@ -37,6 +37,8 @@ rm -rf "$rel"/bin/*.bat "$rel/bin/contrib" "$rel/data" "$rel/deploy" "$rel/lib/R
 mkdir -p "$rel/share"
 mv "$stage/etc/sightline/users.properties" "$rel/share/users.properties"
 cp "$src/etc/org.ops4j.pax.logging.cfg" "$stage/etc/sightline/"
+# The cluster settings, every line commented: the node runs alone until an operator fills them in (docs/cluster.md).
+cp "$src/etc/io.sightline.cluster.cfg" "$stage/etc/sightline/"
 # The Karaf shell (SSH) answers on loopback only; the realm stores password digests (SHA-512), never passwords.
 sed -i 's/^sshHost[[:space:]]*=.*/sshHost = 127.0.0.1/' "$stage/etc/sightline/org.apache.karaf.shell.cfg"
 sed -i 's/^encryption.enabled[[:space:]]*=.*/encryption.enabled = true/;
@@ -87,6 +89,7 @@ doc="$stage/usr/share/doc/sightline"
 install -d "$doc"
 install -m 0644 "$src/debian/copyright" "$doc/copyright"
 gzip -9nc "$here/../../docs/operations.md" > "$doc/operations.md.gz"
+gzip -9nc "$here/../../docs/cluster.md" > "$doc/cluster.md.gz"
 install -m 0644 "$here/../../docs/grafana-dashboard.json" "$doc/grafana-dashboard.json"
 printf 'sightline (%s) unstable; urgency=medium\n\n  * Build %s.\n\n -- Sightline developers <sightline@example.org>  %s\n' \
     "$version" "$build_time" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")" | gzip -9n > "$doc/changelog.gz"

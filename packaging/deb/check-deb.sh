@@ -15,6 +15,7 @@ for path in ./opt/sightline/release/bin/karaf ./opt/sightline/release/runtime/bi
         ./opt/sightline/release/libexec/start ./opt/sightline/release/libexec/wait-healthy \
         ./opt/sightline/release/share/users.properties ./lib/systemd/system/sightline.service ./usr/bin/sightline \
         ./etc/sightline/org.ops4j.pax.logging.cfg ./etc/sightline/io.sightline.stream-demo.cfg ./etc/default/sightline \
+        ./etc/sightline/io.sightline.cluster.cfg ./usr/share/doc/sightline/cluster.md.gz \
         ./usr/share/doc/sightline/copyright ./usr/share/doc/sightline/operations.md.gz \
         ./usr/share/doc/sightline/grafana-dashboard.json; do
     grep -q " $path\( \|$\)" <<<"$contents" || fail "missing $path"
@@ -28,6 +29,10 @@ if grep -q ' ./etc/sightline/users.properties' <<<"$contents"; then fail "users.
 conffiles="$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)"
 etc_files="$(grep -E '^-' <<<"$contents" | awk '{print $6}' | grep '^\./etc/' | sed 's|^\.||' | sort)"
 [ "$etc_files" = "$(sort <<<"$conffiles")" ] || fail "conffiles differ from the files under /etc"
+# The cluster settings are shipped disabled: comments only (a live key would make a node try to join at once).
+if dpkg-deb --fsys-tarfile "$deb" | tar -xO ./etc/sightline/io.sightline.cluster.cfg | grep -qv '^\(#.*\)\?$'; then
+    fail "io.sightline.cluster.cfg ships an active setting"
+fi
 echo "check-deb: contents OK ($(wc -l <<<"$conffiles") conffiles)"
 control="$(dpkg-deb --field "$deb")"
 grep -q '^Architecture: amd64$' <<<"$control" || fail "architecture"

@@ -541,8 +541,11 @@ function renderCluster(c) {
     return tr;
   });
   $('cluster').tBodies[0].replaceChildren(...rows);
+  // Where each camera is read, and where it came from when a failed node's cameras were re-homed (decision 0040).
+  const origins = (c.origins || []).map((o) => `${o.stream} on ${o.node}`
+    + (o.rehomedFrom.length ? ` (re-homed from ${o.rehomedFrom.join(', ')})` : ''));
   $('cluster-summary').textContent = `Cluster ${c.cluster}: ${c.nodes.length} of ${c.configuredMembers} `
-    + 'configured members up.';
+    + 'configured members up.' + (origins.length ? ` Pull sources: ${origins.join('; ')}.` : '');
 }
 
 function renderResources(r) {

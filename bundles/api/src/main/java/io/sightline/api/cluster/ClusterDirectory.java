@@ -14,4 +14,9 @@ public interface ClusterDirectory {
 
     /** How many members the configuration lists (fewer current members means some are down). */
     int configuredMembers();
+
+    /** The pull sources known to the cluster with the node that reads each, sorted by stream name. */
+    default List<ClusterOrigin> origins() {
+        return List.of();
+    }
 }

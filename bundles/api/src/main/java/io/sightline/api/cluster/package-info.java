@@ -1,9 +1,9 @@
 /**
- * The cluster as other bundles see it: its nodes and what each published. Provided by the optional cluster feature;
- * absent on a single node.
+ * The cluster as other bundles see it: its nodes and what each published, and which node reads each pull source.
+ * Provided by the optional cluster feature; absent on a single node.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sightline.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

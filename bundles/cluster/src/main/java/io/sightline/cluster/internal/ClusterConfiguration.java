@@ -37,6 +37,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "A node that sends no heartbeat for this long is declared dead and leaves the directory.")
     int failure_detection_seconds() default 5;
 
+    @AttributeDefinition(name = "Re-homed source types",
+            description = "Comma-separated source.type values whose streams are pull sources: their whole stream "
+                    + "configuration (secrets included) is replicated to the other nodes, and one survivor defines "
+                    + "the stream when this node fails (decision 0040). Empty: no stream is re-homed.")
+    String rehome_source_types() default "rtsp,rtmp,srt,http";
+
     @AttributeDefinition(name = "Publish interval (s)",
             description = "How often this node publishes its streams, viewers and load.")
     int publish_interval_seconds() default 2;

@@ -2,6 +2,7 @@ package io.sightline.cluster.internal;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.ClusterOrigin;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -9,7 +10,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-/** {@code cluster:list}: the members with what each published (streams, viewers, egress, CPU, record age). */
+/**
+ * {@code cluster:list}: the members with what each published (streams, viewers, egress, CPU, record age), then the
+ * pull sources with the node reading each.
+ */
 @Command(scope = "cluster", name = "list", description = "Lists the cluster's nodes with their streams, viewers and load")
 @Service
 public final class ClusterListCommand implements Action {
@@ -41,6 +45,17 @@ public final class ClusterListCommand implements Action {
         table.print(System.out);
         System.out.printf("cluster '%s': %d member(s), %d configured%n", cluster.clusterName(), nodes.size(),
                 cluster.configuredMembers());
+        List<ClusterOrigin> origins = cluster.origins();
+        if (!origins.isEmpty()) {
+            ShellTable sources = new ShellTable();
+            sources.column("Pull source");
+            sources.column("Read by");
+            sources.column("Re-homed from");
+            origins.forEach(o -> sources.addRow().addContent(o.stream(), o.node(),
+                    o.rehomedFrom().isEmpty() ? "-" : String.join(", ", o.rehomedFrom())));
+            System.out.println();
+            sources.print(System.out);
+        }
         return null;
     }
 }

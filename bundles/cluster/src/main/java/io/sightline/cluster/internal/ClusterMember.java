@@ -2,6 +2,8 @@ package io.sightline.cluster.internal;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.ClusterOrigin;
+import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
 import io.sightline.api.health.HealthStatus;
@@ -9,12 +11,17 @@ import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -31,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * deactivation. Lists the members for {@code /health} (group {@code cluster}) and {@code cluster:list}. Without
  * {@code etc/io.sightline.cluster.cfg} it is not active and the node runs alone, exactly as without this bundle.
  * A configuration change deactivates and activates it again (the member rejoins), which touches no stream or viewer.
+ * It also keeps this node's pull sources in the origin table and takes over those of failed members (decision 0040).
  */
 @Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {ClusterDirectory.class, HealthContributor.class})
@@ -43,31 +51,77 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
     private final ClusterSettings settings;
     private final NodeDirectory directory;
     private final ScheduledExecutorService publisher;
+    private final PullSourceKeeper pullSources;
+    private final Bundle framework;
 
     @Activate
-    public ClusterMember(ClusterConfiguration config, @Reference StreamRegistry streams,
-            @Reference SessionRegistry sessions, @Reference ConfigurationAdmin configAdmin) {
+    public ClusterMember(ClusterConfiguration config, BundleContext context, @Reference StreamRegistry streams,
+            @Reference SessionRegistry sessions, @Reference StreamCatalog catalog,
+            @Reference ConfigurationAdmin configAdmin) {
         try {
             this.settings = ClusterSettings.of(config, httpPort(configAdmin));
         } catch (IllegalArgumentException e) {
             LOG.error("Cluster not joined: etc/{}.cfg: {}", PID, e.getMessage());
             throw e;
         }
-        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader());
-        LocalLoad load = new LocalLoad();
+        this.framework = context.getBundle(0);
+        // One thread for publishing and re-homing, so the two never race; created first: a member may leave as soon
+        // as this one has joined.
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sightline-cluster-publish");
             t.setDaemon(true);
             return t;
         });
-        publisher.scheduleWithFixedDelay(() -> publish(load, streams, sessions), 0,
-                settings.publishIntervalSeconds(), TimeUnit.SECONDS);
+        this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader(), this::rehomeSoon);
+        this.pullSources = new PullSourceKeeper(directory.origins(), catalog, settings.rehomeSourceTypes(),
+                settings.nodeName());
+        LocalLoad load = new LocalLoad();
+        publisher.scheduleWithFixedDelay(() -> {
+            publish(load, streams, sessions);
+            rehome();
+        }, 0, settings.publishIntervalSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * Leaving because the server stops: this node's pull sources stay in the origin table and the survivors take them
+     * over. Leaving while the server goes on (a configuration change, the feature uninstalled): this node keeps
+     * reading its cameras, so it withdraws them first and nobody else starts them.
+     */
     @Deactivate
     void deactivate() {
         publisher.shutdownNow();
-        directory.close();
+        try {
+            if (framework.getState() != Bundle.STOPPING) {
+                pullSources.withdraw(directory.localId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster: could not withdraw this node's pull sources: {}", e.getMessage());
+        } finally {
+            directory.close();
+        }
+    }
+
+    /** A member left: take over its cameras now rather than at the next interval (called on Hazelcast's thread). */
+    private void rehomeSoon() {
+        try {
+            publisher.execute(this::rehome);
+        } catch (RejectedExecutionException leaving) {
+            // This node is leaving too: nothing to take over.
+        }
+    }
+
+    private void rehome() {
+        if (pullSources == null) {
+            return; // a member left while this one was still joining: the first interval reconciles
+        }
+        try {
+            Map<String, Set<String>> holders = directory.streamHolders();
+            pullSources.reconcile(directory.localId(), directory.liveMemberIds(),
+                    name -> holders.getOrDefault(name, Set.of()));
+        } catch (RuntimeException e) {
+            // The next interval tries again; a take-over is only decided by a successful compare-and-set.
+            LOG.warn("Cluster: origin table not reconciled: {}", e.toString());
+        }
     }
 
     private void publish(LocalLoad load, StreamRegistry streams, SessionRegistry sessions) {
@@ -113,11 +167,21 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
     }
 
     @Override
+    public List<ClusterOrigin> origins() {
+        return directory.origins().all().values().stream()
+                .map(e -> new ClusterOrigin(e.stream(), e.originName(), e.formerOrigins()))
+                .sorted(Comparator.comparing(ClusterOrigin::stream)).toList();
+    }
+
+    @Override
     public String group() {
         return "cluster";
     }
 
-    /** One report per member; a member without a fresh record, or fewer members than configured, is degraded. */
+    /**
+     * One report per member; a member without a fresh record, or fewer members than configured, is degraded. The
+     * membership report also names the node reading each pull source ({@code origins}).
+     */
     @Override
     public List<HealthReport> check() {
         List<ClusterNode> nodes = nodes();
@@ -126,6 +190,9 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         summary.put("cluster", settings.clusterName());
         summary.put("members", nodes.size());
         summary.put("configured", configuredMembers());
+        Map<String, Object> origins = new LinkedHashMap<>();
+        origins().forEach(o -> origins.put(o.stream(), o.node()));
+        summary.put("origins", origins);
         reports.add(new HealthReport("membership", nodes.size() < configuredMembers() ? HealthStatus.DEGRADED
                 : HealthStatus.UP, summary));
         for (ClusterNode node : nodes) {

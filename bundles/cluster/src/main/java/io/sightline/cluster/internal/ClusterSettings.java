@@ -4,14 +4,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The cluster settings, checked once: a bad value refuses the whole configuration with a message naming the key.
  *
  * @param members the configured members, never empty
+ * @param rehomeSourceTypes the {@code source.type}s of streams re-homed when their node fails (decision 0040)
  */
 record ClusterSettings(String clusterName, String nodeName, List<String> members, String bindAddress, int port,
-        String httpUrl, int failureDetectionSeconds, int publishIntervalSeconds) {
+        String httpUrl, int failureDetectionSeconds, int publishIntervalSeconds, Set<String> rehomeSourceTypes) {
 
     static ClusterSettings of(ClusterConfiguration c, int httpPort) {
         List<String> members = c.members() == null ? List.of() : Arrays.stream(c.members().split(","))
@@ -30,8 +33,10 @@ record ClusterSettings(String clusterName, String nodeName, List<String> members
         String url = c.http_url() == null || c.http_url().isBlank() ? "http://" + hostForUrl(bind) + ":" + httpPort
                 : c.http_url().trim().replaceAll("/+$", "");
         String clusterName = c.cluster_name() == null || c.cluster_name().isBlank() ? "sightline" : c.cluster_name();
+        Set<String> rehome = c.rehome_source_types() == null ? Set.of() : Arrays.stream(c.rehome_source_types()
+                .split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toUnmodifiableSet());
         return new ClusterSettings(clusterName, name, members, bind, c.port(), url, c.failure_detection_seconds(),
-                c.publish_interval_seconds());
+                c.publish_interval_seconds(), rehome);
     }
 
     private static void require(boolean ok, String key, int value) {

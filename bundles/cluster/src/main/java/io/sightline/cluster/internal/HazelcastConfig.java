@@ -2,6 +2,7 @@ package io.sightline.cluster.internal;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 
 /** The embedded Hazelcast member's configuration from our settings: TCP join from a list, one address, no extras. */
@@ -30,6 +31,8 @@ final class HazelcastConfig {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
         config.getJetConfig().setEnabled(false);
+        // The origin table must outlive the loss of its entries' owner: two backups survive two members failing at once.
+        config.addMapConfig(new MapConfig(Origins.MAP).setBackupCount(2));
         config.getMemberAttributeConfig().setAttribute(NODE_NAME, settings.nodeName());
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);

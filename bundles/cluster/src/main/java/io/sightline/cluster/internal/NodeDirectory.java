@@ -10,6 +10,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,18 +36,28 @@ final class NodeDirectory implements AutoCloseable {
     private final IMap<String, String> records;
     private final ObjectMapper json = new ObjectMapper();
     private final UUID membershipListener;
+    private final Runnable onMemberRemoved;
 
-    private NodeDirectory(HazelcastInstance hazelcast, ClusterSettings settings) {
+    private NodeDirectory(HazelcastInstance hazelcast, ClusterSettings settings, Runnable onMemberRemoved) {
         this.hazelcast = hazelcast;
         this.settings = settings;
+        this.onMemberRemoved = onMemberRemoved;
         this.records = hazelcast.getMap(NODES_MAP);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
     }
 
     /** Starts the embedded member and joins the configured members (blocks for the join, a few seconds at most). */
     static NodeDirectory join(ClusterSettings settings, ClassLoader classLoader) {
+        return join(settings, classLoader, () -> { });
+    }
+
+    /**
+     * As {@link #join(ClusterSettings, ClassLoader)}; {@code onMemberRemoved} runs on Hazelcast's event thread each
+     * time a member leaves or is declared dead (it must hand its work off and return).
+     */
+    static NodeDirectory join(ClusterSettings settings, ClassLoader classLoader, Runnable onMemberRemoved) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastConfig.of(settings, classLoader));
-        NodeDirectory directory = new NodeDirectory(hazelcast, settings);
+        NodeDirectory directory = new NodeDirectory(hazelcast, settings, onMemberRemoved);
         LOG.info("Cluster '{}': node {} joined at {}:{}; {} member(s) now", settings.clusterName(),
                 settings.nodeName(), settings.bindAddress(), settings.port(), directory.memberCount());
         return directory;
@@ -76,6 +88,34 @@ final class NodeDirectory implements AutoCloseable {
         }
         nodes.sort(Comparator.comparing((NodeView n) -> !n.local()).thenComparing(NodeView::name));
         return nodes;
+    }
+
+    /** The origin table of pull sources (decision 0040). */
+    Origins origins() {
+        return new Origins(hazelcast.getMap(Origins.MAP));
+    }
+
+    /** A map of the cluster by name (tests that write what another node would). */
+    IMap<String, String> hazelcastMap(String name) {
+        return hazelcast.getMap(name);
+    }
+
+    /** The ids of the current members, this one included. */
+    Set<String> liveMemberIds() {
+        return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
+                .collect(Collectors.toSet());
+    }
+
+    /** For each stream name, the members whose last record lists it (from one read of the directory). */
+    Map<String, Set<String>> streamHolders() {
+        Map<String, Set<String>> holders = new HashMap<>();
+        for (NodeView node : nodes()) {
+            if (node.record() != null) {
+                node.record().streams().forEach(s -> holders.computeIfAbsent(s.name(), k -> new HashSet<>())
+                        .add(node.id()));
+            }
+        }
+        return holders;
     }
 
     /** A record older than this counts as stale: its node has missed three publish intervals. */
@@ -139,6 +179,7 @@ final class NodeDirectory implements AutoCloseable {
         @Override
         public void memberRemoved(MembershipEvent event) {
             records.removeAsync(event.getMember().getUuid().toString());
+            onMemberRemoved.run();
             LOG.warn("Cluster: node {} ({}) left or failed; {} member(s)", nameOf(event.getMember()),
                     event.getMember().getAddress(), event.getMembers().size());
         }

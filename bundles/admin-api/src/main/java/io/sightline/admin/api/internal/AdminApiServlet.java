@@ -275,6 +275,7 @@ public final class AdminApiServlet extends HttpServlet {
         body.put("cluster", directory.clusterName());
         body.put("configuredMembers", directory.configuredMembers());
         body.put("nodes", directory.nodes());
+        body.put("origins", directory.origins());
         json(resp, 200, body);
     }
 

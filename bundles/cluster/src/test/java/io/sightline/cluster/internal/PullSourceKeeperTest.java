@@ -1,0 +1,265 @@
+package io.sightline.cluster.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sightline.api.control.Actor;
+import io.sightline.api.control.AuditEntry;
+import io.sightline.api.control.ChangeRefused;
+import io.sightline.api.control.Setting;
+import io.sightline.api.control.StreamCatalog;
+import io.sightline.api.control.StreamConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Re-homing on real embedded Hazelcast members (loopback): a camera of a member that dies is defined by exactly one
+ * survivor, the old origin coming back with its file removes its copy, a removed stream leaves the table. The
+ * catalogs are in memory (the core's file writer is covered by its own tests and by the e2e test).
+ */
+class PullSourceKeeperTest {
+    private static final Map<String, String> CAM = Map.of("source.type", "rtsp",
+            "source.url", "rtsp://viewer:s3cret@192.0.2.7/stream1", "access", "token");
+
+    private final List<NodeDirectory> started = new ArrayList<>();
+
+    @AfterEach
+    void leave() {
+        started.forEach(d -> {
+            try {
+                d.close();
+            } catch (RuntimeException alreadyGone) {
+                // a member the test terminated
+            }
+        });
+    }
+
+    @Test
+    void exactlyOneSurvivorDefinesTheStreamAndTheOldOriginDropsItsCopyWhenBack() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        Node c = node("c", ports[2], ports);
+        await(() -> a.directory.memberCount() == 3 && c.directory.memberCount() == 3, "three members");
+        a.catalog.create("cam", CAM, null);
+        a.catalog.create("pattern", Map.of("source.type", "testpattern"), null);
+        a.reconcile();
+
+        Map<String, OriginEntry> table = b.directory.origins().all();
+        assertEquals(Set.of("cam"), table.keySet(), "only the pull source is replicated");
+        assertEquals(CAM, table.get("cam").config(), "with its whole configuration");
+        assertEquals("a", table.get("cam").originName());
+
+        a.directory.terminate();
+        await(() -> b.directory.memberCount() == 2 && c.directory.memberCount() == 2, "a gone");
+        // Both survivors reconcile at the same moment, several times: the compare-and-set lets one take it.
+        CyclicBarrier together = new CyclicBarrier(2);
+        Thread other = new Thread(() -> rounds(c, together));
+        other.start();
+        rounds(b, together);
+        other.join();
+
+        List<Node> holders = List.of(b, c).stream().filter(n -> n.catalog.get("cam").isPresent()).toList();
+        assertEquals(1, holders.size(), "exactly one survivor defines the camera");
+        Node holder = holders.get(0);
+        assertEquals(CAM, holder.catalog.get("cam").get().properties());
+        assertEquals("cluster", holder.catalog.lastActor.surface());
+        OriginEntry moved = b.directory.origins().all().get("cam");
+        assertEquals(holder.name, moved.originName());
+        assertEquals(List.of("a"), moved.formerOrigins());
+
+        // a comes back with the file it had: it finds the camera read elsewhere and removes its copy.
+        Node back = node("a", ports[3], ports);
+        await(() -> back.directory.memberCount() == 3, "a back");
+        back.catalog.create("cam", CAM, null);
+        back.reconcile();
+        assertFalse(back.catalog.get("cam").isPresent(), "the returning node's copy is removed");
+        holder.reconcile();
+        assertTrue(holder.catalog.get("cam").isPresent(), "the camera stays where it was re-homed");
+        assertEquals(holder.name, back.directory.origins().all().get("cam").originName());
+
+        // The operator removes it where it is: it leaves the table and nobody takes it over.
+        holder.catalog.remove("cam", null, null);
+        holder.reconcile();
+        assertNull(back.directory.origins().all().get("cam"));
+    }
+
+    @Test
+    void aNodeLeavingWhileTheServerRunsWithdrawsItsCamerasAndNobodyStartsThem() throws Exception {
+        int[] ports = {freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        await(() -> b.directory.memberCount() == 2, "two members");
+        a.catalog.create("cam", CAM, null);
+        a.reconcile();
+        assertEquals(Set.of("cam"), b.directory.origins().all().keySet());
+
+        a.keeper.withdraw(a.directory.localId());
+        a.directory.close();
+        await(() -> b.directory.memberCount() == 1, "a gone");
+        b.reconcile();
+        assertFalse(b.catalog.get("cam").isPresent(), "a still reads its camera: b must not");
+    }
+
+    /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
+    @Test
+    void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {
+        int[] ports = {freePort()};
+        Node b = node("b", ports[0], ports);
+        String foreign = "{ \"stream\": \"cam\", \"originName\": \"gone\", \"originId\": \"no-such-member\", "
+                + "\"formerOrigins\": [], \"config\": {\"source.url\": \"rtsp://192.0.2.7/x\", "
+                + "\"source.type\": \"rtsp\"} }";
+        b.directory.hazelcastMap(Origins.MAP).put("cam", foreign);
+        b.reconcile();
+        assertEquals(Map.of("source.type", "rtsp", "source.url", "rtsp://192.0.2.7/x"),
+                b.catalog.get("cam").orElseThrow().properties());
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
+    @Test
+    void theEntryNeverPrintsTheSecrets() {
+        String text = new OriginEntry("cam", "id", "a", Map.of("source.url", "rtsp://u:s3cret@h/x",
+                "source.password", "hunter2"), List.of()).toString();
+        assertFalse(text.contains("s3cret") || text.contains("hunter2"), text);
+    }
+
+    private static void rounds(Node node, CyclicBarrier together) {
+        try {
+            for (int i = 0; i < 5; i++) {
+                together.await();
+                node.reconcile();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Node node(String name, int port, int[] all) {
+        List<String> members = new ArrayList<>();
+        for (int p : all) {
+            members.add("127.0.0.1:" + p);
+        }
+        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("rehome-" + ProcessHandle.current().pid(),
+                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp")),
+                PullSourceKeeperTest.class.getClassLoader());
+        started.add(directory);
+        return new Node(name, directory);
+    }
+
+    /** One member with its own in-memory catalog and keeper. */
+    private static final class Node {
+        final String name;
+        final NodeDirectory directory;
+        final MemoryCatalog catalog = new MemoryCatalog();
+        final PullSourceKeeper keeper;
+
+        Node(String name, NodeDirectory directory) {
+            this.name = name;
+            this.directory = directory;
+            this.keeper = new PullSourceKeeper(directory.origins(), catalog, Set.of("rtsp", "srt"), name);
+        }
+
+        void reconcile() {
+            keeper.reconcile(directory.localId(), directory.liveMemberIds(), s -> Set.of());
+        }
+    }
+
+    /** The catalog's contract for stored streams, in memory. */
+    private static final class MemoryCatalog implements StreamCatalog {
+        private final Map<String, Map<String, String>> files = new ConcurrentHashMap<>();
+        volatile Actor lastActor;
+
+        @Override
+        public Optional<StreamConfig> get(String name) {
+            return Optional.ofNullable(files.get(name)).map(p -> new StreamConfig(name, p, "v" + p.hashCode()));
+        }
+
+        @Override
+        public List<String> names() {
+            return files.keySet().stream().sorted().toList();
+        }
+
+        @Override
+        public StreamConfig create(String name, Map<String, String> properties, Actor actor) {
+            if (files.putIfAbsent(name, new TreeMap<>(properties)) != null) {
+                throw new ChangeRefused(ChangeRefused.Reason.EXISTS, "name", name + " exists");
+            }
+            lastActor = actor;
+            return get(name).orElseThrow();
+        }
+
+        @Override
+        public void remove(String name, String version, Actor actor) {
+            files.remove(name);
+            lastActor = actor;
+        }
+
+        @Override
+        public StreamConfig replace(String name, Map<String, String> properties, String version, Actor actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamConfig edit(String name, Map<String, String> set, Set<String> unset, String version,
+                Actor actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamConfig stop(String name, String version, Actor actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamConfig start(String name, String version, Actor actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<Setting> settings(String sourceType) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> sourceTypes() {
+            return List.of();
+        }
+
+        @Override
+        public void audit(Actor actor, String action, String target) {
+        }
+
+        @Override
+        public List<AuditEntry> auditTrail() {
+            return List.of();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
