@@ -47,9 +47,19 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
             "--use-fake-ui-for-media-stream",
             "--window-size=1280,800");
 
+    private final List<String> extraFlags;
     private ChromeDriver driver;
     private ChromeDriverService service;
     private Path profile;
+
+    HeadlessChromium() {
+        this(List.of());
+    }
+
+    /** A browser with flags of its own, e.g. {@code --use-fake-device-for-media-stream} for a publisher. */
+    HeadlessChromium(List<String> extraFlags) {
+        this.extraFlags = List.copyOf(extraFlags);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -59,6 +69,7 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         options.addArguments(FLAGS);
+        options.addArguments(extraFlags);
         options.addArguments("--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);

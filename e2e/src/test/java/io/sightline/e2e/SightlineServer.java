@@ -128,6 +128,15 @@ final class SightlineServer implements AutoCloseable {
      * ten minutes, or empty when the distribution has no JWT provider.
      */
     Optional<String> readToken(String... streams) {
+        return token("\"read\"", streams);
+    }
+
+    /** As {@link #readToken}, for a token that also allows publishing (WHIP) into the named streams. */
+    Optional<String> publishToken(String... streams) {
+        return token("\"read\",\"publish\"", streams);
+    }
+
+    private Optional<String> token(String actions, String... streams) {
         if (!Files.isRegularFile(home.resolve(JWT_CONFIG))) {
             return Optional.empty();
         }
@@ -136,7 +145,7 @@ final class SightlineServer implements AutoCloseable {
             list.append(list.length() == 0 ? "" : ",").append('"').append(stream).append('"');
         }
         long exp = Instant.now().plus(Duration.ofMinutes(10)).getEpochSecond();
-        String payload = "{\"sub\":\"e2e\",\"exp\":" + exp + ",\"streams\":[" + list + "],\"actions\":[\"read\"]}";
+        String payload = "{\"sub\":\"e2e\",\"exp\":" + exp + ",\"streams\":[" + list + "],\"actions\":[" + actions + "]}";
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
                 + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.sightline.api.source;
 
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
+import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
@@ -36,4 +37,18 @@ public interface MediaSink {
      * {@code RECONNECTING} and restarts the source with backoff.
      */
     void failed(String reason, Throwable cause);
+
+    /**
+     * Reports that the source is running but its input is away for now: a source that waits for its input to come
+     * to it (a WHIP publisher) rather than opening it. The stream shows {@code state} ({@code IDLE}: nothing to wait
+     * for yet; {@code RECONNECTING}: the input dropped and is expected back) with the detail, the silence watchdog
+     * ({@code source.timeout.ms}) is off until media flows again, and subscribers stay. The next media marks the
+     * stream {@code LIVE} again, as after a reconnect.
+     *
+     * @param state  {@link StreamState#IDLE} or {@link StreamState#RECONNECTING}
+     * @param detail what the operator sees, for example "waiting for a publisher"
+     * @throws IllegalArgumentException for another state
+     * @since 1.1
+     */
+    void waiting(StreamState state, String detail);
 }

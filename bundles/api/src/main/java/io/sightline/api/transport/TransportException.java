@@ -12,6 +12,13 @@ public final class TransportException extends Exception {
         NOT_ACCEPTABLE(406),
         /** The stream has no live source right now; retry later (409 + Retry-After). */
         STREAM_NOT_LIVE(409),
+        /**
+         * A publisher may not send into the stream now: it already has one (and does not let a new one take over), or
+         * it is not fed by publishers at all (409).
+         *
+         * @since 1.1
+         */
+        PUBLISH_CONFLICT(409),
         /** The transport is at capacity; retry later (503 + Retry-After). */
         AT_CAPACITY(503);
 

@@ -297,6 +297,19 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     }
 
     @Override
+    public void waiting(SourceRun run, StreamState state, String detail) {
+        scheduler.execute(() -> {
+            if (supervisor.waiting(run)) {
+                if (state == StreamState.IDLE) {
+                    // Nobody is coming back soon: a new publisher must not be preceded by the old one's pictures.
+                    fanout.clearGop();
+                }
+                status(state, detail);
+            }
+        });
+    }
+
+    @Override
     public void failed(int generation, String reason, Throwable cause) {
         scheduler.execute(() -> supervisor.failed(generation, reason, cause));
     }

@@ -5,6 +5,7 @@ import io.sightline.api.media.RawVideoFrame;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.source.MediaSink;
 import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,9 @@ final class SourceRun implements MediaSink, SourceContext {
         void firstPicture();
 
         void failed(int generation, String reason, Throwable cause);
+
+        /** The run's input is away for now (a publisher left or has not come yet); any thread. */
+        void waiting(SourceRun run, StreamState state, String detail);
     }
 
     private final int generation;
@@ -43,7 +47,9 @@ final class SourceRun implements MediaSink, SourceContext {
     private final EncodePolicy encoding;
     private volatile long startedAt;
     private volatile boolean pictures;
-    private boolean live;
+    /** Set by the source's thread(s); a source that waits for its input may push from one thread and wait from another. */
+    private volatile boolean live;
+    private volatile boolean waiting;
 
     SourceRun(int generation, CaptureSourceFactory factory, StreamSettings settings, Path dataDirectory,
             Target stream, EncodePolicy encoding) {
@@ -114,9 +120,15 @@ final class SourceRun implements MediaSink, SourceContext {
         encoding.picture(frame);
     }
 
+    /** Whether the source said its input is away and no media came since: the silence watchdog leaves it alone. */
+    boolean waiting() {
+        return waiting;
+    }
+
     private void markLive() {
         if (!live) {
             live = true;
+            waiting = false;
             stream.firstMedia(this);
         }
     }
@@ -124,6 +136,19 @@ final class SourceRun implements MediaSink, SourceContext {
     @Override
     public void failed(String reason, Throwable cause) {
         stream.failed(generation, reason, cause);
+    }
+
+    @Override
+    public void waiting(StreamState state, String detail) {
+        if (state != StreamState.IDLE && state != StreamState.RECONNECTING) {
+            throw new IllegalArgumentException("a waiting source is IDLE or RECONNECTING, not " + state);
+        }
+        if (!current()) {
+            return;
+        }
+        waiting = true;
+        live = false; // the next media is a new start: LIVE again
+        stream.waiting(this, state, detail == null ? "" : detail);
     }
 
     void close() {

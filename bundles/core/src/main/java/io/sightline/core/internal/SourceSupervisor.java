@@ -133,6 +133,16 @@ final class SourceSupervisor {
         stop(StreamState.IDLE, "removed");
     }
 
+    /** The run's input is away (a publisher source); whether it is still the current run. Supervisor thread. */
+    boolean waiting(SourceRun waitingRun) {
+        if (!isCurrent(waitingRun.generation())) {
+            return false;
+        }
+        failures = 0;
+        meter.idle();
+        return true;
+    }
+
     /** The run delivered its first media; returns whether it is still the current run (then the stream is live). */
     boolean live(SourceRun liveRun) {
         if (!isCurrent(liveRun.generation())) {
@@ -243,7 +253,7 @@ final class SourceSupervisor {
     private void watchdog() {
         try {
             SourceRun r = run;
-            if (r != null && source != null) {
+            if (r != null && source != null && !r.waiting()) {
                 long last = Math.max(meter.lastUnitMillis(), r.startedAt());
                 long timeout = host.settings().sourceTimeoutMs();
                 if (scheduler.millis() - last > timeout) {

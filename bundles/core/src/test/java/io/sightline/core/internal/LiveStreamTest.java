@@ -72,6 +72,46 @@ class LiveStreamTest {
     }
 
     @Test
+    void aSourceWaitingForItsPublisherIsIdleThenLiveThenReconnectingWithoutTheWatchdogFiring() {
+        LiveStream s = stream("source.timeout.ms", "2000");
+        Subscription viewer = s.subscribe(NOTHING, SubscribeOptions.ENCODED);
+        sources.last().context.sink().waiting(StreamState.IDLE, "waiting for a publisher");
+        clock.runPending();
+        assertEquals(StreamState.IDLE, s.status().state());
+        assertEquals("waiting for a publisher", s.status().detail());
+        clock.advance(10_000);
+        assertEquals(StreamState.IDLE, s.status().state(), "no media while waiting is not a failure");
+        assertEquals(1, sources.created.size(), "the source was not restarted");
+
+        sources.last().open();
+        clock.runPending();
+        assertEquals(StreamState.LIVE, s.status().state());
+
+        sources.last().context.sink().waiting(StreamState.RECONNECTING, "publisher left");
+        clock.runPending();
+        assertEquals(StreamState.RECONNECTING, s.status().state());
+        assertEquals(false, s.cachedGopIsEmpty(), "viewers who join while it comes back still get a picture");
+        sources.last().push(2, true);
+        clock.runPending();
+        assertEquals(StreamState.LIVE, s.status().state(), "media after waiting is live again");
+
+        sources.last().context.sink().waiting(StreamState.IDLE, "waiting for a publisher");
+        clock.runPending();
+        assertTrue(s.cachedGopIsEmpty(), "a new publisher is not preceded by the old one's pictures");
+        clock.advance(5_000);
+        assertEquals(StreamState.IDLE, s.status().state());
+        assertEquals(1, sources.running());
+        viewer.close();
+    }
+
+    @Test
+    void waitingIsOnlyIdleOrReconnecting() {
+        stream();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sources.last().context.sink().waiting(StreamState.LIVE, "no"));
+    }
+
+    @Test
     void keyframeRequestsReachTheSourceAtMostFourTimesASecond() {
         LiveStream s = stream();
         sources.last().open();

@@ -134,6 +134,15 @@ class SourceSupervisorTest {
         public void failed(int generation, String reason, Throwable cause) {
             clock.execute(() -> supervisor.failed(generation, reason, cause));
         }
+
+        @Override
+        public void waiting(SourceRun run, StreamState waitingState, String detail) {
+            clock.execute(() -> {
+                if (supervisor.waiting(run)) {
+                    status(waitingState, detail);
+                }
+            });
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.sightline.sfu.internal;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
+import io.sightline.api.transport.PublishTransport;
+import io.sightline.api.transport.PublisherSession;
 import io.sightline.api.transport.SessionRequest;
 import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportException.Reason;
@@ -16,6 +18,9 @@ import io.sightline.sfu.internal.ice.IceServer;
 import io.sightline.sfu.internal.ice.IceServerConfig;
 import io.sightline.sfu.internal.ice.IceSession;
 import io.sightline.sfu.internal.ice.InterfaceAllowList;
+import io.sightline.sfu.internal.publish.PublishedStreams;
+import io.sightline.sfu.internal.publish.PublisherNegotiation;
+import io.sightline.sfu.internal.publish.SfuPublisherSession;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -33,17 +38,20 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SFU transport ({@code transport.mode=sfu}): answers WHEP offers with ICE-lite candidates on one shared UDP
- * port, runs DTLS-SRTP per viewer, and feeds every viewer of a stream from one {@link StreamFanout}.
+ * port, runs DTLS-SRTP per viewer, and feeds every viewer of a stream from one {@link StreamFanout}. It also takes
+ * WHIP publishers into streams with {@code source.type = whip} on the same port and DTLS server
+ * ({@link SfuPublisherSession}, docs/decisions/0038-whip-in-the-sfu.md).
  */
 @Component(property = TransportStrategy.TRANSPORT_MODE + "=sfu", configurationPid = SfuTransport.PID)
 @Designate(ocd = SfuConfiguration.class)
-public final class SfuTransport implements TransportStrategy {
+public final class SfuTransport implements TransportStrategy, PublishTransport {
     static final String PID = "io.sightline.transport.sfu";
     private static final Logger LOG = LoggerFactory.getLogger(SfuTransport.class);
     /** A stream's own playout delay, overriding the SFU's ({@code etc/io.sightline.stream-<name>.cfg}). */
@@ -58,8 +66,13 @@ public final class SfuTransport implements TransportStrategy {
     private volatile ViewerStart viewerStart = ViewerStart.GOP_BURST;
     private volatile PlayoutDelay playoutDelay = PlayoutDelay.parse(PlayoutDelay.DEFAULT_KEY);
     private final Set<String> warnedPlayoutDelays = ConcurrentHashMap.newKeySet();
+    private final PublisherNegotiation publisherNegotiation = new PublisherNegotiation(RANDOM);
+    private final Map<String, SfuPublisherSession> publishers = new ConcurrentHashMap<>();
     private IceServer ice;
     private DtlsServer dtls;
+    /** The waiting whip streams (this bundle's capture plugin). */
+    @Reference
+    private PublishedStreams published;
 
     @Activate
     void activate(SfuConfiguration configuration) throws IOException {
@@ -138,6 +151,7 @@ public final class SfuTransport implements TransportStrategy {
 
     @Deactivate
     void deactivate() {
+        new ArrayList<>(publishers.values()).forEach(SfuPublisherSession::close);
         new ArrayList<>(sessions.values()).forEach(SfuViewerSession::close);
         fanouts.values().forEach(StreamFanout::close);
         fanouts.clear();
@@ -166,6 +180,53 @@ public final class SfuTransport implements TransportStrategy {
             releaseIfUnused(fanout);
         }
     }
+
+    @Override
+    public PublisherSession publish(Stream stream, SessionRequest request) throws TransportException {
+        SessionDescription offer = ViewerNegotiation.parseOffer(request.offerSdp());
+        PublishedStreams.Slot slot = published.slot(stream.name());
+        if (slot == null) {
+            throw new TransportException(Reason.PUBLISH_CONFLICT, "stream '" + stream.name() + "' does not take "
+                    + "publishers now (source.type=" + stream.sourceType() + ", " + stream.status().state()
+                    .name().toLowerCase() + ")");
+        }
+        if (sessions.size() + publishers.size() + pending.get() >= config.max_sessions()) {
+            throw new TransportException(Reason.AT_CAPACITY, "server at capacity (" + config.max_sessions()
+                    + " sessions)");
+        }
+        PublisherNegotiation.Answer answer = publisherNegotiation.answer(offer, ice.candidates(), dtls.fingerprint());
+        long ssrc = (RANDOM.nextInt() & 0xffffffffL) | 1;
+        SfuPublisherSession session = new SfuPublisherSession(randomHex(16), stream.name(), request.remoteAddress(),
+                publisherHost, slot, answer.video(), answer.audio(), ssrc);
+        slot.attach(session); // refuses a second publisher before anything is allocated
+        publishers.put(session.id(), session);
+        IceSession iceSession = ice.register(answer.ufrag(), answer.pwd(), session);
+        DtlsSession dtlsSession = dtls.newSession(answer.publisherFingerprint(), iceSession::send, session);
+        session.attach(iceSession, dtlsSession, answer.answerSdp(), published.timer());
+        return session;
+    }
+
+    /** Publishers currently connected or connecting, for tests. */
+    int publisherCount() {
+        return publishers.size();
+    }
+
+    private final SfuPublisherSession.Host publisherHost = new SfuPublisherSession.Host() {
+        @Override
+        public String restartIce(IceSession iceSession) {
+            ViewerNegotiation.Restart restart = negotiation.restart(ice.candidates());
+            ice.restart(iceSession, restart.ufrag(), restart.pwd());
+            return restart.fragment();
+        }
+
+        @Override
+        public void closed(SfuPublisherSession session, IceSession iceSession) {
+            publishers.remove(session.id());
+            if (iceSession != null) {
+                ice.unregister(iceSession);
+            }
+        }
+    };
 
     /**
      * The {@code ice.interfaces} allow-list (with the deprecated {@code interfaces} names); a malformed entry drops

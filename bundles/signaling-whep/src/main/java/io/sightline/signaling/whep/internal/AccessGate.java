@@ -4,6 +4,7 @@ import io.sightline.endpoint.support.AddressRanges;
 
 import io.sightline.api.auth.AccessDecision;
 import io.sightline.api.auth.AccessRequest;
+import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * <li>any DENY refuses: 403 when the provider named the caller (a valid credential that does not cover this stream
  * or action), 401 otherwise (no, malformed, expired or forged credential);</li>
  * <li>an ALLOW admits; the stream may then still be unknown (404) or disabled (403);</li>
- * <li>without an ALLOW only a {@code public} stream admits, and only callers whose address is in its
- * {@code access.public.from} list (everyone when the list is empty);</li>
+ * <li>without an ALLOW only a {@code public} stream admits, only to watch ({@code read}; publishing always needs a
+ * credential), and only callers whose address is in its {@code access.public.from} list (everyone when the list is
+ * empty);</li>
  * <li>everything else is 401, whether the stream exists or not.</li>
  * </ul>
  */
@@ -78,10 +80,13 @@ final class AccessGate {
             }
             return new Verdict(Outcome.ALLOWED, allow.principal(), allow.reason());
         }
-        if ("public".equals(access) && publicFrom(stream.get()).contains(request.remoteAddress())) {
+        // Public means anyone may watch; sending media into a stream always takes a credential.
+        if (request.action() == Action.READ && "public".equals(access)
+                && publicFrom(stream.get()).contains(request.remoteAddress())) {
             return new Verdict(Outcome.ALLOWED, ANONYMOUS, "public stream");
         }
-        String why = stream.isEmpty() ? "no such stream" : "public".equals(access) ? "address not in "
+        String why = stream.isEmpty() ? "no such stream" : request.action() != Action.READ ? request.action()
+                .name().toLowerCase() + " needs a credential" : "public".equals(access) ? "address not in "
                 + PUBLIC_FROM : "stream access is " + access;
         return new Verdict(Outcome.UNAUTHENTICATED, ANONYMOUS, request.bearerToken() == null ? "no credential; " + why
                 : "credential not accepted; " + why);

@@ -19,12 +19,8 @@ import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportStrategy;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +56,10 @@ public final class WhepServlet extends HttpServlet {
     static final String PID = "io.sightline.signaling.whep";
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WhepServlet.class);
-    private static final String SDP = "application/sdp";
-    private static final String SDP_FRAG = "application/trickle-ice-sdpfrag";
+    private static final String SDP = SignalingHttp.SDP;
+    private static final String SDP_FRAG = SignalingHttp.SDP_FRAG;
     /** What a session resource answers to: GET (the server's estimate for it), PATCH, DELETE. */
     private static final String SESSION_METHODS = "GET, PATCH, DELETE, OPTIONS";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 5, TimeUnit.SECONDS.toNanos(10),
             System::nanoTime);
 
@@ -193,11 +188,7 @@ public final class WhepServlet extends HttpServlet {
     }
 
     private void cors(HttpServletResponse resp) {
-        resp.setHeader("Access-Control-Allow-Origin", config.cors_allowed_origin());
-        resp.setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-        resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match");
-        resp.setHeader("Access-Control-Expose-Headers", "Location, ETag, Link, Accept-Post, Accept-Patch, Retry-After");
-        resp.setHeader("Access-Control-Max-Age", "600");
+        SignalingHttp.cors(resp, config.cors_allowed_origin());
     }
 
     private void options(Target target, HttpServletResponse resp) {
@@ -462,40 +453,20 @@ public final class WhepServlet extends HttpServlet {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static boolean hasType(HttpServletRequest req, String type) {
-        String ct = req.getContentType();
-        if (ct == null) {
-            return false;
-        }
-        int semi = ct.indexOf(';');
-        return (semi < 0 ? ct : ct.substring(0, semi)).trim().equalsIgnoreCase(type);
+        return SignalingHttp.hasType(req, type);
     }
 
     private String readBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         int max = config.max_body_bytes();
-        if (req.getContentLengthLong() > max) {
+        String body = SignalingHttp.readBody(req, max);
+        if (body == null) {
             refuse(req, resp, 413, "body larger than " + max + " bytes");
-            return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(0, Math.min(max, req.getContentLength())));
-        byte[] buf = new byte[8192];
-        try (InputStream in = req.getInputStream()) {
-            for (int n; (n = in.read(buf)) > 0;) {
-                if (out.size() + n > max) {
-                    refuse(req, resp, 413, "body larger than " + max + " bytes");
-                    return null;
-                }
-                out.write(buf, 0, n);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return body;
     }
 
     static String bearerToken(HttpServletRequest req) {
-        String auth = req.getHeader("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
-        }
-        return req.getParameter("token");
+        return SignalingHttp.bearerToken(req);
     }
 
     private List<String> iceServerLinks() {
@@ -503,9 +474,7 @@ public final class WhepServlet extends HttpServlet {
     }
 
     private static String newEtag() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return "\"" + HexFormat.of().formatHex(b) + "\"";
+        return SignalingHttp.newEtag();
     }
 
     private void retryLater(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
@@ -527,15 +496,11 @@ public final class WhepServlet extends HttpServlet {
     }
 
     private static void text(HttpServletResponse resp, int status, String reason) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("text/plain;charset=utf-8");
-        resp.getOutputStream().write((reason + "\n").getBytes(StandardCharsets.UTF_8));
+        SignalingHttp.text(resp, status, reason);
     }
 
     /** For the session id generator of transports that want one. */
     static String randomId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return SignalingHttp.randomId();
     }
 }

@@ -36,6 +36,19 @@ class AccessGateTest {
     }
 
     @Test
+    void publishingNeedsACredentialThatAllowsItEvenOnAPublicStream() {
+        AccessGate.Outcome anonymous = AccessGate.check(new AccessRequest(Action.PUBLISH, "open", null, "127.0.0.1",
+                "127.0.0.1"), Optional.of(OPEN), PROVIDERS).outcome();
+        assertEquals(AccessGate.Outcome.UNAUTHENTICATED, anonymous, "public means watch, not publish");
+        AccessGate.Outcome readOnly = AccessGate.check(new AccessRequest(Action.PUBLISH, "open", "good-open",
+                "127.0.0.1", "127.0.0.1"), Optional.of(OPEN), PROVIDERS).outcome();
+        assertEquals(AccessGate.Outcome.FORBIDDEN, readOnly);
+        AccessGate.Outcome publisher = AccessGate.check(new AccessRequest(Action.PUBLISH, "open", "pub-open",
+                "127.0.0.1", "127.0.0.1"), Optional.of(OPEN), PROVIDERS).outcome();
+        assertEquals(AccessGate.Outcome.ALLOWED, publisher);
+    }
+
+    @Test
     void withoutAValidCredentialUnknownAndForbiddenStreamsLookTheSame() {
         for (String token : new String[] {null, "garbage", "expired"}) {
             assertEquals(AccessGate.Outcome.UNAUTHENTICATED, check("nosuch", Optional.empty(), token, "10.0.0.1"));

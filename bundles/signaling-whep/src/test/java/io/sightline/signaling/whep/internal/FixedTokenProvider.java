@@ -8,7 +8,8 @@ import io.sightline.api.auth.AuthProvider;
 /**
  * A real, tiny auth provider for tests: token {@code good-<stream>} allows READ of that stream (or of every stream
  * for {@code good-*}), names the caller {@code viewer}, and is "valid but not for this" for other streams and
- * actions; any other token is unknown. The same shape as a JWT provider's answers.
+ * actions; {@code pub-<stream>} also allows PUBLISH of that stream and names the caller {@code publisher}; any
+ * other token is unknown. The same shape as a JWT provider's answers.
  */
 final class FixedTokenProvider implements AuthProvider {
     @Override
@@ -16,6 +17,13 @@ final class FixedTokenProvider implements AuthProvider {
         String token = request.bearerToken();
         if (token == null) {
             return AccessDecision.abstain();
+        }
+        if (token.startsWith("pub-")) {
+            String covers = token.substring(4);
+            if (covers.equals(request.streamName()) && request.action() != Action.ADMIN) {
+                return AccessDecision.allow("publisher", "test token");
+            }
+            return new AccessDecision(AccessDecision.Verdict.DENY, "publisher", "token does not cover this");
         }
         if (!token.startsWith("good-")) {
             return AccessDecision.deny("unknown token");

@@ -184,7 +184,7 @@ class WhepServletHttpTest {
 
     // ---- fixtures -----------------------------------------------------------------------------------------------
 
-    private static WhepConfiguration configuration(Map<String, Object> settings) {
+    static WhepConfiguration configuration(Map<String, Object> settings) {
         return (WhepConfiguration) Proxy.newProxyInstance(WhepConfiguration.class.getClassLoader(),
                 new Class<?>[] {WhepConfiguration.class}, (proxy, method, args) -> {
                     Object v = settings.get(method.getName().replace('_', '.'));
@@ -192,7 +192,7 @@ class WhepServletHttpTest {
                 });
     }
 
-    private static void set(Object target, String field, Object value) throws ReflectiveOperationException {
+    static void set(Object target, String field, Object value) throws ReflectiveOperationException {
         Field f = target.getClass().getDeclaredField(field);
         f.setAccessible(true);
         f.set(target, value);

@@ -85,6 +85,11 @@ final class RecordingSink implements SourceContext, MediaSink {
     }
 
     @Override
+    public void waiting(io.sightline.api.stream.StreamState state, String detail) {
+        throw new AssertionError("this source never waits for its input: " + state + " " + detail);
+    }
+
+    @Override
     public void failed(String reason, Throwable cause) {
         called();
         failures.add(reason);

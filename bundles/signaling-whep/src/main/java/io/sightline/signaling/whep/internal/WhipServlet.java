@@ -1,0 +1,348 @@
+package io.sightline.signaling.whep.internal;
+
+import io.sightline.api.auth.AccessRequest;
+import io.sightline.api.auth.Action;
+import io.sightline.api.auth.AuthProvider;
+import io.sightline.api.stream.Stream;
+import io.sightline.api.stream.StreamRegistry;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.transport.PublishTransport;
+import io.sightline.api.transport.PublisherSession;
+import io.sightline.api.transport.SessionRequest;
+import io.sightline.api.transport.TransportException;
+import io.sightline.endpoint.support.ThrottledLog;
+import io.sightline.endpoint.support.WhiteboardServlet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WHIP endpoint (RFC 9725): {@code POST /whip/<stream>} with a publisher's SDP offer creates a publisher
+ * session at {@code /whip/<stream>/<session>}, which takes {@code PATCH} (trickle ICE, ICE restart) and
+ * {@code DELETE}. The stream must be one that waits for publishers ({@code source.type = whip}).
+ *
+ * <p>The same edge as the WHEP endpoint, with the same settings ({@code etc/io.sightline.signaling.whep.cfg}): rate
+ * limit per address, body limit, the access gate (here with the action {@code publish}, which a public stream does
+ * not grant anonymously), precise refusals with a throttled log line, nothing allocated on refusal.
+ */
+@Component(service = {}, configurationPid = WhepServlet.PID)
+public final class WhipServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(WhipServlet.class);
+    private static final String SESSION_METHODS = "PATCH, DELETE, OPTIONS";
+    private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 5, TimeUnit.SECONDS.toNanos(10),
+            System::nanoTime);
+
+    private final transient List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
+    private final transient List<PublishTransport> transports = new CopyOnWriteArrayList<>();
+    private final transient Map<String, PublisherSession> sessions = new ConcurrentHashMap<>();
+    private final transient Map<String, String> etags = new ConcurrentHashMap<>();
+    private final transient Map<String, String> owners = new ConcurrentHashMap<>();
+    private transient volatile WhepConfiguration config;
+    private transient volatile RequestRateLimiter rateLimiter;
+    private transient WhiteboardServlet registration;
+
+    @Reference
+    private transient StreamRegistry streams;
+
+    @Activate
+    void activate(BundleContext context, WhepConfiguration configuration) {
+        configure(configuration);
+        registration = WhiteboardServlet.register(context, this, "sightline-whip", "/whip/*");
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.close();
+        sessions.values().forEach(PublisherSession::close);
+    }
+
+    @Modified
+    void configure(WhepConfiguration configuration) {
+        this.config = configuration;
+        this.rateLimiter = new RequestRateLimiter(configuration.max_requests_per_second_per_address(),
+                configuration.request_burst_per_address(), configuration.rate_limit_max_addresses(), System::nanoTime);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindAuthProvider(AuthProvider provider) {
+        authProviders.add(provider);
+    }
+
+    void unbindAuthProvider(AuthProvider provider) {
+        authProviders.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindTransport(PublishTransport transport) {
+        transports.add(transport);
+    }
+
+    void unbindTransport(PublishTransport transport) {
+        transports.remove(transport);
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        SignalingHttp.cors(resp, config.cors_allowed_origin());
+        WhepServlet.Target target = WhepServlet.Target.parse(req.getPathInfo());
+        if (target == null) {
+            refuse(req, resp, 404, "use /whip/<stream>");
+            return;
+        }
+        long wait = rateLimiter.acquire(req.getRemoteAddr());
+        if (wait > 0) {
+            resp.setHeader("Retry-After", String.valueOf(wait));
+            refuse(req, resp, 429, "too many requests from this address");
+            return;
+        }
+        boolean session = target.session() != null;
+        switch (req.getMethod()) {
+            case "OPTIONS" -> {
+                resp.setStatus(204);
+                resp.setHeader(session ? "Accept-Patch" : "Accept-Post", session ? SignalingHttp.SDP_FRAG
+                        : SignalingHttp.SDP);
+            }
+            case "POST" -> {
+                if (session) {
+                    methodNotAllowed(req, resp, SESSION_METHODS);
+                } else {
+                    post(target, req, resp);
+                }
+            }
+            case "PATCH" -> {
+                if (session) {
+                    patch(target, req, resp);
+                } else {
+                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                }
+            }
+            case "DELETE" -> {
+                if (session) {
+                    delete(target, req, resp);
+                } else {
+                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                }
+            }
+            default -> methodNotAllowed(req, resp, session ? SESSION_METHODS : "POST, OPTIONS");
+        }
+    }
+
+    // ---- POST: start publishing ---------------------------------------------------------------------------------
+
+    private void post(WhepServlet.Target target, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        long start = System.nanoTime();
+        if (!SignalingHttp.hasType(req, SignalingHttp.SDP)) {
+            refuse(req, resp, 415, "Content-Type must be application/sdp");
+            return;
+        }
+        if (req.getContentLengthLong() > config.max_body_bytes()) {
+            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
+            return;
+        }
+        Optional<Stream> found = streams.find(target.stream());
+        AccessGate.Verdict verdict = authorize(req, target.stream(), found);
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+            refuseAccess(req, resp, verdict);
+            return;
+        }
+        Stream stream = found.get();
+        if (stream.status().state() == StreamState.STOPPED) {
+            retryLater(req, resp, 423, "stream stopped by an operator");
+            return;
+        }
+        PublishTransport transport = transports.isEmpty() ? null : transports.get(0);
+        if (transport == null) {
+            retryLater(req, resp, 503, "no transport that takes publishers is installed");
+            return;
+        }
+        String offer = readBody(req, resp);
+        if (offer == null) {
+            return;
+        }
+        if (!offer.startsWith("v=0")) {
+            refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
+            return;
+        }
+        PublisherSession session;
+        try {
+            session = transport.publish(stream, new SessionRequest(offer, req.getRemoteAddr(), verdict.principal()));
+        } catch (TransportException e) {
+            int status = e.reason().httpStatus();
+            if (status == 503) {
+                retryLater(req, resp, status, e.getMessage());
+            } else {
+                refuse(req, resp, status, e.getMessage());
+            }
+            return;
+        }
+        String id = session.id();
+        String etag = SignalingHttp.newEtag();
+        sessions.put(id, session);
+        etags.put(id, etag);
+        owners.put(id, verdict.principal());
+        session.onClosed(() -> {
+            sessions.remove(id);
+            etags.remove(id);
+            owners.remove(id);
+        });
+        resp.setStatus(201);
+        resp.setContentType(SignalingHttp.SDP);
+        resp.setHeader("Location", req.getContextPath() + req.getServletPath() + "/" + stream.name() + "/" + id);
+        resp.setHeader("ETag", etag);
+        for (String link : IceServerLinks.format(config.ice_servers())) {
+            resp.addHeader("Link", link);
+        }
+        byte[] body = session.answerSdp().getBytes(StandardCharsets.UTF_8);
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+        LOG.info("WHIP 201 POST for {} from {} as {}: publisher {} in {} ms", stream.name(), req.getRemoteAddr(),
+                verdict.principal(), id, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {
+        AccessRequest request = new AccessRequest(Action.PUBLISH, streamName, SignalingHttp.bearerToken(req),
+                req.getRemoteAddr(), req.getLocalAddr());
+        return AccessGate.check(request, stream, authProviders);
+    }
+
+    private void refuseAccess(HttpServletRequest req, HttpServletResponse resp, AccessGate.Verdict verdict)
+            throws IOException {
+        String shown = switch (verdict.outcome()) {
+            case UNAUTHENTICATED -> {
+                resp.setHeader("WWW-Authenticate", "Bearer realm=\"sightline\"");
+                yield "a valid token allowing publish on this stream is required";
+            }
+            case FORBIDDEN -> "this credential does not allow publishing here";
+            default -> "no such stream";
+        };
+        REFUSALS.info(String.valueOf(verdict.outcome().status), "WHIP {} {} from {} as {} -> {}: {}",
+                req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), verdict.principal(),
+                verdict.outcome().status, verdict.reason());
+        SignalingHttp.text(resp, verdict.outcome().status, shown);
+    }
+
+    // ---- PATCH and DELETE ---------------------------------------------------------------------------------------
+
+    private void patch(WhepServlet.Target target, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        Optional<PublisherSession> found = sessionFor(target, req, resp);
+        if (found.isEmpty()) {
+            return;
+        }
+        PublisherSession session = found.get();
+        if (!SignalingHttp.hasType(req, SignalingHttp.SDP_FRAG)) {
+            refuse(req, resp, 415, "Content-Type must be application/trickle-ice-sdpfrag");
+            return;
+        }
+        String ifMatch = req.getHeader("If-Match");
+        if (ifMatch == null) {
+            refuse(req, resp, 428, "If-Match is required");
+            return;
+        }
+        String fragment = readBody(req, resp);
+        if (fragment == null) {
+            return;
+        }
+        try {
+            if (ifMatch.trim().equals("*")) {
+                String answer = session.restartIce(fragment);
+                String etag = SignalingHttp.newEtag();
+                etags.put(session.id(), etag);
+                resp.setStatus(200);
+                resp.setContentType(SignalingHttp.SDP_FRAG);
+                resp.setHeader("ETag", etag);
+                resp.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
+                LOG.info("WHIP ICE restart of publisher {} from {}", session.id(), req.getRemoteAddr());
+                return;
+            }
+            if (!ifMatch.trim().equals(etags.get(session.id()))) {
+                refuse(req, resp, 412, "If-Match does not match the session's current ETag");
+                return;
+            }
+            session.addRemoteCandidates(fragment);
+            resp.setStatus(204);
+        } catch (IllegalArgumentException e) {
+            refuse(req, resp, 400, "malformed sdpfrag: " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            refuse(req, resp, 422, "this transport cannot restart ICE");
+        }
+    }
+
+    private void delete(WhepServlet.Target target, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        Optional<PublisherSession> found = sessionFor(target, req, resp);
+        if (found.isPresent()) {
+            found.get().close();
+            resp.setStatus(200);
+            LOG.info("WHIP publisher {} of {} deleted by {}", found.get().id(), target.stream(), req.getRemoteAddr());
+        }
+    }
+
+    /** The session, when the caller may publish to its stream and is the principal that created it. */
+    private Optional<PublisherSession> sessionFor(WhepServlet.Target target, HttpServletRequest req,
+            HttpServletResponse resp) throws IOException {
+        AccessGate.Verdict verdict = authorize(req, target.stream(), streams.find(target.stream()));
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+            refuseAccess(req, resp, verdict);
+            return Optional.empty();
+        }
+        PublisherSession session = sessions.get(target.session());
+        if (session == null || !session.streamName().equals(target.stream())) {
+            refuse(req, resp, 404, "no such session");
+            return Optional.empty();
+        }
+        if (!verdict.principal().equals(owners.get(session.id()))) {
+            refuse(req, resp, 403, "the session belongs to another credential");
+            return Optional.empty();
+        }
+        return Optional.of(session);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private String readBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String body = SignalingHttp.readBody(req, config.max_body_bytes());
+        if (body == null) {
+            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
+        }
+        return body;
+    }
+
+    private void retryLater(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
+            throws IOException {
+        resp.setHeader("Retry-After", String.valueOf(config.retry_after_seconds()));
+        refuse(req, resp, status, reason);
+    }
+
+    private void methodNotAllowed(HttpServletRequest req, HttpServletResponse resp, String allow) throws IOException {
+        resp.setHeader("Allow", allow);
+        refuse(req, resp, 405, "use " + allow);
+    }
+
+    private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
+            throws IOException {
+        REFUSALS.info(String.valueOf(status), "WHIP {} {} from {} -> {}: {}", req.getMethod(), req.getRequestURI(),
+                req.getRemoteAddr(), status, reason);
+        SignalingHttp.text(resp, status, reason);
+    }
+}

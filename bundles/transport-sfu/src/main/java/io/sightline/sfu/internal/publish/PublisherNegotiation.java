@@ -1,0 +1,213 @@
+package io.sightline.sfu.internal.publish;
+
+import io.sightline.api.transport.TransportException;
+import io.sightline.api.transport.TransportException.Reason;
+import io.sightline.rtp.sdp.Direction;
+import io.sightline.rtp.sdp.Fingerprint;
+import io.sightline.rtp.sdp.IceCandidate;
+import io.sightline.rtp.sdp.MediaDescription;
+import io.sightline.rtp.sdp.RtpFormat;
+import io.sightline.rtp.sdp.SessionDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The server's side of a WHIP publisher's offer (RFC 9725 section 4.2): it takes the first sending video section
+ * with H.264 in packetization mode 1 (what the SFU passes through to viewers unchanged) and the first sending audio
+ * section with Opus, and answers them {@code recvonly} as an ICE-lite DTLS server, with NACK, PLI and REMB feedback
+ * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). Other sections are
+ * rejected with port 0. No I/O: every refusal is tested without a socket.
+ */
+public final class PublisherNegotiation {
+    private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    /** H.264 profiles in the order preferred: Constrained Baseline (every browser viewer decodes it), then others. */
+    private static final List<String> H264_PREFERENCE = List.of("42e0", "4200", "4d00", "6400");
+
+    /**
+     * What one publisher session starts with.
+     *
+     * @param answerSdp          the SDP answer
+     * @param ufrag              the server's ICE username fragment
+     * @param pwd                the server's ICE password
+     * @param video              the accepted H.264 format, or null
+     * @param audio              the accepted Opus format, or null
+     * @param publisherFingerprint what the publisher's DTLS certificate must hash to
+     */
+    public record Answer(String answerSdp, String ufrag, String pwd, RtpFormat video, RtpFormat audio,
+            Fingerprint publisherFingerprint) {
+    }
+
+    private final RandomGenerator random;
+
+    /** {@code random} must be a SecureRandom in production: ICE passwords must not be guessable. */
+    public PublisherNegotiation(RandomGenerator random) {
+        this.random = random;
+    }
+
+    /**
+     * Answers a publisher's offer.
+     *
+     * @throws TransportException NOT_ACCEPTABLE when no section carries H.264 or Opus towards the server, or the offer
+     *                            wants the server to be the DTLS client; MALFORMED_OFFER without a usable fingerprint
+     */
+    public Answer answer(SessionDescription offer, List<IceCandidate> candidates, Fingerprint fingerprint)
+            throws TransportException {
+        MediaDescription videoSection = null;
+        MediaDescription audioSection = null;
+        RtpFormat video = null;
+        RtpFormat audio = null;
+        for (MediaDescription m : offer.media()) {
+            if (!sends(m)) {
+                continue;
+            }
+            if (videoSection == null && "video".equals(m.kind())) {
+                video = h264(m);
+                videoSection = video == null ? null : m;
+            } else if (audioSection == null && "audio".equals(m.kind())) {
+                audio = opus(m);
+                audioSection = audio == null ? null : m;
+            }
+        }
+        if (videoSection == null && audioSection == null) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264 (packetization-mode=1)"
+                    + " video nor Opus audio");
+        }
+        MediaDescription first = offer.media().get(0);
+        if ("passive".equals(first.setup())) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "a=setup:passive offers are not supported: the "
+                    + "server is the DTLS server");
+        }
+        Fingerprint publisher = first.fingerprint();
+        if (publisher == null || !publisher.hashSupported()) {
+            throw new TransportException(Reason.MALFORMED_OFFER, "bad a=fingerprint in offer");
+        }
+        String ufrag = token(8);
+        String pwd = token(24);
+        StringBuilder sdp = new StringBuilder(2048);
+        line(sdp, "v=0");
+        line(sdp, "o=- " + Math.abs(random.nextLong()) + " 2 IN IP4 127.0.0.1");
+        line(sdp, "s=-");
+        line(sdp, "t=0 0");
+        line(sdp, "a=ice-lite");
+        StringBuilder bundle = new StringBuilder("a=group:BUNDLE");
+        for (MediaDescription m : offer.media()) {
+            if (m == videoSection || m == audioSection) {
+                bundle.append(' ').append(m.mid());
+            }
+        }
+        line(sdp, bundle.toString());
+        for (MediaDescription m : offer.media()) {
+            if (m == videoSection) {
+                accepted(sdp, m, video, ufrag, pwd, fingerprint, candidates);
+            } else if (m == audioSection) {
+                accepted(sdp, m, audio, ufrag, pwd, fingerprint, candidates);
+            } else {
+                rejected(sdp, m, ufrag, pwd, fingerprint);
+            }
+        }
+        return new Answer(sdp.toString(), ufrag, pwd, video, audio, publisher);
+    }
+
+    private static boolean sends(MediaDescription m) {
+        return m.isRtp() && m.mid() != null
+                && (m.direction() == Direction.SENDONLY || m.direction() == Direction.SENDRECV);
+    }
+
+    /** The offered H.264 packetization-mode 1 format of the most widely decodable profile. */
+    static RtpFormat h264(MediaDescription m) {
+        RtpFormat best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (RtpFormat f : m.formats()) {
+            if (!f.is("H264") || f.clockRate() != 90_000 || !"1".equals(f.fmtp("packetization-mode"))) {
+                continue;
+            }
+            String plid = f.fmtp("profile-level-id");
+            if (plid == null || !plid.matches("[0-9a-fA-F]{6}")) {
+                continue;
+            }
+            int rank = H264_PREFERENCE.indexOf(plid.substring(0, 4).toLowerCase());
+            rank = rank < 0 ? H264_PREFERENCE.size() : rank;
+            if (rank < bestRank) {
+                best = f;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    static RtpFormat opus(MediaDescription m) {
+        for (RtpFormat f : m.formats()) {
+            if (f.is("opus") && f.clockRate() == 48_000 && f.channels() == 2) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static void accepted(StringBuilder sdp, MediaDescription m, RtpFormat f, String ufrag, String pwd,
+            Fingerprint fingerprint, List<IceCandidate> candidates) {
+        IceCandidate udp = candidates.stream().filter(c -> c.transport().equals("udp")).findFirst()
+                .orElse(candidates.isEmpty() ? null : candidates.get(0));
+        String address = udp == null ? "0.0.0.0" : udp.address();
+        line(sdp, "m=" + m.kind() + " " + (udp == null ? 9 : udp.port()) + " " + m.protocol() + " " + f.payloadType());
+        line(sdp, "c=IN " + (address.contains(":") ? "IP6 " : "IP4 ") + address);
+        line(sdp, "a=mid:" + m.mid());
+        identity(sdp, ufrag, pwd, fingerprint);
+        line(sdp, "a=recvonly");
+        line(sdp, "a=rtcp-mux");
+        if (m.rtcpRsize()) {
+            line(sdp, "a=rtcp-rsize");
+        }
+        line(sdp, "a=rtpmap:" + f.rtpmapValue());
+        List<String> feedback = new ArrayList<>();
+        for (String fb : f.feedback()) {
+            if (fb.equals("nack") || fb.equals("nack pli") || fb.equals("ccm fir") || fb.equals("goog-remb")) {
+                feedback.add(fb);
+            }
+        }
+        for (String fb : feedback) {
+            line(sdp, "a=rtcp-fb:" + f.payloadType() + " " + fb);
+        }
+        if (!f.fmtpLine().isEmpty()) {
+            line(sdp, "a=fmtp:" + f.payloadType() + " " + f.fmtpLine());
+        }
+        for (IceCandidate c : candidates) {
+            line(sdp, "a=" + c.toSdp());
+        }
+        line(sdp, "a=end-of-candidates");
+    }
+
+    /** Port 0 with the same identity lines as the accepted sections: some clients read them anyway (see rtp). */
+    private static void rejected(StringBuilder sdp, MediaDescription m, String ufrag, String pwd,
+            Fingerprint fingerprint) {
+        line(sdp, "m=" + m.kind() + " 0 " + m.protocol() + " " + m.formatTokens().get(0));
+        line(sdp, "c=IN IP4 0.0.0.0");
+        if (m.mid() != null) {
+            line(sdp, "a=mid:" + m.mid());
+        }
+        if (m.protocol().contains("TLS")) {
+            identity(sdp, ufrag, pwd, fingerprint);
+        }
+        line(sdp, "a=inactive");
+    }
+
+    private static void identity(StringBuilder sdp, String ufrag, String pwd, Fingerprint fingerprint) {
+        line(sdp, "a=ice-ufrag:" + ufrag);
+        line(sdp, "a=ice-pwd:" + pwd);
+        line(sdp, "a=fingerprint:" + fingerprint.toSdp());
+        line(sdp, "a=setup:passive");
+    }
+
+    private String token(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(ICE_CHARS.charAt(random.nextInt(ICE_CHARS.length())));
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String line) {
+        sb.append(line).append("\r\n");
+    }
+}

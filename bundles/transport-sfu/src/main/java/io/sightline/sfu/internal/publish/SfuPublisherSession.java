@@ -1,0 +1,466 @@
+package io.sightline.sfu.internal.publish;
+
+import io.sightline.api.media.Codec;
+import io.sightline.api.media.CodecParameters;
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.source.MediaSink;
+import io.sightline.api.stream.Track;
+import io.sightline.api.transport.PublisherSession;
+import io.sightline.rtp.rtcp.RtcpWriter;
+import io.sightline.rtp.rtp.H264Depacketizer;
+import io.sightline.rtp.rtp.NackGenerator;
+import io.sightline.rtp.rtp.ReorderWindow;
+import io.sightline.rtp.rtp.RtpHeader;
+import io.sightline.rtp.sdp.RtpFormat;
+import io.sightline.rtp.sdp.SdpException;
+import io.sightline.rtp.sdp.TrickleIceFragment;
+import io.sightline.rtp.srtp.SrtpContext;
+import io.sightline.rtp.srtp.SrtpException;
+import io.sightline.rtp.srtp.SrtpSession;
+import io.sightline.sfu.internal.dtls.DtlsListener;
+import io.sightline.sfu.internal.dtls.DtlsSession;
+import io.sightline.sfu.internal.dtls.DtlsSrtpKeys;
+import io.sightline.sfu.internal.dtls.PacketSender;
+import io.sightline.sfu.internal.ice.IceSession;
+import io.sightline.sfu.internal.ice.IceSessionListener;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WHIP publisher: the reverse of a viewer session on the same ICE-lite / DTLS / SRTP stack. RTP arrives on the
+ * ICE receive thread, is decrypted, put back in order in a small {@link ReorderWindow} (video) and depacketized into
+ * access units that go into the stream's sink as a capture source's would. Losses are NACKed, the stream's keyframe
+ * requests become PLIs (at most one per {@link #PLI_INTERVAL_NANOS}), and a REMB tells the publisher how much it may
+ * send (nothing else gives a browser's encoder a bandwidth estimate here).
+ *
+ * <p>Threads: the ICE receive thread (media) and the shared feedback timer (every {@link #TICK_MS} ms: give up
+ * stale gaps, send NACK / PLI / reports) both work under {@code receiveLock}; it is held for in-memory work and
+ * non-blocking sends only.
+ */
+public final class SfuPublisherSession implements PublisherSession, PublishedStreams.Publisher, IceSessionListener,
+        DtlsListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SfuPublisherSession.class);
+    static final long TICK_MS = 10;
+    /** A gap may hold later packets this long: a few retransmission round trips on a fair link. */
+    static final long REORDER_HOLD_NANOS = 80_000_000L;
+    static final long PLI_INTERVAL_NANOS = 300_000_000L;
+    static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** What the REMB allows the publisher: ample for 1080p, far below what a LAN carries. */
+    static final long REMB_BPS = 6_000_000L;
+    private static final int BUFFER = 1600;
+
+    /** What the session needs from the transport that made it. */
+    public interface Host {
+        String restartIce(IceSession session);
+
+        void closed(SfuPublisherSession session, IceSession iceSession);
+    }
+
+    private final String id;
+    private final String streamName;
+    private final String remoteAddress;
+    private final Host host;
+    private final PublishedStreams.Slot slot;
+    private final MediaSink sink;
+    private final RtpFormat videoFormat;
+    private final RtpFormat audioFormat;
+    private final long localSsrc;
+    private final Object receiveLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final byte[] in = new byte[BUFFER];
+    private final byte[] out = new byte[BUFFER];
+    private final ByteBuffer outView = ByteBuffer.wrap(out);
+    private final int[] nackList = new int[64];
+    private final RtpHeader header = new RtpHeader();
+    private final ReorderWindow reorder;
+    private final NackGenerator nacks = new NackGenerator(256, 10, 1_000_000_000L);
+    private final H264Depacketizer depacketizer;
+    private final H264Ingest video;
+    private final Clock videoClock = new Clock(90_000);
+    private final Clock audioClock = new Clock(48_000);
+    private final List<Track> tracks = new ArrayList<>(2);
+    private volatile String answerSdp;
+    private volatile IceSession ice;
+    /** Where RTCP goes: the ICE session's selected path; non-blocking. */
+    private volatile PacketSender path = packet -> false;
+    private volatile DtlsSession dtls;
+    private volatile String state = "new";
+    private volatile boolean keyframeWanted = true;
+    private ScheduledFuture<?> ticker;
+    private SrtpContext inbound;
+    private SrtpContext outbound;
+    private long videoSsrc;
+    private long audioSsrc;
+    /** Far in the past: the first PLI goes out at once. */
+    private long lastPliNanos = Long.MIN_VALUE / 4;
+    private long lastReportNanos;
+    private long arrivalNanos;
+    private boolean announced;
+    private Track videoTrack;
+    private long packets;
+    private long undecryptable;
+    private long plis;
+    private long units;
+
+    public SfuPublisherSession(String id, String streamName, String remoteAddress, Host host, PublishedStreams.Slot slot,
+            RtpFormat videoFormat, RtpFormat audioFormat, long localSsrc) {
+        this.id = id;
+        this.streamName = streamName;
+        this.remoteAddress = remoteAddress;
+        this.host = host;
+        this.slot = slot;
+        this.sink = slot.context().sink();
+        this.videoFormat = videoFormat;
+        this.audioFormat = audioFormat;
+        this.localSsrc = localSsrc;
+        this.video = new H264Ingest(new H264Ingest.Output() {
+            @Override
+            public void track(Track track) {
+                videoTrack = track;
+                announced = false;
+            }
+
+            @Override
+            public void unit(EncodedUnit unit) {
+                announce();
+                units++;
+                sink.push(unit);
+            }
+
+            @Override
+            public void keyframeNeeded() {
+                keyframeWanted = true;
+            }
+        });
+        this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> video.accessUnit(nals, damaged,
+                videoClock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
+        this.reorder = new ReorderWindow(512, BUFFER, REORDER_HOLD_NANOS, (payload, seq, ts, marker, at) -> {
+            arrivalNanos = at;
+            depacketizer.packet(payload, seq, ts, marker);
+        });
+    }
+
+    /** Wires the session to its ICE and DTLS sessions and starts its feedback timer. */
+    public void attach(IceSession iceSession, DtlsSession dtlsSession, String answer, ScheduledExecutorService timer) {
+        attach(iceSession::send, iceSession, dtlsSession, answer);
+        this.ticker = timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** As above with RTCP sent through {@code sender} and no timer (tests call {@link #tick()}). */
+    void attach(PacketSender sender, IceSession iceSession, DtlsSession dtlsSession, String answer) {
+        this.path = sender;
+        this.ice = iceSession;
+        this.dtls = dtlsSession;
+        this.answerSdp = answer;
+    }
+
+    // ---- media in (ICE receive thread) --------------------------------------------------------------------------
+
+    @Override
+    public void onRtp(IceSession session, ByteBuffer packet) {
+        long now = System.nanoTime();
+        int len = packet.remaining();
+        synchronized (receiveLock) {
+            SrtpContext srtp = inbound;
+            if (srtp == null || len > in.length || closed.get()) {
+                return;
+            }
+            packet.get(in, 0, len);
+            int plain;
+            try {
+                plain = srtp.unprotectRtp(in, 0, len);
+            } catch (SrtpException e) {
+                undecryptable++;
+                return;
+            }
+            int offset = header.read(in, 0, plain);
+            if (offset < 0) {
+                return;
+            }
+            int payload = plain - offset;
+            if (header.padding() && payload > 0) {
+                payload -= in[plain - 1] & 0xff;
+            }
+            if (payload <= 0) {
+                return; // padding-only probes
+            }
+            packets++;
+            int pt = header.payloadType();
+            if (videoFormat != null && pt == videoFormat.payloadType()) {
+                videoSsrc = header.ssrc();
+                nacks.received(header.sequenceNumber(), now);
+                reorder.add(in, offset, payload, header.sequenceNumber(), header.timestamp(), header.marker(), now);
+            } else if (audioFormat != null && pt == audioFormat.payloadType()) {
+                audioSsrc = header.ssrc();
+                audio(offset, payload, now);
+            }
+        }
+    }
+
+    private void audio(int offset, int length, long now) {
+        if (!announced && videoFormat != null) {
+            return; // audio waits for the video track, so the stream announces both at once
+        }
+        announce();
+        ByteBuffer copy = ByteBuffer.allocate(length);
+        copy.put(in, offset, length).flip();
+        sink.push(new EncodedUnit(Track.AUDIO, Codec.OPUS, audioClock.micros(header.timestamp(), now),
+                System.currentTimeMillis(), true, List.of(copy), now));
+    }
+
+    private void announce() {
+        if (announced) {
+            return;
+        }
+        tracks.clear();
+        if (videoTrack != null) {
+            tracks.add(videoTrack);
+        }
+        if (audioFormat != null) {
+            tracks.add(Track.audio(CodecParameters.opus("1".equals(audioFormat.fmtp("stereo")))));
+        }
+        sink.tracks(List.copyOf(tracks));
+        announced = true;
+        LOG.info("Publisher {} of '{}': tracks {}", id, streamName, tracks);
+    }
+
+    // ---- feedback (timer thread) ----------------------------------------------------------------------------------
+
+    void tick() {
+        tick(System.nanoTime());
+    }
+
+    void tick(long now) {
+        try {
+            synchronized (receiveLock) {
+                if (outbound == null || closed.get()) {
+                    return;
+                }
+                reorder.flush(now);
+                int len = 0;
+                if (videoSsrc != 0) {
+                    int n = nacks.due(now, 30_000_000L, nackList);
+                    len += RtcpWriter.writeNack(out, len, localSsrc, videoSsrc, nackList, n);
+                    if (nacks.takeKeyframeNeeded()) {
+                        keyframeWanted = true;
+                    }
+                    if (keyframeWanted && now - lastPliNanos >= PLI_INTERVAL_NANOS) {
+                        keyframeWanted = false;
+                        lastPliNanos = now;
+                        plis++;
+                        len += RtcpWriter.writePli(out, len, localSsrc, videoSsrc);
+                    }
+                }
+                if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+                    lastReportNanos = now;
+                    len += report(len);
+                }
+                if (len > 0) {
+                    send(len);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Publisher {} of '{}': feedback failed", id, streamName, e);
+        }
+    }
+
+    /** A receiver report about the video (the first RTCP of a compound must be a report) and a REMB. */
+    private int report(int off) {
+        long media = videoSsrc != 0 ? videoSsrc : audioSsrc;
+        if (media == 0) {
+            return 0;
+        }
+        int len = RtcpWriter.writeReceiverReport(out, off, localSsrc, media, 0, 0, 0, 0, 0, 0);
+        long[] ssrcs = videoSsrc != 0 && audioSsrc != 0 ? new long[] {videoSsrc, audioSsrc} : new long[] {media};
+        len += RtcpWriter.writeRemb(out, off + len, localSsrc, REMB_BPS, ssrcs);
+        return len;
+    }
+
+    private void send(int len) {
+        try {
+            int protectedLength = outbound.protectRtcp(out, 0, len);
+            outView.clear().limit(protectedLength);
+            path.send(outView);
+        } catch (SrtpException e) {
+            LOG.debug("Publisher {}: SRTCP protect failed", id, e);
+        }
+    }
+
+    // ---- PublishedStreams.Publisher -----------------------------------------------------------------------------
+
+    @Override
+    public void requestKeyframe() {
+        keyframeWanted = true;
+    }
+
+    @Override
+    public void end(String reason) {
+        close(reason, false);
+    }
+
+    // ---- ICE and DTLS -------------------------------------------------------------------------------------------
+
+    @Override
+    public void onDtls(IceSession session, ByteBuffer datagram) {
+        DtlsSession d = dtls;
+        if (d != null) {
+            d.onDatagram(datagram);
+        }
+    }
+
+    @Override
+    public void onConsentExpired(IceSession session) {
+        close("consent expired", true);
+    }
+
+    @Override
+    public void onHandshakeComplete(DtlsSession session, DtlsSrtpKeys keys) {
+        SrtpSession srtp = SrtpSession.fromDtlsKeyingMaterial(keys.profile(), keys.keyingMaterial(),
+                SrtpSession.Role.SERVER);
+        synchronized (receiveLock) {
+            inbound = srtp.inbound();
+            outbound = srtp.outbound();
+        }
+        state = "connected";
+        LOG.info("Publisher {} of '{}' connected ({}) from {}", id, streamName, keys.profile(), remoteAddress);
+    }
+
+    @Override
+    public void onHandshakeFailed(DtlsSession session, Exception cause) {
+        close("DTLS handshake failed: " + cause.getMessage(), true);
+    }
+
+    @Override
+    public void onClosed(DtlsSession session) {
+        close("publisher closed DTLS", true);
+    }
+
+    // ---- PublisherSession ---------------------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String streamName() {
+        return streamName;
+    }
+
+    @Override
+    public String answerSdp() {
+        return answerSdp;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public void addRemoteCandidates(String sdpFragment) {
+        parse(sdpFragment); // ICE-lite: addresses are learnt from the publisher's checks; candidates only validated
+    }
+
+    @Override
+    public String restartIce(String sdpFragment) {
+        TrickleIceFragment fragment = parse(sdpFragment);
+        if (fragment.iceUfrag() == null || fragment.icePwd() == null) {
+            throw new IllegalArgumentException("ICE restart needs ice-ufrag and ice-pwd");
+        }
+        return host.restartIce(ice);
+    }
+
+    private static TrickleIceFragment parse(String sdpFragment) {
+        try {
+            return TrickleIceFragment.parse(sdpFragment);
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onClosed(Runnable listener) {
+        closeListeners.add(listener);
+        if (closed.get()) {
+            listener.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        close("deleted by the publisher", true);
+    }
+
+    /** Ends the session; {@code detach}: the stream is told its publisher left (not when the stream ended it). */
+    private void close(String reason, boolean detach) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        state = "closed: " + reason;
+        ScheduledFuture<?> t = ticker;
+        if (t != null) {
+            t.cancel(false);
+        }
+        DtlsSession d = dtls;
+        if (d != null) {
+            d.close();
+        }
+        host.closed(this, ice);
+        if (detach) {
+            slot.detach(this, reason);
+        }
+        for (Runnable r : closeListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Close listener of publisher {} failed", id, e);
+            }
+        }
+        synchronized (receiveLock) {
+            LOG.info("Publisher {} of '{}' closed ({}): {} packets, {} units, {} reordered late, {} lost after "
+                    + "waiting, {} NACKed, {} recovered, {} PLIs, {} undecryptable, {} video units dropped", id,
+                    streamName, reason, packets, units, reorder.late(), reorder.skipped(), nacks.requested(),
+                    nacks.recovered(), plis, undecryptable, video.dropped());
+        }
+    }
+
+    /** One track's RTP clock: timestamps unwrapped and anchored at the arrival of the track's first packet. */
+    private static final class Clock {
+        private final int rate;
+        private long last = -1;
+        private long unwrapped;
+        private long anchorMicros;
+        private long firstTs;
+
+        Clock(int rate) {
+            this.rate = rate;
+        }
+
+        long micros(long timestamp, long arrivalNanos) {
+            if (last < 0) {
+                unwrapped = timestamp;
+                firstTs = timestamp;
+                anchorMicros = arrivalNanos / 1000;
+            } else {
+                unwrapped += (int) (timestamp - last); // signed 32-bit difference
+            }
+            last = timestamp;
+            return anchorMicros + (unwrapped - firstTs) * 1_000_000L / rate;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.sightline.sfu.internal.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.media.RawVideoFrame;
+import io.sightline.api.source.CaptureSource;
+import io.sightline.api.source.MediaSink;
+import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.stream.Track;
+import io.sightline.api.transport.TransportException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The whip capture plugin: waiting, one publisher or takeover, reconnecting then idle. */
+class PublishedStreamsTest {
+    private final PublishedStreams plugin = new PublishedStreams();
+    private final List<String> states = new CopyOnWriteArrayList<>();
+
+    PublishedStreamsTest() {
+        plugin.configure(new WhipSourceDefaults() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return WhipSourceDefaults.class;
+            }
+
+            @Override
+            public boolean publish_takeover() {
+                return false;
+            }
+
+            @Override
+            public int publish_reconnect_seconds() {
+                return 15;
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        plugin.deactivate();
+    }
+
+    private CaptureSource source(String... kv) {
+        Map<String, Object> config = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            config.put(kv[i], kv[i + 1]);
+        }
+        MediaSink sink = new MediaSink() {
+            @Override
+            public void tracks(List<Track> tracks) {
+            }
+
+            @Override
+            public void push(EncodedUnit unit) {
+            }
+
+            @Override
+            public void push(RawVideoFrame frame) {
+            }
+
+            @Override
+            public void failed(String reason, Throwable cause) {
+            }
+
+            @Override
+            public void waiting(StreamState state, String detail) {
+                states.add(state + " " + detail);
+            }
+        };
+        return plugin.create(new SourceContext() {
+            @Override
+            public String streamName() {
+                return "cam";
+            }
+
+            @Override
+            public Map<String, Object> config() {
+                return config;
+            }
+
+            @Override
+            public MediaSink sink() {
+                return sink;
+            }
+
+            @Override
+            public Path dataDirectory() {
+                return Path.of("unused");
+            }
+        });
+    }
+
+    private static final class Pub implements PublishedStreams.Publisher {
+        String ended;
+        int keyframes;
+
+        @Override
+        public void requestKeyframe() {
+            keyframes++;
+        }
+
+        @Override
+        public void end(String reason) {
+            ended = reason;
+        }
+    }
+
+    @Test
+    void aStartedSourceWaitsAndTakesOnePublisher() throws Exception {
+        CaptureSource source = source();
+        assertNull(plugin.slot("cam"), "not waiting before it starts");
+        source.start();
+        assertEquals(List.of("IDLE waiting for a publisher"), states);
+        Pub first = new Pub();
+        plugin.slot("cam").attach(first);
+        TransportException second = assertThrows(TransportException.class, () -> plugin.slot("cam").attach(new Pub()));
+        assertEquals(409, second.reason().httpStatus());
+        source.requestKeyframe();
+        assertEquals(1, first.keyframes, "the hub's keyframe requests reach the publisher");
+        plugin.slot("cam").detach(first, "consent expired");
+        assertEquals("RECONNECTING publisher left (consent expired); idle after 15 s", states.get(1));
+        plugin.slot("cam").detach(first, "again");
+        assertEquals(2, states.size(), "a publisher leaves once");
+        source.stop();
+        assertNull(plugin.slot("cam"));
+    }
+
+    @Test
+    void withTakeoverANewPublisherEndsTheOldOne() throws Exception {
+        CaptureSource source = source("publish.takeover", "true");
+        source.start();
+        Pub first = new Pub();
+        Pub second = new Pub();
+        PublishedStreams.Slot slot = plugin.slot("cam");
+        slot.attach(first);
+        slot.attach(second);
+        assertEquals("taken over by a new publisher", first.ended);
+        slot.detach(first, "late close of the old one");
+        assertEquals(1, states.size(), "the old publisher leaving does not touch the new one");
+        source.stop();
+        assertEquals("the stream's source stopped", second.ended);
+    }
+
+    @Test
+    void theStreamGoesIdleAfterTheReconnectWait() throws Exception {
+        CaptureSource source = source("publish.reconnect.seconds", "1");
+        source.start();
+        Pub p = new Pub();
+        plugin.slot("cam").attach(p);
+        plugin.slot("cam").detach(p, "DTLS closed");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (states.size() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of("IDLE waiting for a publisher", "RECONNECTING publisher left (DTLS closed); idle after "
+                + "1 s", "IDLE waiting for a publisher"), states);
+        assertSame(plugin.slot("cam"), plugin.slot("cam"));
+        source.stop();
+    }
+
+    @Test
+    void aReconnectWaitOutOfRangeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> source("publish.reconnect.seconds", "0"));
+    }
+}

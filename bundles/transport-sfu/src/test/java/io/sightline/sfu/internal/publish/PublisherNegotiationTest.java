@@ -1,0 +1,68 @@
+package io.sightline.sfu.internal.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sightline.api.transport.TransportException;
+import io.sightline.rtp.sdp.Fingerprint;
+import io.sightline.rtp.sdp.IceCandidate;
+import io.sightline.rtp.sdp.SdpParser;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PublisherNegotiationTest {
+    private static final Fingerprint SERVER = Fingerprint.sha256(new byte[32]);
+    private static final List<IceCandidate> CANDIDATES = List.of(IceCandidate.hostUdp("1", "127.0.0.1", 18189));
+    private final PublisherNegotiation negotiation = new PublisherNegotiation(new Random(1));
+
+    private PublisherNegotiation.Answer answer(String offer) throws Exception {
+        return negotiation.answer(SdpParser.parseOffer(offer), CANDIDATES, SERVER);
+    }
+
+    @Test
+    void aChromeOfferIsAnsweredRecvonlyWithConstrainedBaselineH264AndOpus() throws Exception {
+        PublisherNegotiation.Answer a = answer(ChromeOffers.chrome());
+        assertEquals(106, a.video().payloadType(), "42e01f mode 1 wins over 42001f and over mode 0");
+        assertEquals(111, a.audio().payloadType());
+        String sdp = a.answerSdp();
+        assertTrue(sdp.contains("a=group:BUNDLE 0 1\r\n"));
+        assertTrue(sdp.contains("m=video 18189 UDP/TLS/RTP/SAVPF 106\r\n"), sdp);
+        assertTrue(sdp.contains("m=audio 18189 UDP/TLS/RTP/SAVPF 111\r\n"), sdp);
+        assertEquals(2, sdp.split("a=recvonly", -1).length - 1);
+        assertTrue(sdp.contains("a=ice-lite\r\n") && sdp.contains("a=setup:passive\r\n"));
+        assertTrue(sdp.contains("a=rtcp-fb:106 nack\r\n") && sdp.contains("a=rtcp-fb:106 nack pli\r\n"));
+        assertFalse(sdp.contains("transport-cc"), "no transport-wide feedback is sent back");
+        assertFalse(sdp.contains("rtx"), "retransmissions come on the media SSRC");
+        assertTrue(sdp.contains("a=fmtp:111 minptime=10;useinbandfec=1\r\n"));
+        assertTrue(sdp.contains("a=candidate:1 1 udp"), sdp);
+        assertTrue(sdp.contains("a=ice-ufrag:" + a.ufrag() + "\r\n"));
+        assertEquals("sha-256", a.publisherFingerprint().algorithm());
+    }
+
+    @Test
+    void anOfferWithoutH264OrOpusIsNotAcceptable() {
+        String vp8Only = ChromeOffers.offer("sendonly", "actpass", true, "96 97").replace("opus/48000/2",
+                "G722/8000");
+        TransportException e = assertThrows(TransportException.class, () -> answer(vp8Only));
+        assertEquals(406, e.reason().httpStatus());
+    }
+
+    @Test
+    void aViewerOfferIsNotAPublisherOffer() {
+        TransportException e = assertThrows(TransportException.class,
+                () -> answer(ChromeOffers.offer("recvonly", "actpass", true, "96 97 102 106 108")));
+        assertEquals(406, e.reason().httpStatus());
+    }
+
+    @Test
+    void passiveSetupIsNotAcceptableAndAMissingFingerprintIsMalformed() {
+        assertEquals(406, assertThrows(TransportException.class,
+                () -> answer(ChromeOffers.offer("sendonly", "passive", true, "102"))).reason().httpStatus());
+        // rtp's parser already refuses an offer without a fingerprint (the transport answers 400 for it)
+        assertThrows(io.sightline.rtp.sdp.SdpException.class,
+                () -> answer(ChromeOffers.offer("sendonly", "actpass", false, "102")));
+    }
+}

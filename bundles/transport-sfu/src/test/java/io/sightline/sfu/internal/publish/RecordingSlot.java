@@ -1,0 +1,79 @@
+package io.sightline.sfu.internal.publish;
+
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.media.RawVideoFrame;
+import io.sightline.api.source.MediaSink;
+import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.StreamState;
+import io.sightline.api.stream.Track;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A waiting stream that records what its publisher pushes and when it leaves. */
+final class RecordingSlot implements PublishedStreams.Slot, SourceContext, MediaSink {
+    final List<List<Track>> announced = new CopyOnWriteArrayList<>();
+    final List<EncodedUnit> units = new CopyOnWriteArrayList<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void attach(PublishedStreams.Publisher publisher) {
+        events.add("attach");
+    }
+
+    @Override
+    public void detach(PublishedStreams.Publisher publisher, String reason) {
+        events.add("detach: " + reason);
+    }
+
+    @Override
+    public SourceContext context() {
+        return this;
+    }
+
+    @Override
+    public String streamName() {
+        return "cam";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return Map.of();
+    }
+
+    @Override
+    public MediaSink sink() {
+        return this;
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return Path.of("unused");
+    }
+
+    @Override
+    public void tracks(List<Track> tracks) {
+        announced.add(tracks);
+    }
+
+    @Override
+    public void push(EncodedUnit unit) {
+        units.add(unit);
+    }
+
+    @Override
+    public void push(RawVideoFrame frame) {
+        throw new AssertionError("publishers push encoded units");
+    }
+
+    @Override
+    public void failed(String reason, Throwable cause) {
+        events.add("failed: " + reason);
+    }
+
+    @Override
+    public void waiting(StreamState state, String detail) {
+        events.add(state + ": " + detail);
+    }
+}

@@ -1,0 +1,187 @@
+package io.sightline.sfu.internal.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sightline.api.media.Codec;
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.stream.Track;
+import io.sightline.rtp.h264.NalUnits;
+import io.sightline.rtp.rtcp.RtcpHandler;
+import io.sightline.rtp.rtcp.RtcpParser;
+import io.sightline.rtp.rtp.RtpHeader;
+import io.sightline.rtp.sdp.SdpParser;
+import io.sightline.rtp.srtp.SrtpContext;
+import io.sightline.rtp.srtp.SrtpProfile;
+import io.sightline.rtp.srtp.SrtpSession;
+import io.sightline.sfu.internal.dtls.DtlsSrtpKeys;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A publisher session with SRTP keys both sides know, fed real SRTP packets as the ICE thread would hand them over:
+ * what reaches the stream (access units in order, keyframes with their parameter sets, Opus) and what goes back
+ * (NACK for a gap, PLI for a keyframe request), decrypted and parsed.
+ */
+class SfuPublisherSessionTest {
+    private static final long MS = 1_000_000L;
+    private static final SrtpProfile PROFILE = SrtpProfile.AEAD_AES_128_GCM;
+    private static final byte[] SPS = {0x67, 0x42, (byte) 0xc0, 0x1f, 0x11};
+    private static final byte[] PPS = {0x68, (byte) 0xce, 0x3c, (byte) 0x80};
+
+    private final RecordingSlot slot = new RecordingSlot();
+    private final List<String> rtcp = new ArrayList<>();
+    private final List<String> closedHost = new ArrayList<>();
+    private SfuPublisherSession session;
+    private SrtpContext publisherOut;
+    private SrtpContext publisherIn;
+    private int seq = 100;
+
+    @BeforeEach
+    void connect() throws Exception {
+        PublisherNegotiation.Answer answer = new PublisherNegotiation(new Random(2)).answer(
+                SdpParser.parseOffer(ChromeOffers.chrome()), List.of(),
+                io.sightline.rtp.sdp.Fingerprint.sha256(new byte[32]));
+        session = new SfuPublisherSession("p1", "cam", "127.0.0.1", new SfuPublisherSession.Host() {
+            @Override
+            public String restartIce(io.sightline.sfu.internal.ice.IceSession s) {
+                return "";
+            }
+
+            @Override
+            public void closed(SfuPublisherSession s, io.sightline.sfu.internal.ice.IceSession i) {
+                closedHost.add(s.id());
+            }
+        }, slot, answer.video(), answer.audio(), 77);
+        session.attach(packet -> {
+            byte[] b = new byte[packet.remaining()];
+            packet.get(b);
+            received(b);
+            return true;
+        }, null, null, answer.answerSdp());
+        byte[] material = new byte[PROFILE.keyingMaterialLength()];
+        new Random(3).nextBytes(material);
+        session.onHandshakeComplete(null, new DtlsSrtpKeys(PROFILE, material));
+        SrtpSession publisher = SrtpSession.fromDtlsKeyingMaterial(PROFILE, material, SrtpSession.Role.CLIENT);
+        publisherOut = publisher.outbound();
+        publisherIn = publisher.inbound();
+    }
+
+    private void received(byte[] srtcp) {
+        try {
+            int len = publisherIn.unprotectRtcp(srtcp, 0, srtcp.length);
+            RtcpParser.parse(srtcp, 0, len, new RtcpHandler() {
+                @Override
+                public void onNack(long sender, long media, int s) {
+                    rtcp.add("NACK " + media + " " + s);
+                }
+
+                @Override
+                public void onPli(long sender, long media) {
+                    rtcp.add("PLI " + media);
+                }
+
+                @Override
+                public void onRemb(long sender, long bps, long[] ssrcs) {
+                    rtcp.add("REMB " + bps / 1000);
+                }
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** One single-NAL-unit (or Opus) packet, SRTP-protected, with the next sequence number of its SSRC. */
+    private ByteBuffer packet(int pt, long ssrc, int sequence, long ts, boolean marker, byte[] payload) throws Exception {
+        byte[] buf = new byte[1500];
+        int h = new RtpHeader().payloadType(pt).sequenceNumber(sequence).timestamp(ts).ssrc(ssrc).marker(marker)
+                .write(buf, 0);
+        System.arraycopy(payload, 0, buf, h, payload.length);
+        int len = publisherOut.protectRtp(buf, 0, h + payload.length);
+        return ByteBuffer.wrap(buf, 0, len);
+    }
+
+    private void video(int sequence, long ts, boolean marker, byte[] nal) throws Exception {
+        session.onRtp(null, packet(106, 2222, sequence, ts, marker, nal));
+    }
+
+    private void keyframe(long ts) throws Exception {
+        video(seq++, ts, false, SPS);
+        video(seq++, ts, false, PPS);
+        video(seq++, ts, true, new byte[] {0x65, 1, 2, 3});
+    }
+
+    @Test
+    void aKeyframeReachesTheStreamWithItsParameterSetsAndOpusFollows() throws Exception {
+        keyframe(0);
+        video(seq++, 3000, true, new byte[] {0x41, 9});
+        session.onRtp(null, packet(111, 1111, 5, 960, false, new byte[] {(byte) 0xfc, 1, 2}));
+        assertEquals(1, slot.announced.size());
+        List<Track> tracks = slot.announced.get(0);
+        assertEquals("42c01f", tracks.get(0).parameters().fmtp("profile-level-id"));
+        assertEquals(Codec.OPUS, tracks.get(1).parameters().codec());
+        assertEquals(3, slot.units.size());
+        EncodedUnit key = slot.units.get(0);
+        assertTrue(key.keyframe());
+        assertEquals(List.of(NalUnits.SPS, NalUnits.PPS, NalUnits.IDR), key.parts().stream().map(NalUnits::type)
+                .toList());
+        assertFalse(slot.units.get(1).keyframe());
+        assertEquals(33_333, slot.units.get(1).ptsMicros() - key.ptsMicros(), 1);
+        assertEquals(Codec.OPUS, slot.units.get(2).codec());
+    }
+
+    @Test
+    void picturesBeforeTheFirstKeyframeAreDroppedAndAKeyframeIsAskedFor() throws Exception {
+        video(seq++, 0, true, new byte[] {0x41, 9});
+        assertTrue(slot.units.isEmpty());
+        session.tick(0);
+        assertTrue(rtcp.contains("PLI 2222"), rtcp.toString());
+        rtcp.clear();
+        session.requestKeyframe();
+        session.tick(100 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), "at most one PLI per 300 ms");
+        session.tick(300 * MS);
+        assertTrue(rtcp.contains("PLI 2222"));
+    }
+
+    @Test
+    void aReorderedPacketIsPutBackInPlaceAndALostOneIsNackedThenRepaired() throws Exception {
+        keyframe(0);
+        session.tick(0);
+        rtcp.clear();
+        int lost = seq++;
+        video(seq++, 3000, true, new byte[] {0x41, 1}); // arrives before the one sent first
+        assertEquals(1, slot.units.size(), "the picture waits behind the gap");
+        session.tick(System.nanoTime());
+        assertTrue(rtcp.contains("NACK 2222 " + lost), rtcp.toString());
+        video(lost, 3000 - 3000, true, new byte[] {0x41, 2}); // the retransmission fills the gap
+        assertEquals(3, slot.units.size());
+        assertEquals(2, slot.units.get(1).parts().get(0).get(1), "in sequence order");
+    }
+
+    @Test
+    void undecryptablePacketsAreDroppedAndClosingTellsTheStreamOnce() throws Exception {
+        byte[] garbage = new byte[60];
+        garbage[0] = (byte) 0x80;
+        garbage[1] = 106;
+        session.onRtp(null, ByteBuffer.wrap(garbage));
+        assertTrue(slot.units.isEmpty());
+        session.close();
+        session.close();
+        assertEquals(List.of("detach: deleted by the publisher"), slot.events);
+        assertEquals(List.of("p1"), closedHost);
+        assertTrue(session.state().startsWith("closed"));
+    }
+
+    @Test
+    void theStreamEndingThePublisherIsNotADrop() {
+        session.end("taken over by a new publisher");
+        assertTrue(slot.events.isEmpty(), "the stream itself ended it: no reconnecting state");
+        assertEquals("closed: taken over by a new publisher", session.state());
+    }
+}
