@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal;
 
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
@@ -157,13 +158,32 @@ public final class SfuTransport implements TransportStrategy {
                     + " sessions)");
         }
         pending.incrementAndGet();
-        StreamFanout fanout = fanoutFor(stream);
+        StreamFanout fanout = fanoutFor(stream, null);
+        StreamFanout rendered = null;
         try {
             List<Track> tracks = awaitTracks(fanout, stream);
-            return start(stream, request, offer, fanout, tracks);
+            Rendition fallback = CodecFallback.rendition(offer, tracks, stream.renditions());
+            if (fallback == null) {
+                return start(stream, request, offer, fanout, tracks);
+            }
+            // The offer lacks the stream's codec: the shared rendition in a codec it has (issue 14 point 4).
+            rendered = renditionFanout(stream, fallback);
+            return start(stream, request, offer, rendered, awaitTracks(rendered, stream));
         } finally {
             pending.decrementAndGet();
             releaseIfUnused(fanout);
+            if (rendered != null) {
+                releaseIfUnused(rendered);
+            }
+        }
+    }
+
+    private StreamFanout renditionFanout(Stream stream, Rendition rendition) throws TransportException {
+        try {
+            return fanoutFor(stream, rendition);
+        } catch (IllegalArgumentException e) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer lacks the codec of stream '"
+                    + stream.name() + "' and its " + rendition.codec() + " rendition cannot run: " + e.getMessage());
         }
     }
 
@@ -212,9 +232,9 @@ public final class SfuTransport implements TransportStrategy {
         }
     }
 
-    private StreamFanout fanoutFor(Stream stream) {
-        return fanouts.computeIfAbsent(stream.name(), n -> {
-            StreamFanout f = new StreamFanout(stream, viewerStart);
+    private StreamFanout fanoutFor(Stream stream, Rendition rendition) {
+        return fanouts.computeIfAbsent(StreamFanout.key(stream.name(), rendition), n -> {
+            StreamFanout f = new StreamFanout(stream, rendition, viewerStart);
             f.start();
             return f;
         });
@@ -248,6 +268,7 @@ public final class SfuTransport implements TransportStrategy {
         DtlsSession dtlsSession = dtls.newSession(answer.viewerFingerprint(), iceSession::send, session);
         session.attach(iceSession, dtlsSession, answer.answerSdp());
         sessions.put(id, session);
+        fanout.viewerSessions(sessionsOf(fanout));
         return session;
     }
 
@@ -263,17 +284,19 @@ public final class SfuTransport implements TransportStrategy {
         if (iceSession != null) {
             ice.unregister(iceSession);
         }
-        StreamFanout f = fanouts.get(session.streamName());
-        if (f != null) {
-            releaseIfUnused(f);
-        }
+        StreamFanout f = session.fanout();
+        f.viewerSessions(sessionsOf(f));
+        releaseIfUnused(f);
+    }
+
+    private int sessionsOf(StreamFanout fanout) {
+        return (int) sessions.values().stream().filter(s -> s.fanout() == fanout).count();
     }
 
     /** The last viewer left: stop packetizing (an on-demand stream may then close its source). */
     private void releaseIfUnused(StreamFanout fanout) {
-        String name = fanout.stream().name();
-        boolean inUse = pending.get() > 0 || sessions.values().stream().anyMatch(s -> s.streamName().equals(name));
-        if (!inUse && fanouts.remove(name, fanout)) {
+        boolean inUse = pending.get() > 0 || sessionsOf(fanout) > 0;
+        if (!inUse && fanouts.remove(fanout.key(), fanout)) {
             fanout.close();
         }
     }

@@ -543,6 +543,11 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         return streamName;
     }
 
+    /** The fan-out this viewer is sent from: the stream's own, or one of its renditions'. */
+    StreamFanout fanout() {
+        return fanout;
+    }
+
     @Override
     public String transportMode() {
         return "sfu";

@@ -4,6 +4,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.MediaKind;
 import io.sightline.api.stream.MediaSubscriber;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.SubscribeOptions;
 import io.sightline.api.stream.Subscription;
@@ -39,6 +40,8 @@ final class StreamFanout implements MediaSubscriber {
     static final long KEYFRAME_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private final Stream stream;
+    /** The rendition this fan-out sends, or null for the stream's own media. */
+    private final Rendition rendition;
     private final ViewerStart viewerStart;
     private final Map<Integer, OutboundTrack> outbound = new ConcurrentHashMap<>();
     private final List<FanoutViewer> viewers = new CopyOnWriteArrayList<>();
@@ -72,16 +75,47 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     StreamFanout(Stream stream, ViewerStart viewerStart) {
+        this(stream, null, viewerStart);
+    }
+
+    /** @param rendition a rendition of the stream to send instead of its own media, or null */
+    StreamFanout(Stream stream, Rendition rendition, ViewerStart viewerStart) {
         this.stream = stream;
+        this.rendition = rendition;
         this.viewerStart = viewerStart;
     }
 
+    /** @throws IllegalArgumentException when the stream cannot produce the rendition */
     void start() {
-        subscription = stream.subscribe(this, new SubscribeOptions(512, true, false, true));
+        SubscribeOptions options = new SubscribeOptions(512, true, false, true);
+        subscription = rendition == null ? stream.subscribe(this, options)
+                : stream.subscribe(this, options, rendition);
     }
 
     Stream stream() {
         return stream;
+    }
+
+    /** The rendition sent, or null for the stream's own media. */
+    Rendition rendition() {
+        return rendition;
+    }
+
+    /** The key of this fan-out among the SFU's: the stream's name, with the rendition's key when it sends one. */
+    static String key(String streamName, Rendition rendition) {
+        return rendition == null ? streamName : streamName + "/" + rendition.key();
+    }
+
+    String key() {
+        return key(stream.name(), rendition);
+    }
+
+    /** Tells the stream how many viewer sessions this fan-out serves (its rendition figures). */
+    void viewerSessions(int count) {
+        Subscription s = subscription;
+        if (s != null) {
+            s.viewers(count);
+        }
     }
 
     /** The stream's tracks, waiting up to {@code waitMs} for a starting stream to announce them. */
