@@ -267,6 +267,7 @@ public final class SfuTransport implements TransportStrategy {
         IceSession iceSession = ice.register(answer.ufrag(), answer.pwd(), session);
         DtlsSession dtlsSession = dtls.newSession(answer.viewerFingerprint(), iceSession::send, session);
         session.attach(iceSession, dtlsSession, answer.answerSdp());
+        session.adaptation(adaptation(stream, session, fanout));
         sessions.put(id, session);
         fanout.viewerSessions(sessionsOf(fanout));
         return session;
@@ -287,15 +288,64 @@ public final class SfuTransport implements TransportStrategy {
         StreamFanout f = session.fanout();
         f.viewerSessions(sessionsOf(f));
         releaseIfUnused(f);
+        StreamFanout next = session.nextFanout();
+        if (next != null) {
+            releaseIfUnused(next);
+        }
     }
 
     private int sessionsOf(StreamFanout fanout) {
         return (int) sessions.values().stream().filter(s -> s.fanout() == fanout).count();
     }
 
+    /** In use: a viewer is sent from it, or is moving to it. */
+    private boolean used(StreamFanout fanout) {
+        return sessions.values().stream().anyMatch(s -> s.fanout() == fanout || s.nextFanout() == fanout);
+    }
+
+    /**
+     * The rungs a new viewer can move between (decision 0039): a viewer of the stream's own media has the stream
+     * itself on top and the lower rungs of the ladder in the stream's codec below; a viewer of a rendition (codec
+     * fallback) the whole ladder in its codec. None with fewer than two rungs or adaptation off.
+     */
+    private ViewerAdaptation adaptation(Stream stream, SfuViewerSession session, StreamFanout fanout) {
+        List<Rendition> ladder = stream.renditions();
+        if (ladder.size() < 2) {
+            return null;
+        }
+        Rendition own = fanout.rendition();
+        List<Rendition> rungs = new ArrayList<>();
+        int[] kbps = new int[ladder.size()];
+        for (int i = 0; i < ladder.size(); i++) {
+            Rendition r = ladder.get(i);
+            rungs.add(own == null ? (i == 0 ? null : r) : r.in(own.codec()));
+            kbps[i] = r.bitrateKbps();
+        }
+        int start = own == null ? 0 : Math.max(0, rungs.indexOf(own));
+        return new ViewerAdaptation(session, rungs, kbps, start, new ViewerAdaptation.Rungs() {
+            @Override
+            public StreamFanout fanout(Rendition rendition) {
+                return fanoutFor(stream, rendition);
+            }
+
+            @Override
+            public void unused(StreamFanout f) {
+                releaseIfUnused(f);
+            }
+        });
+    }
+
+    /** A viewer moved to another rung (or called a move off): figures of both fan-outs, and the unused one goes. */
+    void moved(SfuViewerSession session, StreamFanout left) {
+        StreamFanout now = session.fanout();
+        now.viewerSessions(sessionsOf(now));
+        left.viewerSessions(sessionsOf(left));
+        releaseIfUnused(left);
+    }
+
     /** The last viewer left: stop packetizing (an on-demand stream may then close its source). */
     private void releaseIfUnused(StreamFanout fanout) {
-        boolean inUse = pending.get() > 0 || sessionsOf(fanout) > 0;
+        boolean inUse = pending.get() > 0 || used(fanout);
         if (!inUse && fanouts.remove(fanout.key(), fanout)) {
             fanout.close();
         }

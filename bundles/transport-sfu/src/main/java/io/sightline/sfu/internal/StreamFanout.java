@@ -156,7 +156,7 @@ final class StreamFanout implements MediaSubscriber {
      * {@link ViewerTrack#nextIndex} with its next unit. Otherwise the viewer waits in the join queue as before.
      */
     private boolean admitNow(FanoutViewer v) {
-        for (ViewerTrack vt : v.tracks()) {
+        for (ViewerTrack vt : v.tracks(this)) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (vt.kind == MediaKind.VIDEO && (t == null || !hasUsableGop(t))) {
                 return false;
@@ -164,7 +164,7 @@ final class StreamFanout implements MediaSubscriber {
         }
         try {
             v.admitted();
-            for (ViewerTrack vt : v.tracks()) {
+            for (ViewerTrack vt : v.tracks(this)) {
                 OutboundTrack t = outbound.get(vt.trackId);
                 if (t == null) {
                     continue;
@@ -191,6 +191,15 @@ final class StreamFanout implements MediaSubscriber {
     private static boolean hasUsableGop(OutboundTrack t) {
         long gop = t.gopStart;
         return gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2;
+    }
+
+    /**
+     * A viewer moving here from another rung of the stream: it starts live, video at this fan-out's next keyframe
+     * (asked for now), and receives its old rung until then ({@link SfuViewerSession#moveTo}).
+     */
+    void spliceIn(FanoutViewer viewer) {
+        viewers.add(viewer);
+        keyframeRequested();
     }
 
     void leave(FanoutViewer viewer) {
@@ -295,7 +304,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private static void sendUnit(FanoutViewer v, OutboundTrack t, EncodedUnit unit, long first, long end,
+    private void sendUnit(FanoutViewer v, OutboundTrack t, EncodedUnit unit, long first, long end,
             long now) {
         ViewerTrack vt = viewerTrack(v, unit.trackId());
         if (vt == null) {
@@ -351,7 +360,7 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     private void admit(FanoutViewer v, EncodedUnit unit) {
-        for (ViewerTrack vt : v.tracks()) {
+        for (ViewerTrack vt : v.tracks(this)) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (t == null) {
                 continue;
@@ -418,8 +427,8 @@ final class StreamFanout implements MediaSubscriber {
         LOG.debug("Viewer {} started on a cached GOP of {} frames", v.id(), frames);
     }
 
-    private static ViewerTrack viewerTrack(FanoutViewer v, int trackId) {
-        for (ViewerTrack vt : v.tracks()) {
+    private ViewerTrack viewerTrack(FanoutViewer v, int trackId) {
+        for (ViewerTrack vt : v.tracks(this)) {
             if (vt.trackId == trackId) {
                 return vt;
             }
