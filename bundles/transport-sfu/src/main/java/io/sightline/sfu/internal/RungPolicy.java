@@ -5,6 +5,10 @@ package io.sightline.sfu.internal;
  * loss (decision 0039). Rung 0 is the top. Pure logic on the caller's clock, one instance per viewer, used on the
  * viewer's RTCP thread only.
  *
+ * <p>The rung's bitrate is what the viewer is actually sent, when that is less than the rung's nominal rate: a test
+ * pattern or a quiet camera sends far less than its rung says, and the estimator stops at 1.5 x what it is sent,
+ * so against the nominal rate every such viewer would look too slow.
+ *
  * <ul>
  *   <li><b>Down</b> when the estimate has stayed below {@value #DOWN_MARGIN} x the rung's bitrate for
  *       {@value #DOWN_AFTER_MS} ms (two AIMD decreases), straight to the highest rung whose bitrate fits
@@ -56,14 +60,16 @@ final class RungPolicy {
      * One estimate. Returns the rung to move to, or -1 to stay (or while a move is pending).
      *
      * @param estimateBps the viewer's estimate, 0 when it has none yet (then nothing moves)
+     * @param sentBps     what the viewer was sent lately, 0 when not known yet
      * @param loss        the viewer's loss fraction, 0..1
      */
-    int onEstimate(long nowMs, long estimateBps, double loss) {
+    int onEstimate(long nowMs, long estimateBps, long sentBps, double loss) {
         if (pending >= 0 || estimateBps <= 0) {
             return -1;
         }
         double estimateKbps = estimateBps / 1000.0;
-        if (estimateKbps < DOWN_MARGIN * kbps[rung] && rung < kbps.length - 1) {
+        double rate = sentBps > 0 ? Math.min(kbps[rung], sentBps / 1000.0) : kbps[rung];
+        if (estimateKbps < DOWN_MARGIN * rate && rung < kbps.length - 1) {
             aboveSince = -1;
             if (belowSince < 0) {
                 belowSince = nowMs;
@@ -77,7 +83,7 @@ final class RungPolicy {
         if (hold > HOLD_MS && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
             hold = HOLD_MS; // the last move up held: the link carries it
         }
-        if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * kbps[rung]
+        if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * rate
                 && nowMs - lastDown >= hold) {
             if (aboveSince < 0) {
                 aboveSince = nowMs;

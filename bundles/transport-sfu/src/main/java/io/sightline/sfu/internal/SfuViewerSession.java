@@ -420,7 +420,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         bandwidth.feedbackComplete(nowNanos / 1000);
         ViewerAdaptation a = adaptation;
         if (a != null && outbound != null) {
-            a.onEstimate(System.currentTimeMillis(), bandwidth.estimateBps(), fractionLost);
+            a.onEstimate(System.currentTimeMillis(), bandwidth.estimateBps(), bytesSent, fractionLost);
         }
     }
 

@@ -35,6 +35,10 @@ final class ViewerAdaptation {
     private volatile int moves;
     /** Set by the session when the move happened, taken by the next estimate. */
     private volatile boolean arrived;
+    /** What the viewer was sent over the last window of at least a second: the rung's real rate. */
+    private long windowStartMs = -1;
+    private long windowStartBytes;
+    private long sentBps;
 
     /**
      * @param rungs the viewer's rungs, top first; a null entry is the stream's own media (a passthrough camera's top)
@@ -60,14 +64,21 @@ final class ViewerAdaptation {
         return moves;
     }
 
-    /** A new estimate (RTCP thread). */
-    void onEstimate(long nowMs, long estimateBps, double loss) {
+    /**
+     * A new estimate (RTCP thread).
+     *
+     * @param bytesSent everything sent to the viewer so far
+     */
+    void onEstimate(long nowMs, long estimateBps, long bytesSent, double loss) {
         if (target >= 0 && arrived) {
             arrived = false;
             policy.moved(nowMs, target);
             target = -1;
             moves++;
+            windowStartMs = -1;
+            sentBps = 0; // the old rung's rate says nothing about this one
         }
+        measureSent(nowMs, bytesSent);
         if (target >= 0) {
             if (nowMs - moveStartedMs > MOVE_TIMEOUT_MS && session.cancelMove()) {
                 LOG.info("Session {}: move to {} called off (no keyframe within {} ms)", session.id(),
@@ -77,7 +88,10 @@ final class ViewerAdaptation {
             }
             return;
         }
-        int next = policy.onEstimate(nowMs, estimateBps, loss);
+        if (sentBps <= 0) {
+            return; // the first 2 s on a rung: its real rate is not known yet, and the estimate is still rising
+        }
+        int next = policy.onEstimate(nowMs, estimateBps, sentBps, loss);
         if (next < 0) {
             return;
         }
@@ -98,6 +112,17 @@ final class ViewerAdaptation {
                 describe(policy.rung()), describe(next), estimateBps / 1000, Math.round(loss * 1000) / 10.0);
         target = next;
         moveStartedMs = nowMs;
+    }
+
+    private void measureSent(long nowMs, long bytesSent) {
+        if (windowStartMs < 0) {
+            windowStartMs = nowMs;
+            windowStartBytes = bytesSent;
+        } else if (nowMs - windowStartMs >= 2000) {
+            sentBps = (bytesSent - windowStartBytes) * 8000 / (nowMs - windowStartMs);
+            windowStartMs = nowMs;
+            windowStartBytes = bytesSent;
+        }
     }
 
     /** The session made the move at the target's keyframe (under its send lock: only a flag here). */
