@@ -23,7 +23,7 @@ package io.sightline.sfu.internal;
  * </ul>
  */
 final class RungPolicy {
-    static final double DOWN_MARGIN = 1.1;
+    static final double DOWN_MARGIN = 0.9;
     static final double FIT = 0.85;
     static final long DOWN_AFTER_MS = 1000;
     static final double UP_MARGIN = 1.3;

@@ -34,8 +34,8 @@ class RungPolicyTest {
     void anEstimateAroundTheThresholdDoesNotFlap() {
         RungPolicy p = new RungPolicy(LADDER, 0);
         for (long t = 0; t < 20_000; t += 100) {
-            // Below 1.1 x 2000 for 0.5 s, above for 0.5 s: never a whole second below.
-            long bps = (t / 500) % 2 == 0 ? 2_100_000 : 2_300_000;
+            // Below 0.9 x 2000 for 0.5 s, above for 0.5 s: never a whole second below.
+            long bps = (t / 500) % 2 == 0 ? 1_700_000 : 1_900_000;
             assertEquals(-1, p.onEstimate(t, bps, 0, 0), "no move at " + t);
         }
     }
