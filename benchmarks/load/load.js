@@ -14,7 +14,7 @@ function parseArgs(argv) {
   const a = {
     url: null, dist: null, httpPort: 9250, portBase: 9251, stream: 'demo', steps: [1, 50, 100, 200],
     window: 20, settle: 4, concurrency: 8, pid: 0, setupTimeout: 15000, json: null, hold: 0,
-    fileStream: false, fileKbps: 2000, mediaDir: media.DEFAULT_DIR, streamGiven: false, rate: 0, singles: 0, sfuBind: null,
+    codec: 'H264', fileStream: false, fileKbps: 2000, mediaDir: media.DEFAULT_DIR, streamGiven: false, rate: 0, singles: 0, sfuBind: null,
   };
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
@@ -35,6 +35,7 @@ function parseArgs(argv) {
       case '--rate': a.rate = Number(v); i++; break;
       case '--singles': a.singles = Number(v); i++; break;
       case '--sfu-bind': a.sfuBind = v; i++; break;
+      case '--codec': a.codec = v.toUpperCase(); i++; break;
       case '--pid': a.pid = Number(v); i++; break;
       case '--json': a.json = v; i++; break;
       case '--hold': a.hold = Number(v); i++; break;
@@ -413,6 +414,7 @@ function printRow(r, base, one) {
 
 async function main() {
   const a = parseArgs(process.argv);
+  Viewer.codec = a.codec;
   ndc.initLogger('Error', () => {});
   let server = null;
   if (a.fileStream) {

@@ -40,7 +40,12 @@ class Viewer {
       const pc = new ndc.PeerConnection('viewer-' + this.index, RTC_CONFIG);
       this.pc = pc;
       const video = new ndc.Video('0', 'RecvOnly');
-      video.addH264Codec(102, 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1');
+      if (Viewer.codec === 'VP8') {
+        // A VP8-only offer (Firefox ESR's): an H.264 stream serves it from its shared VP8 rendition.
+        video.addVP8Codec(96);
+      } else {
+        video.addH264Codec(102, 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1');
+      }
       const track = pc.addTrack(video);
       this.track = track;
       const rtcp = new ndc.RtcpReceivingSession();
@@ -111,7 +116,7 @@ class Viewer {
     const loc = res.headers.get('location');
     // After a followed 307 (a cluster node sending the viewer to another) the session lives where the POST ended.
     this.location = loc ? new URL(loc, res.url || this.url).toString() : null;
-    const m = /a=rtpmap:(\d+) H264\/90000/i.exec(body);
+    const m = new RegExp(`a=rtpmap:(\\d+) ${Viewer.codec}\\/90000`, 'i').exec(body);
     this.payloadType = m ? Number(m[1]) : -1;
     this.answer = body;
     this.pc.setRemoteDescription(this.rewriteAnswer ? this.rewriteAnswer(body) : body, 'answer');
@@ -183,5 +188,8 @@ class Viewer {
     }
   }
 }
+
+/** The video codec viewers offer: H264 (default) or VP8 (load.js --codec). */
+Viewer.codec = 'H264';
 
 module.exports = { Viewer, ndc };

@@ -151,6 +151,8 @@ function renderStreams(streams) {
     cells[7].textContent = st.framesPerSecond ? st.framesPerSecond.toFixed(1) : '';
     cells[8].textContent = st.keyframeIntervalMs ? `${(st.keyframeIntervalMs / 1000).toFixed(1)} s` : '';
     cells[9].textContent = String(st.reconnects ?? '');
+    cells[10].textContent = renditionsText(s);
+    cells[10].title = (s.ladder || []).length ? `ladder ${s.ladder.join(', ')}` : 'adaptation off (renditions is empty)';
     const toggle = row.querySelector('button.toggle');
     toggle.textContent = s.state === 'stopped' ? 'Start' : 'Stop';
     body.appendChild(row); // keeps the sorted order; moving a row keeps its controls' state
@@ -164,6 +166,12 @@ function renderStreams(streams) {
   $('streams-empty').hidden = streamRows.size > 0;
 }
 
+// The rungs running now, e.g. "vp8 1280x720@2000: 2 viewers, 14.5% CPU"; empty when none runs.
+function renditionsText(s) {
+  return (s.renditions || []).map((r) => `${r.codec} ${r.width}x${r.height}@${r.bitrateKbps}: `
+    + `${r.viewers} viewer${r.viewers === 1 ? '' : 's'}, ${r.encodeCpuPercent}% CPU`).join('; ');
+}
+
 function streamRow(name) {
   const row = document.createElement('tr');
   row.dataset.stream = name;
@@ -171,9 +179,9 @@ function streamRow(name) {
   head.scope = 'row';
   head.textContent = name;
   row.appendChild(head);
-  for (let i = 1; i < 10; i++) {
+  for (let i = 1; i < 11; i++) {
     const cell = row.insertCell();
-    if (i >= 5) cell.className = 'num';
+    if (i >= 5 && i < 10) cell.className = 'num';
   }
   const actions = document.createElement('div');
   actions.className = 'actions';

@@ -64,4 +64,37 @@ public interface Stream {
 
     /** Asks the source for a keyframe; coalesced and rate limited. */
     void requestKeyframe();
+
+    /**
+     * The stream's rendition ladder ({@value Rendition#RENDITIONS}), highest bitrate first, each in the codec the
+     * stream delivers its own video in; empty when adaptation is off (then viewers get the stream as it is, or
+     * nothing). A default for streams made outside the core.
+     *
+     * @since 1.3.0
+     */
+    default List<Rendition> renditions() {
+        return List.of();
+    }
+
+    /**
+     * Subscribes to one rendition of the stream: the stream's video decoded once and encoded once for every
+     * subscriber of that rendition (started with its first subscriber, stopped a while after its last), with the
+     * stream's audio as it is. Tracks arrive once the rendition's encoder produced its first picture.
+     *
+     * @param rendition a rung of {@link #renditions()}, in any codec {@link Rendition} allows
+     * @throws IllegalArgumentException when the rendition is not one of the stream's rungs
+     * @since 1.3.0
+     */
+    default Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options, Rendition rendition) {
+        throw new IllegalArgumentException("stream '" + name() + "' has no renditions");
+    }
+
+    /**
+     * The renditions running now, with their cost and subscribers.
+     *
+     * @since 1.3.0
+     */
+    default List<RenditionStatus> renditionStatus() {
+        return List.of();
+    }
 }

@@ -17,6 +17,15 @@ public interface Subscription extends AutoCloseable {
      */
     void requestKeyframe();
 
+    /**
+     * Tells the stream how many viewers this subscription serves (a transport that fans one subscription out to
+     * many viewers), for the stream's figures ({@link RenditionStatus#viewers()}). Ignored by default.
+     *
+     * @since 1.3.0
+     */
+    default void viewers(int count) {
+    }
+
     /** Stops delivery; idempotent. */
     @Override
     void close();

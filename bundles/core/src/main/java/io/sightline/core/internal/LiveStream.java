@@ -1,11 +1,14 @@
 package io.sightline.core.internal;
 
 import io.sightline.api.codec.VideoEncoderFactory;
+import io.sightline.api.media.Codec;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.MediaKind;
 import io.sightline.api.media.RawVideoFrame;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.MediaSubscriber;
+import io.sightline.api.stream.Rendition;
+import io.sightline.api.stream.RenditionStatus;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStats;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: life-cycle changes run on the stream's supervisor thread ({@link StreamScheduler}), one at a time, so
  * they need no locks. Media arrives on the source's thread and is fanned out without blocking.
  */
-final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSupervisor.Host, SourceRun.Target {
+final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSupervisor.Host, SourceRun.Target,
+        Renditions.Host {
     private static final Logger LOG = LoggerFactory.getLogger(LiveStream.class);
 
     private final StreamHub hub;
@@ -44,6 +48,7 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     private final SourceSupervisor supervisor;
     private final SharedDecoder decoder;
     private final AtomicInteger subscriptionNumbers = new AtomicInteger();
+    private final Renditions renditions;
 
     private volatile StreamSettings settings;
     private volatile List<Track> sourceTracks = List.of();
@@ -59,6 +64,7 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
         this.supervisor = new SourceSupervisor(settings.name(), scheduler, this, meter, onDemand);
         this.decoder = new SharedDecoder(settings.name(), fanout, hub::decoderFactory, fanout::deliver,
                 this::requestKeyframe);
+        this.renditions = new Renditions(settings.name(), this);
         scheduler.execute(this::reconcile);
     }
 
@@ -128,6 +134,56 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     }
 
     @Override
+    public Subscription subscribe(MediaSubscriber subscriber, SubscribeOptions options, Rendition rendition) {
+        return renditions.attach(rendition, run -> {
+            SubscriberQueue queue = new SubscriberQueue(name(), run, subscriber, options,
+                    subscriptionNumbers.incrementAndGet());
+            run.subscribe(queue);
+            return queue;
+        });
+    }
+
+    /** The ladder in the codec the stream's video goes out in (its source's, or the one it encodes in). */
+    @Override
+    public List<Rendition> renditions() {
+        Codec codec = settings.videoCodec().equals("vp8") ? Codec.VP8 : Codec.H264;
+        for (Track t : fanout.tracks()) {
+            Codec c = t.parameters().codec();
+            if (t.kind() == MediaKind.VIDEO && (c == Codec.H264 || c == Codec.VP8)) {
+                codec = c;
+            }
+        }
+        return settings.ladder(codec);
+    }
+
+    @Override
+    public List<RenditionStatus> renditionStatus() {
+        return renditions.status();
+    }
+
+    // ---- Renditions.Host ----------------------------------------------------------------------------------------
+
+    @Override
+    public SubscriberQueue feed(RenditionRun run) {
+        SubscriberQueue queue = new SubscriberQueue(name(), this, run, RenditionRun.FEED,
+                subscriptionNumbers.incrementAndGet(), false, RenditionRun.FEED_PICTURES);
+        fanout.subscribe(queue);
+        queue.start();
+        scheduler.execute(this::reconcile);
+        return queue;
+    }
+
+    @Override
+    public VideoEncoderFactory encoderFactory(String codec) {
+        return hub.encoderFactory(codec);
+    }
+
+    @Override
+    public StreamScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
     public void unsubscribe(SubscriberQueue queue) {
         fanout.unsubscribe(queue);
         onDemand.demandEnded(scheduler.millis());
@@ -161,6 +217,7 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     void remove() {
         scheduler.execute(() -> {
             supervisor.remove();
+            renditions.stopAll();
             fanout.closeAll();
             scheduler.shutdown();
         });

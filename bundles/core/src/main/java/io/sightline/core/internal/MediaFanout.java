@@ -44,7 +44,7 @@ final class MediaFanout {
             for (EncodedUnit unit : cached) {
                 queue.offer(unit);
             }
-            boolean needKeyframe = queue.options().encoded() && cached.isEmpty();
+            boolean needKeyframe = queue.wantsEncodedVideo() && cached.isEmpty();
             if (needKeyframe) {
                 queue.waitForKeyframe();
             }
@@ -78,9 +78,10 @@ final class MediaFanout {
         return false;
     }
 
+    /** Whether a subscriber takes the stream's encoded video (renditions' feeds take pictures instead). */
     boolean wantsEncoded() {
         for (SubscriberQueue q : subscribers) {
-            if (q.options().encoded()) {
+            if (q.wantsEncodedVideo()) {
                 return true;
             }
         }
@@ -89,6 +90,19 @@ final class MediaFanout {
 
     List<Track> tracks() {
         return tracks;
+    }
+
+    /** The subscribers' count and the viewers the transports said they serve from them. */
+    int subscriberCount() {
+        return subscribers.size();
+    }
+
+    int viewerCount() {
+        int n = 0;
+        for (SubscriberQueue q : subscribers) {
+            n += q.viewerCount();
+        }
+        return n;
     }
 
     void publishStatus(StreamStatus s) {

@@ -16,7 +16,9 @@ import io.sightline.api.stream.Track;
 final class PictureEncoder {
     static final int DEFAULT_FPS = 30;
     private final VideoEncoderFactory factory;
-    private final StreamSettings settings;
+    private final Codec codec;
+    private final int bitrateKbps;
+    private final int gopFrames;
     private VideoEncoder encoder;
     private int width;
     private int height;
@@ -24,8 +26,16 @@ final class PictureEncoder {
     private boolean closed;
 
     PictureEncoder(VideoEncoderFactory factory, StreamSettings settings) {
+        this(factory, settings.videoCodec().equals("vp8") ? Codec.VP8 : Codec.H264, settings.bitrateKbps(),
+                settings.gopFrames());
+    }
+
+    /** An encoder for a rendition: its own codec and bitrate. */
+    PictureEncoder(VideoEncoderFactory factory, Codec codec, int bitrateKbps, int gopFrames) {
         this.factory = factory;
-        this.settings = settings;
+        this.codec = codec;
+        this.bitrateKbps = bitrateKbps;
+        this.gopFrames = Math.max(1, gopFrames);
     }
 
     /** Encodes a frame; returns {@code null} if the encoder dropped it. {@code newTrack} receives a changed track. */
@@ -39,8 +49,7 @@ final class PictureEncoder {
             width = frame.width();
             height = frame.height();
             fps = frameFps;
-            encoder = factory.create(new EncoderSettings(codec(), width, height, fps, settings.bitrateKbps(),
-                    Math.max(1, settings.gopFrames())));
+            encoder = factory.create(new EncoderSettings(codec, width, height, fps, bitrateKbps, gopFrames));
             newTrack.accept(Track.video(encoder.parameters(), width, height, fps));
             keyframe = true;
         }
@@ -55,10 +64,6 @@ final class PictureEncoder {
     static int encoderFps(RawVideoFrame frame) {
         double rate = frame.frameRate();
         return rate > 0 ? Math.max(1, (int) Math.round(rate)) : DEFAULT_FPS;
-    }
-
-    private Codec codec() {
-        return settings.videoCodec().equals("vp8") ? Codec.VP8 : Codec.H264;
     }
 
     private void closeEncoder() {

@@ -74,6 +74,17 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Most frames between keyframes when the stream encodes; keyframes are also sent on request.")
     int video_gop_frames() default 60;
 
+    @AttributeDefinition(name = "Renditions", required = false, description = "The adaptation ladder, "
+            + "WIDTHxHEIGHT@KBPS separated by commas: rungs the stream's video is decoded once and encoded once more "
+            + "at, each shared by all the viewers that need it (a browser without the stream's codec, a link too "
+            + "slow for it). Started with a rung's first viewer, stopped renditions.stop.after.seconds after its "
+            + "last. Empty (or off) turns adaptation off: such viewers are then refused (406).")
+    String renditions() default StreamSettings.DEFAULT_RENDITIONS;
+
+    @AttributeDefinition(min = "0", max = "3600", name = "Rendition stop delay (s)",
+            description = "Seconds a rendition keeps encoding after its last viewer left.")
+    int renditions_stop_after_seconds() default 10;
+
     @AttributeDefinition(min = "10", max = "600000", name = "Reconnect initial delay (ms)",
             description = "First wait before reopening a failed source; doubles on each failure.")
     int reconnect_initial_delay_ms() default 500;

@@ -1,6 +1,9 @@
 package io.sightline.core.internal;
 
+import io.sightline.api.media.Codec;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
+import java.util.List;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -24,6 +27,9 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
     private static final String FILE_PREFIX = StreamDefinition.FACTORY_PID + "-";
     /** Addresses and CIDR blocks allowed anonymous access to a public stream; enforced by signaling. */
     static final String PUBLIC_FROM = "access.public.from";
+    /** A camera's ladder: 720p at the usual camera bitrate, then about a third and a quarter of that again. */
+    static final String DEFAULT_RENDITIONS = "1280x720@2000, 640x360@600, 320x180@150";
+    static final String RENDITIONS_STOP_AFTER = "renditions.stop.after.seconds";
     private static final Pattern ADDRESS_OR_BLOCK = Pattern.compile("[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(/\\d{1,3})?");
 
     static StreamSettings from(Map<String, Object> raw) {
@@ -48,6 +54,8 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
             throw new IllegalArgumentException("access must be public, token or disabled, got '" + access + "'");
         }
         checkAddressList(raw.get(PUBLIC_FROM));
+        Rendition.parseLadder(ladderText(raw), Codec.H264);
+        num(raw, RENDITIONS_STOP_AFTER, 10);
         return new StreamSettings(name, str(raw, Stream.SOURCE_TYPE, "testpattern"), mode.equals("on-demand"),
                 num(raw, "on.demand.close.after.seconds", 10), str(raw, Stream.TRANSPORT_MODE, "sfu"), access,
                 str(raw, "video.codec", "h264").toLowerCase(), num(raw, "video.bitrate.kbps", 2000),
@@ -79,6 +87,28 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
         props.put(Stream.ACCESS, "disabled");
         return new StreamSettings(name, sourceType, false, 10, "sfu", "disabled", "h264", 2000, 60, 500, 10_000,
                 10_000, true, Collections.unmodifiableMap(props), reason);
+    }
+
+    /**
+     * The rendition ladder in {@code codec}, highest bitrate first; empty when adaptation is off
+     * ({@code renditions =} empty, {@code off} or {@code none}).
+     */
+    List<Rendition> ladder(Codec codec) {
+        return Rendition.parseLadder(ladderText(properties), codec);
+    }
+
+    /** How long a rendition keeps encoding after its last subscriber left. */
+    int renditionsStopAfterSeconds() {
+        return num(properties, RENDITIONS_STOP_AFTER, 10);
+    }
+
+    private static String ladderText(Map<String, Object> raw) {
+        Object v = raw.get(Rendition.RENDITIONS);
+        if (v == null) {
+            return DEFAULT_RENDITIONS;
+        }
+        String t = v instanceof String[] a ? String.join(",", a) : v.toString().trim();
+        return t.equalsIgnoreCase("off") || t.equalsIgnoreCase("none") ? "" : t;
     }
 
     /** Refuses host names and other non-literals early, with the file's name in the log, instead of failing closed. */

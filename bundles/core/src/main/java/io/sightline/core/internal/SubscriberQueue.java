@@ -34,6 +34,12 @@ final class SubscriberQueue implements Subscription, Runnable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final Thread thread;
+    /** False for a rendition's feed: it takes pictures and audio, and encodes the video itself. */
+    private final boolean encodedVideo;
+    /** The most pictures waiting at once; a rendition's feed also queues audio, which must not crowd them out. */
+    private final int pictureCapacity;
+    private final java.util.concurrent.atomic.AtomicInteger pendingPictures = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int viewers;
     private volatile boolean closed;
     /** Touched only by the producer, under the stream's fan-out lock. */
     private boolean waitingForKeyframe;
@@ -47,6 +53,17 @@ final class SubscriberQueue implements Subscription, Runnable {
 
     SubscriberQueue(String streamName, Owner stream, MediaSubscriber subscriber, SubscribeOptions options,
             int number) {
+        this(streamName, stream, subscriber, options, number, true, options.queueCapacity());
+    }
+
+    /**
+     * @param encodedVideo    false: encoded units of video tracks are not delivered (a rendition's feed)
+     * @param pictureCapacity the most raw pictures queued at once
+     */
+    SubscriberQueue(String streamName, Owner stream, MediaSubscriber subscriber, SubscribeOptions options,
+            int number, boolean encodedVideo, int pictureCapacity) {
+        this.encodedVideo = encodedVideo;
+        this.pictureCapacity = pictureCapacity;
         this.streamName = streamName;
         this.stream = stream;
         this.subscriber = subscriber;
@@ -64,6 +81,16 @@ final class SubscriberQueue implements Subscription, Runnable {
         return options;
     }
 
+    /** Whether this queue takes encoded video (a rendition's feed does not: it encodes its own). */
+    boolean wantsEncodedVideo() {
+        return options.encoded() && encodedVideo;
+    }
+
+    /** The viewers a transport serves from this subscription, as it last said. */
+    int viewerCount() {
+        return viewers;
+    }
+
     void waitForKeyframe() {
         waitingForKeyframe = true;
     }
@@ -74,6 +101,9 @@ final class SubscriberQueue implements Subscription, Runnable {
             return;
         }
         boolean video = unit.codec().kind() == MediaKind.VIDEO;
+        if (video && !encodedVideo) {
+            return;
+        }
         if (video && waitingForKeyframe) {
             if (!unit.keyframe()) {
                 return;
@@ -97,9 +127,12 @@ final class SubscriberQueue implements Subscription, Runnable {
         if (!options.rawVideo() || closed) {
             return;
         }
-        if (queue.size() >= options.queueCapacity() || !queue.offer(frame)) {
+        if (pendingPictures.get() >= pictureCapacity || queue.size() >= options.queueCapacity()
+                || !queue.offer(frame)) {
             dropped.incrementAndGet();
+            return;
         }
+        pendingPictures.incrementAndGet();
     }
 
     void offerTracks(List<Track> tracks) {
@@ -130,6 +163,7 @@ final class SubscriberQueue implements Subscription, Runnable {
                         subscriber.onMedia(unit);
                         delivered.incrementAndGet();
                     } else if (item instanceof RawVideoFrame frame) {
+                        pendingPictures.decrementAndGet();
                         subscriber.onRawVideo(frame);
                         delivered.incrementAndGet();
                     } else if (item instanceof StreamStatus status) {
@@ -165,6 +199,11 @@ final class SubscriberQueue implements Subscription, Runnable {
     @Override
     public void requestKeyframe() {
         stream.requestKeyframe();
+    }
+
+    @Override
+    public void viewers(int count) {
+        viewers = count;
     }
 
     @Override

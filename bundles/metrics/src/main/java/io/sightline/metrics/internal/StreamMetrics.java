@@ -1,5 +1,6 @@
 package io.sightline.metrics.internal;
 
+import io.sightline.api.stream.RenditionStatus;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamState;
@@ -33,7 +34,8 @@ final class StreamMetrics {
     }
 
     /** One stream's figures, read once so every family of a scrape shows the same moment. */
-    private record Row(String name, String transport, StreamStatus status, StreamStats stats) {
+    private record Row(String name, String transport, StreamStatus status, StreamStats stats,
+            List<RenditionStatus> renditions) {
     }
 
     /** Writes every stream and viewer family; serialised because the viewer sums are kept between scrapes. */
@@ -41,7 +43,7 @@ final class StreamMetrics {
         List<Row> rows = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Stream s : streams.streams()) {
-            rows.add(new Row(s.name(), s.transportMode(), s.status(), s.stats()));
+            rows.add(new Row(s.name(), s.transportMode(), s.status(), s.stats(), s.renditionStatus()));
             names.add(s.name());
         }
         Map<ViewerTotals.Key, ViewerTotals.Sums> groups = viewers.update(sessions.sessions(), names, nowNanos);
@@ -88,7 +90,29 @@ final class StreamMetrics {
             }
         }
 
+        writeRenditions(out, rows);
         writeViewers(out, rows, groups);
+    }
+
+    /** Only running renditions have series: a rung nobody needs costs nothing and shows nothing. */
+    private static void writeRenditions(TextExposition out, List<Row> rows) {
+        out.family("sightline_rendition_viewers", Type.GAUGE,
+                "Viewer sessions served from a running rendition (the stream's video encoded once more), by rung.");
+        for (Row r : rows) {
+            r.renditions().forEach(x -> out.sample(x.viewers(), "stream", r.name(), "rendition", x.rendition().key()));
+        }
+        out.family("sightline_rendition_encode_cpu_seconds_total", Type.COUNTER,
+                "CPU time the rendition's encoder thread spent scaling and encoding since the rendition started.");
+        for (Row r : rows) {
+            r.renditions().forEach(x -> out.sample(x.encodeCpuNanos() / 1e9, "stream", r.name(), "rendition",
+                    x.rendition().key()));
+        }
+        out.family("sightline_rendition_pictures_total", Type.COUNTER,
+                "Pictures the rendition encoded since it started.");
+        for (Row r : rows) {
+            r.renditions().forEach(x -> out.sample(x.pictures(), "stream", r.name(), "rendition",
+                    x.rendition().key()));
+        }
     }
 
     private static void writeViewers(TextExposition out, List<Row> rows,

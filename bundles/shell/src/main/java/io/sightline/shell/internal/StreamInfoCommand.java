@@ -5,6 +5,7 @@ import io.sightline.api.control.Setting;
 import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.control.StreamConfig;
 import io.sightline.api.media.MediaKind;
+import io.sightline.api.stream.RenditionStatus;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamStats;
@@ -13,6 +14,7 @@ import io.sightline.api.stream.Track;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -97,12 +99,38 @@ public final class StreamInfoCommand implements Action {
         System.out.printf("%nIngest: %d kbit/s, %.1f fps, keyframe every %d ms, %d units, %d reconnects%n",
                 stats.inputBitrateBps() / 1000, stats.framesPerSecond(), stats.keyframeIntervalMs(), stats.unitsIn(),
                 stats.reconnects());
-        System.out.println("\nRenditions:" + (s.tracks().isEmpty() ? " none yet" : ""));
+        System.out.println("\nTracks:" + (s.tracks().isEmpty() ? " none yet" : ""));
         for (Track t : s.tracks()) {
             System.out.println("  " + (t.kind() == MediaKind.VIDEO ? "video " : "audio ")
                     + t.parameters().codec().name().toLowerCase()
                     + (t.kind() == MediaKind.VIDEO ? " " + t.width() + "x" + t.height() : ""));
         }
+        printRenditions(s);
+    }
+
+    /** The ladder, and the rungs that run now with their viewers and encoder CPU (share of a core since start). */
+    private static void printRenditions(Stream s) {
+        List<String> ladder = s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps())
+                .toList();
+        System.out.println("\nRenditions: " + (ladder.isEmpty() ? "off (renditions is empty)" : String.join(", ", ladder)));
+        List<RenditionStatus> running = s.renditionStatus();
+        if (running.isEmpty()) {
+            System.out.println("  none running");
+            return;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Rendition");
+        table.column("Viewers");
+        table.column("Pictures");
+        table.column("Encode CPU");
+        table.column("Running since");
+        long now = System.currentTimeMillis();
+        for (RenditionStatus r : running) {
+            double percent = r.encodeCpuNanos() / 1e4 / Math.max(1, now - r.startedMillis());
+            table.addRow().addContent(r.rendition().key(), r.viewers(), r.pictures(),
+                    String.format("%.1f%% of a core", percent), Instant.ofEpochMilli(r.startedMillis()));
+        }
+        table.print(System.out);
     }
 
     private static String show(String key, String value, boolean secret) {

@@ -16,8 +16,11 @@ interface FanoutViewer {
     /** For log lines. */
     String id();
 
-    /** The stream tracks this receiver takes, with its per-track send position (fan-out thread only). */
-    List<ViewerTrack> tracks();
+    /**
+     * The stream tracks this receiver takes from {@code from}, with its per-track send position (fan-out thread
+     * only); empty when it takes nothing (any more) from that fan-out, e.g. after it moved to another rung.
+     */
+    List<ViewerTrack> tracks(StreamFanout from);
 
     /** The fan-out admitted it; its first packets follow at once. */
     void admitted();

@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal;
 
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
@@ -171,13 +172,32 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
                     + " sessions)");
         }
         pending.incrementAndGet();
-        StreamFanout fanout = fanoutFor(stream);
+        StreamFanout fanout = fanoutFor(stream, null);
+        StreamFanout rendered = null;
         try {
             List<Track> tracks = awaitTracks(fanout, stream);
-            return start(stream, request, offer, fanout, tracks);
+            Rendition fallback = CodecFallback.rendition(offer, tracks, stream.renditions());
+            if (fallback == null) {
+                return start(stream, request, offer, fanout, tracks);
+            }
+            // The offer lacks the stream's codec: the shared rendition in a codec it has (issue 14 point 4).
+            rendered = renditionFanout(stream, fallback);
+            return start(stream, request, offer, rendered, awaitTracks(rendered, stream));
         } finally {
             pending.decrementAndGet();
             releaseIfUnused(fanout);
+            if (rendered != null) {
+                releaseIfUnused(rendered);
+            }
+        }
+    }
+
+    private StreamFanout renditionFanout(Stream stream, Rendition rendition) throws TransportException {
+        try {
+            return fanoutFor(stream, rendition);
+        } catch (IllegalArgumentException e) {
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer lacks the codec of stream '"
+                    + stream.name() + "' and its " + rendition.codec() + " rendition cannot run: " + e.getMessage());
         }
     }
 
@@ -273,9 +293,9 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         }
     }
 
-    private StreamFanout fanoutFor(Stream stream) {
-        return fanouts.computeIfAbsent(stream.name(), n -> {
-            StreamFanout f = new StreamFanout(stream, viewerStart);
+    private StreamFanout fanoutFor(Stream stream, Rendition rendition) {
+        return fanouts.computeIfAbsent(StreamFanout.key(stream.name(), rendition), n -> {
+            StreamFanout f = new StreamFanout(stream, rendition, viewerStart);
             f.start();
             return f;
         });
@@ -308,7 +328,9 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         IceSession iceSession = ice.register(answer.ufrag(), answer.pwd(), session);
         DtlsSession dtlsSession = dtls.newSession(answer.viewerFingerprint(), iceSession::send, session);
         session.attach(iceSession, dtlsSession, answer.answerSdp());
+        session.adaptation(adaptation(stream, session, fanout));
         sessions.put(id, session);
+        fanout.viewerSessions(sessionsOf(fanout));
         return session;
     }
 
@@ -324,17 +346,68 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         if (iceSession != null) {
             ice.unregister(iceSession);
         }
-        StreamFanout f = fanouts.get(session.streamName());
-        if (f != null) {
-            releaseIfUnused(f);
+        StreamFanout f = session.fanout();
+        f.viewerSessions(sessionsOf(f));
+        releaseIfUnused(f);
+        StreamFanout next = session.nextFanout();
+        if (next != null) {
+            releaseIfUnused(next);
         }
+    }
+
+    private int sessionsOf(StreamFanout fanout) {
+        return (int) sessions.values().stream().filter(s -> s.fanout() == fanout).count();
+    }
+
+    /** In use: a viewer is sent from it, or is moving to it. */
+    private boolean used(StreamFanout fanout) {
+        return sessions.values().stream().anyMatch(s -> s.fanout() == fanout || s.nextFanout() == fanout);
+    }
+
+    /**
+     * The rungs a new viewer can move between (decision 0039): a viewer of the stream's own media has the stream
+     * itself on top and the lower rungs of the ladder in the stream's codec below; a viewer of a rendition (codec
+     * fallback) the whole ladder in its codec. None with fewer than two rungs or adaptation off.
+     */
+    private ViewerAdaptation adaptation(Stream stream, SfuViewerSession session, StreamFanout fanout) {
+        List<Rendition> ladder = stream.renditions();
+        if (ladder.size() < 2) {
+            return null;
+        }
+        Rendition own = fanout.rendition();
+        List<Rendition> rungs = new ArrayList<>();
+        int[] kbps = new int[ladder.size()];
+        for (int i = 0; i < ladder.size(); i++) {
+            Rendition r = ladder.get(i);
+            rungs.add(own == null ? (i == 0 ? null : r) : r.in(own.codec()));
+            kbps[i] = r.bitrateKbps();
+        }
+        int start = own == null ? 0 : Math.max(0, rungs.indexOf(own));
+        return new ViewerAdaptation(session, rungs, kbps, start, new ViewerAdaptation.Rungs() {
+            @Override
+            public StreamFanout fanout(Rendition rendition) {
+                return fanoutFor(stream, rendition);
+            }
+
+            @Override
+            public void unused(StreamFanout f) {
+                releaseIfUnused(f);
+            }
+        });
+    }
+
+    /** A viewer moved to another rung (or called a move off): figures of both fan-outs, and the unused one goes. */
+    void moved(SfuViewerSession session, StreamFanout left) {
+        StreamFanout now = session.fanout();
+        now.viewerSessions(sessionsOf(now));
+        left.viewerSessions(sessionsOf(left));
+        releaseIfUnused(left);
     }
 
     /** The last viewer left: stop packetizing (an on-demand stream may then close its source). */
     private void releaseIfUnused(StreamFanout fanout) {
-        String name = fanout.stream().name();
-        boolean inUse = pending.get() > 0 || sessions.values().stream().anyMatch(s -> s.streamName().equals(name));
-        if (!inUse && fanouts.remove(name, fanout)) {
+        boolean inUse = pending.get() > 0 || used(fanout);
+        if (!inUse && fanouts.remove(fanout.key(), fanout)) {
             fanout.close();
         }
     }

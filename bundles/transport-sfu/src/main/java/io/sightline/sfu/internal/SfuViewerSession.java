@@ -43,8 +43,14 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     private final long created = System.currentTimeMillis();
     private final SetupTimeline setup = new SetupTimeline(System.nanoTime());
     private final SfuTransport transport;
-    private final StreamFanout fanout;
-    private final List<ViewerTrack> tracks;
+    /** The fan-out this viewer's media comes from; changes when it moves to another rung (under the send lock). */
+    private volatile StreamFanout fanout;
+    private volatile List<ViewerTrack> tracks;
+    /** A move to another rung waiting for that rung's keyframe: its fan-out and this viewer's tracks there. */
+    private volatile StreamFanout nextFanout;
+    private volatile List<ViewerTrack> nextTracks;
+    /** Switches between rungs from the estimate; null when the viewer has nowhere to move. */
+    private volatile ViewerAdaptation adaptation;
     private final String cname;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,7 +62,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     private final long[] plannedResends = new long[RetransmitPlanner.MAX_BATCH];
     private final KeyframeRequestGate keyframeGate = new KeyframeRequestGate();
     /** Transport-wide sequence number -> history packet (allocated only when a track negotiated transport-cc). */
-    private final SentPacketMap sentPackets;
+    private volatile SentPacketMap sentPackets;
     /** Packets repaired because transport-wide feedback reported them missing (RTCP thread). */
     private long feedbackRepairs;
     private final byte[] ext = new byte[4];
@@ -136,8 +142,92 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     }
 
     @Override
-    public List<ViewerTrack> tracks() {
+    public List<ViewerTrack> tracks(StreamFanout from) {
+        if (from == fanout) {
+            return tracks;
+        }
+        List<ViewerTrack> next = nextTracks;
+        return next != null && from == nextFanout ? next : List.of();
+    }
+
+    /** This viewer's tracks on the fan-out it is sent from now. */
+    List<ViewerTrack> tracks() {
         return tracks;
+    }
+
+    void adaptation(ViewerAdaptation a) {
+        this.adaptation = a;
+    }
+
+    ViewerAdaptation adaptation() {
+        return adaptation;
+    }
+
+    /**
+     * Starts moving this viewer to {@code target} (another rung of its stream): the target sends it from its next
+     * video keyframe (which it asks its encoder for), and at that packet the viewer leaves its current fan-out, its
+     * tracks keeping their SSRCs, sequence numbers and timestamps continuous (decision 0039). Until then the viewer
+     * goes on receiving its current rung. Returns false when a move is already under way or the viewer is closed.
+     */
+    boolean moveTo(StreamFanout target) {
+        synchronized (sendLock) {
+            if (closed.get() || nextFanout != null || target == fanout) {
+                return false;
+            }
+            List<ViewerTrack> next = new java.util.ArrayList<>();
+            for (ViewerTrack t : tracks) {
+                next.add(t.successor());
+            }
+            nextTracks = List.copyOf(next);
+            nextFanout = target;
+        }
+        target.spliceIn(this);
+        return true;
+    }
+
+    /**
+     * The move takes effect (under the send lock, at the target's first keyframe packet): the target's tracks become
+     * this viewer's, the old ones are retired so a packet the old fan-out is still sending is dropped, and the
+     * transport-wide map starts afresh (its history indices belonged to the old fan-out). Returns the fan-out left.
+     */
+    private StreamFanout promote() {
+        StreamFanout old = fanout;
+        for (ViewerTrack t : tracks) {
+            t.retired = true;
+        }
+        tracks = nextTracks;
+        fanout = nextFanout;
+        nextTracks = null;
+        nextFanout = null;
+        if (sentPackets != null) {
+            sentPackets = new SentPacketMap();
+        }
+        ViewerAdaptation a = adaptation;
+        if (a != null) {
+            a.moved(fanout);
+        }
+        return old;
+    }
+
+    /** Calls off a pending move (its target sent no keyframe); false when none was pending. */
+    boolean cancelMove() {
+        StreamFanout target;
+        synchronized (sendLock) {
+            target = nextFanout;
+            if (target == null) {
+                return false;
+            }
+            nextFanout = null;
+            nextTracks = null;
+        }
+        target.leave(this);
+        transport.moved(this, target);
+        return true;
+    }
+
+    /** The fan-out a move is waiting on, or null. */
+    StreamFanout nextFanout() {
+        return nextFanout;
     }
 
     // ---- media out (fan-out thread) -----------------------------------------------------------------------------
@@ -151,9 +241,23 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     /** Rewrites one packet of the stream for this viewer, encrypts and sends it. */
     @Override
     public void send(ViewerTrack track, PacketHistory history, long index, long viewerTs) {
+        StreamFanout left = null;
         synchronized (sendLock) {
-            if (closed.get()) {
+            if (closed.get() || track.retired) {
                 return;
+            }
+            if (track.predecessor != null) {
+                List<ViewerTrack> next = nextTracks;
+                if (next != null && next.contains(track)) {
+                    if (track.kind != MediaKind.VIDEO) {
+                        return; // the target's audio waits for its video: one switch point for both
+                    }
+                    left = promote(); // the target rung's keyframe: the move happens here
+                } else if (!tracks.contains(track)) {
+                    return;
+                }
+                track.continueFrom(index, history.timestamp(index));
+                viewerTs = track.viewerTs(history.timestamp(index));
             }
             int len = history.length(index);
             int seq = track.viewerSeq(index);
@@ -166,11 +270,16 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             track.octetsSent += len;
             track.lastStreamTs = history.timestamp(index);
             track.lastCaptureMillis = history.captureTime(index);
+            track.lastSentSeq = seq;
             transmit(headerLength + len);
             if (!setup.firstPacketSent() && setup.firstPacket(System.nanoTime()) && SetupTimeline.LOG.isDebugEnabled()) {
                 SetupTimeline.LOG.debug("Session {} of '{}' setup ms after the answer: {}", id, streamName,
                         setup.summary());
             }
+        }
+        if (left != null) {
+            left.leave(this);
+            transport.moved(this, left);
         }
     }
 
@@ -309,6 +418,10 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     /** A compound RTCP packet was parsed: the transport-wide feedback it carried, if any, is complete. */
     void rtcpParsed(long nowNanos) {
         bandwidth.feedbackComplete(nowNanos / 1000);
+        ViewerAdaptation a = adaptation;
+        if (a != null && outbound != null) {
+            a.onEstimate(System.currentTimeMillis(), bandwidth.estimateBps(), bytesSent, fractionLost);
+        }
     }
 
     /** Whether a link with this reported loss, or this many NACKed packets per packet sent, counts as lossy. */
@@ -543,6 +656,11 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         return streamName;
     }
 
+    /** The fan-out this viewer is sent from: the stream's own, or one of its renditions'. */
+    StreamFanout fanout() {
+        return fanout;
+    }
+
     @Override
     public String transportMode() {
         return "sfu";
@@ -614,6 +732,10 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         }
         state = endReason == null ? "closed" : "closed: " + endReason;
         fanout.leave(this);
+        StreamFanout next = nextFanout;
+        if (next != null) {
+            next.leave(this);
+        }
         DtlsSession d = dtls;
         if (d != null) {
             d.close();

@@ -4,6 +4,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.MediaKind;
 import io.sightline.api.stream.MediaSubscriber;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.SubscribeOptions;
 import io.sightline.api.stream.Subscription;
@@ -39,6 +40,8 @@ final class StreamFanout implements MediaSubscriber {
     static final long KEYFRAME_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     private final Stream stream;
+    /** The rendition this fan-out sends, or null for the stream's own media. */
+    private final Rendition rendition;
     private final ViewerStart viewerStart;
     private final Map<Integer, OutboundTrack> outbound = new ConcurrentHashMap<>();
     private final List<FanoutViewer> viewers = new CopyOnWriteArrayList<>();
@@ -72,16 +75,47 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     StreamFanout(Stream stream, ViewerStart viewerStart) {
+        this(stream, null, viewerStart);
+    }
+
+    /** @param rendition a rendition of the stream to send instead of its own media, or null */
+    StreamFanout(Stream stream, Rendition rendition, ViewerStart viewerStart) {
         this.stream = stream;
+        this.rendition = rendition;
         this.viewerStart = viewerStart;
     }
 
+    /** @throws IllegalArgumentException when the stream cannot produce the rendition */
     void start() {
-        subscription = stream.subscribe(this, new SubscribeOptions(512, true, false, true));
+        SubscribeOptions options = new SubscribeOptions(512, true, false, true);
+        subscription = rendition == null ? stream.subscribe(this, options)
+                : stream.subscribe(this, options, rendition);
     }
 
     Stream stream() {
         return stream;
+    }
+
+    /** The rendition sent, or null for the stream's own media. */
+    Rendition rendition() {
+        return rendition;
+    }
+
+    /** The key of this fan-out among the SFU's: the stream's name, with the rendition's key when it sends one. */
+    static String key(String streamName, Rendition rendition) {
+        return rendition == null ? streamName : streamName + "/" + rendition.key();
+    }
+
+    String key() {
+        return key(stream.name(), rendition);
+    }
+
+    /** Tells the stream how many viewer sessions this fan-out serves (its rendition figures). */
+    void viewerSessions(int count) {
+        Subscription s = subscription;
+        if (s != null) {
+            s.viewers(count);
+        }
     }
 
     /** The stream's tracks, waiting up to {@code waitMs} for a starting stream to announce them. */
@@ -122,7 +156,7 @@ final class StreamFanout implements MediaSubscriber {
      * {@link ViewerTrack#nextIndex} with its next unit. Otherwise the viewer waits in the join queue as before.
      */
     private boolean admitNow(FanoutViewer v) {
-        for (ViewerTrack vt : v.tracks()) {
+        for (ViewerTrack vt : v.tracks(this)) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (vt.kind == MediaKind.VIDEO && (t == null || !hasUsableGop(t))) {
                 return false;
@@ -130,7 +164,7 @@ final class StreamFanout implements MediaSubscriber {
         }
         try {
             v.admitted();
-            for (ViewerTrack vt : v.tracks()) {
+            for (ViewerTrack vt : v.tracks(this)) {
                 OutboundTrack t = outbound.get(vt.trackId);
                 if (t == null) {
                     continue;
@@ -157,6 +191,15 @@ final class StreamFanout implements MediaSubscriber {
     private static boolean hasUsableGop(OutboundTrack t) {
         long gop = t.gopStart;
         return gop >= 0 && t.history.holds(gop) && t.history.written() - gop < HISTORY_PACKETS / 2;
+    }
+
+    /**
+     * A viewer moving here from another rung of the stream: it starts live, video at this fan-out's next keyframe
+     * (asked for now), and receives its old rung until then ({@link SfuViewerSession#moveTo}).
+     */
+    void spliceIn(FanoutViewer viewer) {
+        viewers.add(viewer);
+        keyframeRequested();
     }
 
     void leave(FanoutViewer viewer) {
@@ -261,7 +304,7 @@ final class StreamFanout implements MediaSubscriber {
         }
     }
 
-    private static void sendUnit(FanoutViewer v, OutboundTrack t, EncodedUnit unit, long first, long end,
+    private void sendUnit(FanoutViewer v, OutboundTrack t, EncodedUnit unit, long first, long end,
             long now) {
         ViewerTrack vt = viewerTrack(v, unit.trackId());
         if (vt == null) {
@@ -317,7 +360,7 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     private void admit(FanoutViewer v, EncodedUnit unit) {
-        for (ViewerTrack vt : v.tracks()) {
+        for (ViewerTrack vt : v.tracks(this)) {
             OutboundTrack t = outbound.get(vt.trackId);
             if (t == null) {
                 continue;
@@ -384,8 +427,8 @@ final class StreamFanout implements MediaSubscriber {
         LOG.debug("Viewer {} started on a cached GOP of {} frames", v.id(), frames);
     }
 
-    private static ViewerTrack viewerTrack(FanoutViewer v, int trackId) {
-        for (ViewerTrack vt : v.tracks()) {
+    private ViewerTrack viewerTrack(FanoutViewer v, int trackId) {
+        for (ViewerTrack vt : v.tracks(this)) {
             if (vt.trackId == trackId) {
                 return vt;
             }

@@ -33,6 +33,15 @@ final class ViewerTrack {
     /** Stream RTP timestamp and wall clock of the last packet sent, for sender reports. */
     long lastStreamTs;
     long lastCaptureMillis;
+    /** The viewer sequence number of the last packet sent, -1 before the first (send lock). */
+    int lastSentSeq = -1;
+    /**
+     * The same m-section on the rung the viewer was on before a move (decision 0039), until this track's first packet
+     * continued its numbering; null for a viewer's first tracks and once continued (send lock).
+     */
+    ViewerTrack predecessor;
+    /** Replaced by its successor on another rung: packets still sent for it are dropped (send lock). */
+    volatile boolean retired;
 
     ViewerTrack(int trackId, MediaKind kind, SdpAnswer.Negotiated negotiated, int seqBase, int rtxSeq) {
         this.trackId = trackId;
@@ -40,6 +49,44 @@ final class ViewerTrack {
         this.negotiated = negotiated;
         this.seqBase = seqBase;
         this.rtxSeq = rtxSeq;
+    }
+
+    /**
+     * This m-section on another rung's fan-out: same negotiation (payload type, SSRC, extensions), same timestamp
+     * offset (every rung carries the source's timeline), not started there yet; its numbering continues this
+     * track's at its first packet ({@link #continueFrom}).
+     */
+    ViewerTrack successor() {
+        ViewerTrack next = new ViewerTrack(trackId, kind, negotiated, seqBase, rtxSeq);
+        next.position = position;
+        next.tsOffset = tsOffset;
+        next.predecessor = this;
+        return next;
+    }
+
+    /**
+     * Called with this track's first packet after a move, at history index {@code index} of its new fan-out: the
+     * packet gets the sequence number after the last one the viewer got on the old rung, so the receiver sees one
+     * unbroken stream (one SSRC, no gap, no repeat, timestamps moving forward); RTX numbering and the sender
+     * report's counts go on too.
+     */
+    void continueFrom(long index, long streamTs) {
+        ViewerTrack old = predecessor;
+        if (old.lastSentSeq >= 0) {
+            // The first picture on the new rung is usually one the viewer just got from the old rung (the same
+            // source picture, encoded later): a tick later, so its timestamp still moves forward.
+            int ahead = (int) (streamTs - old.lastStreamTs);
+            if (ahead <= 0) {
+                tsOffset = (tsOffset - ahead + 1) & 0xffffffffL;
+            }
+        }
+        int last = old.lastSentSeq >= 0 ? old.lastSentSeq : (old.seqBase - 1);
+        seqBase = (int) ((last + 1 - (index - startIndex)) & 0xffff);
+        rtxSeq = old.rtxSeq;
+        packetsSent = old.packetsSent;
+        octetsSent = old.octetsSent;
+        lastSentSeq = old.lastSentSeq;
+        predecessor = null;
     }
 
     boolean started() {

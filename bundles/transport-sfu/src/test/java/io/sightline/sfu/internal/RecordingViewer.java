@@ -45,7 +45,7 @@ final class RecordingViewer implements FanoutViewer {
     }
 
     @Override
-    public List<ViewerTrack> tracks() {
+    public List<ViewerTrack> tracks(StreamFanout from) {
         return List.of(track);
     }
 

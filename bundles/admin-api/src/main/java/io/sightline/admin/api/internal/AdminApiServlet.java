@@ -9,6 +9,7 @@ import io.sightline.api.auth.TokenIssuer;
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.control.Actor;
 import io.sightline.api.control.StreamCatalog;
+import io.sightline.api.stream.RenditionStatus;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamStats;
@@ -20,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,7 +264,30 @@ public final class AdminApiServlet extends HttpServlet {
         stats.put("unitsIn", st.unitsIn());
         stats.put("lastUnitMillis", st.lastUnitMillis());
         m.put("stats", stats);
+        m.put("ladder", s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps())
+                .toList());
+        m.put("renditions", renditionsJson(s.renditionStatus(), System.currentTimeMillis()));
         return m;
+    }
+
+    /** The running renditions: rung, codec, viewers, and the encoder's CPU as a share of one core since it started. */
+    static List<Map<String, Object>> renditionsJson(List<RenditionStatus> running, long nowMillis) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (RenditionStatus r : running) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rendition", r.rendition().key());
+            m.put("codec", r.rendition().codec().name().toLowerCase());
+            m.put("width", r.rendition().width());
+            m.put("height", r.rendition().height());
+            m.put("bitrateKbps", r.rendition().bitrateKbps());
+            m.put("viewers", r.viewers());
+            m.put("pictures", r.pictures());
+            m.put("encodeCpuSeconds", r.encodeCpuNanos() / 1e9);
+            long ranMillis = Math.max(1, nowMillis - r.startedMillis());
+            m.put("encodeCpuPercent", Math.round(r.encodeCpuNanos() / 1e4 / ranMillis * 10) / 10.0);
+            all.add(m);
+        }
+        return all;
     }
 
     private void cluster(HttpServletResponse resp) throws IOException {

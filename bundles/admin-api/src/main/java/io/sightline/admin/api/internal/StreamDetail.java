@@ -50,7 +50,9 @@ final class StreamDetail {
             }
             m.put("history", history);
             m.put("stats", AdminApiServlet.streamJson(stream).get("stats"));
-            List<Map<String, Object>> renditions = new ArrayList<>();
+            m.put("ladder", AdminApiServlet.streamJson(stream).get("ladder"));
+            m.put("renditions", AdminApiServlet.streamJson(stream).get("renditions"));
+            List<Map<String, Object>> tracks = new ArrayList<>();
             for (Track t : stream.tracks()) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("kind", t.kind() == MediaKind.VIDEO ? "video" : "audio");
@@ -59,9 +61,9 @@ final class StreamDetail {
                     r.put("width", t.width());
                     r.put("height", t.height());
                 }
-                renditions.add(r);
+                tracks.add(r);
             }
-            m.put("renditions", renditions);
+            m.put("tracks", tracks);
         }, () -> {
             // The file exists but the server has not (yet) applied it, or refused it: see the log.
             m.put("state", "not-loaded");

@@ -1,0 +1,137 @@
+package io.sightline.sfu.internal;
+
+/**
+ * When one viewer moves between the rungs of its stream's ladder, from its bandwidth estimate (decision 0037) and its
+ * loss (decision 0039). Rung 0 is the top. Pure logic on the caller's clock, one instance per viewer, used on the
+ * viewer's RTCP thread only.
+ *
+ * <p>The rung's bitrate is what the viewer is actually sent, when that is less than the rung's nominal rate: a test
+ * pattern or a quiet camera sends far less than its rung says, and the estimator stops at 1.5 x what it is sent,
+ * so against the nominal rate every such viewer would look too slow.
+ *
+ * <ul>
+ *   <li><b>Down</b> when the estimate has stayed below {@value #DOWN_MARGIN} x the rung's bitrate for
+ *       {@value #DOWN_AFTER_MS} ms (two AIMD decreases), straight to the highest rung whose bitrate fits
+ *       {@value #FIT} x the estimate (the lowest when none does).</li>
+ *   <li><b>Up</b> one rung when, for {@value #UP_AFTER_MS} ms, loss stayed under 2 % and the estimate at least
+ *       {@value #UP_MARGIN} x the current rung's bitrate (the estimator stops at 1.5 x what is sent, so it cannot see
+ *       the next rung's rate itself), and not within the hold time after the last move down. The move up is the probe:
+ *       when the viewer falls back down within {@value #TRIAL_MS} ms of it, the hold doubles (10 s, 20 s ... 80 s),
+ *       so a link that cannot carry the upper rung is tried less and less often; a rung kept for
+ *       {@value #TRIAL_MS} ms resets it.</li>
+ *   <li>While a move is pending (the viewer waits for the target rung's keyframe) nothing else is decided.</li>
+ * </ul>
+ */
+final class RungPolicy {
+    static final double DOWN_MARGIN = 0.9;
+    static final double FIT = 0.85;
+    static final long DOWN_AFTER_MS = 1000;
+    static final double UP_MARGIN = 1.3;
+    static final long UP_AFTER_MS = 2000;
+    static final double UP_MAX_LOSS = 0.02;
+    static final long HOLD_MS = 10_000;
+    static final long MAX_HOLD_MS = 80_000;
+    static final long TRIAL_MS = 10_000;
+
+    private final int[] kbps;
+    private int rung;
+    private int pending = -1;
+    private long belowSince = -1;
+    private long aboveSince = -1;
+    private long lastDown = Long.MIN_VALUE / 2;
+    private long lastUp = Long.MIN_VALUE / 2;
+    private long hold = HOLD_MS;
+
+    /** @param kbps the rungs' bitrates, top first, each lower than the one before */
+    RungPolicy(int[] kbps, int start) {
+        this.kbps = kbps.clone();
+        this.rung = start;
+    }
+
+    int rung() {
+        return rung;
+    }
+
+    long holdMs() {
+        return hold;
+    }
+
+    /**
+     * One estimate. Returns the rung to move to, or -1 to stay (or while a move is pending).
+     *
+     * @param estimateBps the viewer's estimate, 0 when it has none yet (then nothing moves)
+     * @param sentBps     what the viewer was sent lately, 0 when not known yet
+     * @param loss        the viewer's loss fraction, 0..1
+     */
+    int onEstimate(long nowMs, long estimateBps, long sentBps, double loss) {
+        if (pending >= 0 || estimateBps <= 0) {
+            return -1;
+        }
+        double estimateKbps = estimateBps / 1000.0;
+        double rate = sentBps > 0 ? Math.min(kbps[rung], sentBps / 1000.0) : kbps[rung];
+        if (estimateKbps < DOWN_MARGIN * rate && rung < kbps.length - 1) {
+            aboveSince = -1;
+            if (belowSince < 0) {
+                belowSince = nowMs;
+            }
+            if (nowMs - belowSince >= DOWN_AFTER_MS) {
+                return propose(fit(estimateKbps));
+            }
+            return -1;
+        }
+        belowSince = -1;
+        if (hold > HOLD_MS && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
+            hold = HOLD_MS; // the last move up held: the link carries it
+        }
+        if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * rate
+                && nowMs - lastDown >= hold) {
+            if (aboveSince < 0) {
+                aboveSince = nowMs;
+            }
+            if (nowMs - aboveSince >= UP_AFTER_MS) {
+                return propose(rung - 1);
+            }
+            return -1;
+        }
+        aboveSince = -1;
+        return -1;
+    }
+
+    /** The move to {@code target} took effect (the viewer got the target's keyframe). */
+    void moved(long nowMs, int target) {
+        if (target > rung) {
+            if (nowMs - lastUp < TRIAL_MS) {
+                hold = Math.min(MAX_HOLD_MS, hold * 2); // the probe failed
+            }
+            lastDown = nowMs;
+        } else if (target < rung) {
+            lastUp = nowMs;
+        }
+        rung = target;
+        pending = -1;
+        belowSince = -1;
+        aboveSince = -1;
+    }
+
+    /** The pending move could not be made (the rung cannot run): decide afresh with the next estimate. */
+    void abandoned() {
+        pending = -1;
+    }
+
+    private int propose(int target) {
+        if (target == rung) {
+            return -1;
+        }
+        pending = target;
+        return target;
+    }
+
+    private int fit(double estimateKbps) {
+        for (int i = rung + 1; i < kbps.length; i++) {
+            if (kbps[i] <= FIT * estimateKbps) {
+                return i;
+            }
+        }
+        return kbps.length - 1;
+    }
+}

@@ -1,0 +1,91 @@
+package io.sightline.sfu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** When a viewer moves between rungs (2000, 600, 150 kbit/s): down fast, up slowly, no flapping. */
+class RungPolicyTest {
+    private static final int[] LADDER = {2000, 600, 150};
+
+    /** Feeds one estimate every 100 ms from {@code fromMs} for {@code ms}; returns the first move, or -1. */
+    private static int feed(RungPolicy p, long fromMs, long ms, long bps, double loss) {
+        for (long t = fromMs; t < fromMs + ms; t += 100) {
+            int target = p.onEstimate(t, bps, 0, loss);
+            if (target >= 0) {
+                return target;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void anEstimateBelowTheRungForASecondMovesStraightToTheRungThatFits() {
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        assertEquals(-1, feed(p, 0, 900, 400_000, 0.3), "not within the first second");
+        assertEquals(2, p.onEstimate(1000, 400_000, 0, 0.3), "400 kbit/s: 600 does not fit 0.85 x 400, 150 does");
+        assertEquals(-1, p.onEstimate(1100, 100_000, 0, 0.3), "nothing else while the move is pending");
+        p.moved(1200, 2);
+        assertEquals(2, p.rung());
+        assertEquals(-1, feed(p, 1300, 60_000, 50_000, 0.5), "the lowest rung is the floor");
+    }
+
+    @Test
+    void anEstimateAroundTheThresholdDoesNotFlap() {
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        for (long t = 0; t < 20_000; t += 100) {
+            // Below 0.9 x 2000 for 0.5 s, above for 0.5 s: never a whole second below.
+            long bps = (t / 500) % 2 == 0 ? 1_700_000 : 1_900_000;
+            assertEquals(-1, p.onEstimate(t, bps, 0, 0), "no move at " + t);
+        }
+    }
+
+    @Test
+    void upOnlyAfterTheHoldAndTwoSecondsOfHeadroomAndAFailedProbeDoublesTheHold() {
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        assertEquals(1, feed(p, 0, 2000, 1_000_000, 0.05));
+        p.moved(1000, 1);
+        // 600 kbit/s rung, estimate 900 = 1.5 x: headroom, but not within 10 s of the move down.
+        assertEquals(-1, feed(p, 1100, 9800, 900_000, 0));
+        int up = feed(p, 10_900, 3000, 900_000, 0);
+        assertEquals(0, up, "after the hold and 2 s of headroom");
+        p.moved(13_000, 0);
+        // The top rung does not fit after all: down again within 10 s: the probe failed.
+        assertEquals(1, feed(p, 13_100, 3000, 1_000_000, 0.1));
+        p.moved(15_000, 1);
+        assertEquals(20_000, p.holdMs(), "the hold doubled");
+        assertEquals(-1, feed(p, 15_100, 19_800, 900_000, 0), "no probe for 20 s");
+        assertEquals(0, feed(p, 34_900, 3000, 900_000, 0));
+    }
+
+    @Test
+    void aViewerSentLessThanItsRungIsJudgedByWhatItIsSent() {
+        // A test pattern on the 2000 kbit/s top rung sends 500: the estimate stops at 1.5 x that, and that is fine.
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        for (long t = 0; t < 30_000; t += 100) {
+            assertEquals(-1, p.onEstimate(t, 750_000, 500_000, 0), "no move at " + t);
+        }
+        // The same viewer behind a 300 kbit/s link: down, to the rung that fits.
+        assertEquals(2, feedSent(p, 30_000, 2000, 300_000, 500_000, 0.2));
+        // On the 600 rung sending 400: up once the estimate is 1.3 x what is sent, after the hold.
+        RungPolicy q = new RungPolicy(LADDER, 1);
+        assertEquals(0, feedSent(q, 20_000, 3000, 560_000, 400_000, 0));
+    }
+
+    private static int feedSent(RungPolicy p, long fromMs, long ms, long bps, long sentBps, double loss) {
+        for (long t = fromMs; t < fromMs + ms; t += 100) {
+            int target = p.onEstimate(t, bps, sentBps, loss);
+            if (target >= 0) {
+                return target;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void lossOrTooLittleHeadroomKeepsTheViewerDown() {
+        RungPolicy p = new RungPolicy(LADDER, 1);
+        assertEquals(-1, feed(p, 20_000, 30_000, 900_000, 0.03), "3 % loss: no move up");
+        assertEquals(-1, feed(p, 50_000, 30_000, 700_000, 0), "700 < 1.3 x 600: no move up");
+    }
+}
