@@ -90,6 +90,21 @@ log "container booted under systemd (PID 1 = host PID $cpid, state $state)"
 
 health() { in_c curl -s -o /dev/null -m 3 -w '%{http_code}' http://127.0.0.1:8080/health || true; }
 main_pid() { in_c systemctl show -p MainPID --value sightline.service; }
+# What a start that does not come up leaves behind: the unit, the journal, the server's own log and the JVM's threads
+# (SIGQUIT: the thread dump goes to the JVM's stdout, the journal). Every command may fail; none ends the script.
+diagnose_start() {
+    set +e
+    in_c systemctl status sightline.service --no-pager 2>&1 | head -n 12
+    echo "---- /var/log/sightline/sightline.log (last 150 lines)"
+    in_c tail -n 150 /var/log/sightline/sightline.log
+    local pid; pid="$(main_pid)"
+    if [ -n "$pid" ] && [ "$pid" != 0 ]; then
+        in_c kill -QUIT "$pid"; sleep 3
+        echo "---- thread dump of the JVM ($pid)"
+        in_c journalctl -u sightline.service --no-pager -o cat --since "-10s" | head -n 1500
+    fi
+    set -e
+}
 play_demo() { # the demo plays: node-datachannel, in the container's network namespace, gets a whole H.264 keyframe
     local out
     out="$(cd "$node_dir" && nsenter -t "$cpid" -n -- node check-h264.js http://127.0.0.1:8080/whep/demo 15000 2>&1)" \
@@ -215,7 +230,7 @@ for _ in $(seq 1 300); do
     if [ -n "$pid" ] && [ "$pid" != 0 ] && [ "$pid" != "$old_pid" ] && [ "$(health)" = 200 ]; then up_at="$(now_ms)"; break; fi
     sleep 0.5
 done
-[ -n "$up_at" ] || { in_c systemctl status sightline.service --no-pager | head -n 20; fail "not back after kill -9"; }
+[ -n "$up_at" ] || { diagnose_start; fail "not back after kill -9 (/health $(health) after 150 s)"; }
 picture_at=""
 for _ in $(seq 1 240); do
     if grep -q '"resumed"' "$viewer_log"; then picture_at="$(now_ms)"; break; fi
