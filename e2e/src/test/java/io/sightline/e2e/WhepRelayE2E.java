@@ -36,7 +36,6 @@ class WhepRelayE2E {
     @RegisterExtension
     static final HeadlessChromium browser = new HeadlessChromium();
 
-    private static final String TOKEN = "relay-e2e-token-7f3a";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String ADMIN = "Basic " + Base64.getEncoder()
             .encodeToString("relayadmin:relay-e2e-pw".getBytes(StandardCharsets.UTF_8));
@@ -52,12 +51,17 @@ class WhepRelayE2E {
         try (SightlineServer a = SightlineServer.start(distribution, Path.of(workDir + "-relay-a"),
                 WhepRelayE2E::admin)) {
             String garbageUrl = "http://127.0.0.1:" + garbage.getAddress().getPort() + "/whep/x";
+            // A viewer token of node-a (both nodes share the e2e JWT secret): a token that is present must be valid,
+            // even for a public stream, so this is what an edge would be given.
+            String token = a.readToken("demo", "no-such-stream").orElseThrow();
             try (SightlineServer b = SightlineServer.start(distribution, Path.of(workDir + "-relay-b"), home -> {
                 admin(home);
-                pull(home, "relay", a.url("/whep/demo").toString());
-                pull(home, "missing", a.url("/whep/no-such-stream").toString());
-                pull(home, "garbage", garbageUrl);
+                pull(home, "relay", a.url("/whep/demo").toString(), token);
             })) {
+                // The bad sources come after the boot (/health is 503 while a stream is failing), as an operator
+                // would add them: Karaf's file watcher applies them within seconds.
+                pull(b.home(), "missing", a.url("/whep/no-such-stream").toString(), token);
+                pull(b.home(), "garbage", garbageUrl, token);
                 String relay = awaitStream(b, "relay", s -> s.contains("\"state\":\"live\""), Duration.ofSeconds(90));
                 assertTrue(relay.contains("\"source\":\"whep\""), relay);
 
@@ -92,9 +96,9 @@ class WhepRelayE2E {
                 browser.screenshot("WhepRelayE2E-relay-on-node-b");
                 for (Path home : List.of(a.home(), b.home())) {
                     String log = Files.readString(home.resolve("data/log/karaf.log"), StandardCharsets.ISO_8859_1);
-                    assertFalse(log.contains(TOKEN), "the pull's token is in " + home);
+                    assertFalse(log.contains(token), "the pull's token is in " + home);
                 }
-                assertFalse(get(b, "/api/streams/relay").contains(TOKEN), "the admin API masks source.token");
+                assertFalse(get(b, "/api/streams/relay").contains(token), "the admin API masks source.token");
             }
         } finally {
             garbage.stop(0);
@@ -106,9 +110,9 @@ class WhepRelayE2E {
                 + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n", StandardOpenOption.APPEND);
     }
 
-    private static void pull(Path home, String name, String url) throws IOException {
+    private static void pull(Path home, String name, String url, String token) throws IOException {
         Files.writeString(home.resolve("etc/io.sightline.stream-" + name + ".cfg"), String.join("\n",
-                "source.type = whep", "source.url = " + url, "source.token = " + TOKEN, "access = public",
+                "source.type = whep", "source.url = " + url, "source.token = " + token, "access = public",
                 "reconnect.initial.delay.ms = 300", "reconnect.max.delay.ms = 1000", ""));
     }
 

@@ -6,11 +6,9 @@ import io.sightline.api.source.SourceContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.metatype.annotations.Designate;
 
 /** Serves {@code source.type = whep}: each stream gets a {@link WhepSource} pulling from its {@code source.url}. */
 @Component(service = CaptureSourceFactory.class, property = CaptureSourceFactory.SOURCE_TYPE + "=whep")
-@Designate(ocd = WhepSourceSettings.class, factory = true)
 public final class WhepSourceFactory implements CaptureSourceFactory {
 
     @Override

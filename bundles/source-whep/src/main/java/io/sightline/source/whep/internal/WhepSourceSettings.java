@@ -8,6 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The {@code source.*} keys of a stream with {@code source.type = whep}, declared by their only reader.
  * {@code source.url} (the WHEP endpoint) is declared by the stream's own metatype.
+ * The plugin has no plugin-wide PID: the OCD is designated only for the streams' factory PID.
  */
 @ObjectClassDefinition(id = CaptureSourceFactory.SETTINGS_PID_PREFIX + "whep", name = "Sightline WHEP pull source",
         factoryPid = CaptureSourceFactory.SETTINGS_PID_PREFIX + "whep",
