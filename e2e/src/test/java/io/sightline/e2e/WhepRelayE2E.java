@@ -63,7 +63,7 @@ class WhepRelayE2E {
                 pull(b.home(), "missing", a.url("/whep/no-such-stream").toString(), token);
                 pull(b.home(), "garbage", garbageUrl, token);
                 String relay = awaitStream(b, "relay", s -> s.contains("\"state\":\"live\""), Duration.ofSeconds(90));
-                assertTrue(relay.contains("\"source\":\"whep\""), relay);
+                assertTrue(relay.contains("\"value\":\"whep\""), relay);
 
                 browser.open(b.url("/play/relay?stats=1"));
                 browser.script("for (let i = 0; i < 2; i++) { const f = document.createElement('iframe');"

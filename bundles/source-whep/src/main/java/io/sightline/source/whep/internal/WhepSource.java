@@ -249,7 +249,10 @@ final class WhepSource implements CaptureSource {
 
         // ---- connection (supervisor thread) ---------------------------------------------------------------------
 
-        /** Checks every candidate of the answer, best first, until one answers; nominates it (USE-CANDIDATE). */
+        /**
+         * Checks every candidate of the answer until one answers, then nominates that one alone (USE-CANDIDATE):
+         * nominating several would let the ICE-lite peer pick another path than the one this socket is bound to.
+         */
         void connectIce(long deadline) throws IOException {
             DatagramSocket s = socket;
             List<byte[]> transactions = new ArrayList<>();
@@ -257,13 +260,15 @@ final class WhepSource implements CaptureSource {
             for (IceCandidate c : answer.candidates()) {
                 targets.add(new InetSocketAddress(c.address(), c.port()));
             }
+            byte[] key = answer.icePwd().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            InetSocketAddress chosen = null;
             long nextSend = 0;
             while (System.nanoTime() < deadline) {
                 long now = System.nanoTime();
                 if (now >= nextSend) {
                     transactions.clear();
-                    for (InetSocketAddress target : targets) {
-                        byte[] request = check(true);
+                    for (InetSocketAddress target : chosen == null ? targets : List.of(chosen)) {
+                        byte[] request = check(chosen != null);
                         transactions.add(Arrays.copyOfRange(request, 8, 20));
                         s.send(new DatagramPacket(request, request.length, target));
                     }
@@ -280,14 +285,19 @@ final class WhepSource implements CaptureSource {
                 if (m == null) {
                     continue;
                 }
+                InetSocketAddress from = (InetSocketAddress) inPacket.getSocketAddress();
                 if (m.isBindingRequest()) {
-                    respond(m, (InetSocketAddress) inPacket.getSocketAddress());
-                } else if (m.messageType() == StunMessage.BINDING_SUCCESS
-                        && m.verifyMessageIntegrity(answer.icePwd().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    respond(m, from);
+                } else if (m.messageType() == StunMessage.BINDING_SUCCESS && m.verifyMessageIntegrity(key)
                         && transactions.stream().anyMatch(t -> Arrays.equals(t, m.transactionId()))) {
-                    remote = (InetSocketAddress) inPacket.getSocketAddress();
-                    s.connect(remote);
-                    return;
+                    if (chosen == null) {
+                        chosen = from;
+                        nextSend = 0; // nominate it now
+                    } else if (chosen.equals(from)) {
+                        remote = from;
+                        s.connect(remote);
+                        return;
+                    }
                 }
             }
             throw new IOException("ICE: no candidate of " + settings.url() + " answered " + targets);
