@@ -195,6 +195,10 @@ class WhipPublishE2E {
                         && HeadlessChromium.number(s, "bitrateKbps") > 50);
         System.out.println("publish page: " + live);
         awaitState("live", Duration.ofSeconds(10));
+        // The previous test's player leaves (its pagehide sends DELETE), so the count below is the new viewer's.
+        viewer.open(server.url("/health"));
+        publisher.await(Duration.ofSeconds(15), "the page counting no viewer", WhipPublishE2E::page,
+                s -> HeadlessChromium.number(s, "viewers") == 0);
 
         viewer.open(server.url("/play/" + STREAM + "?stats=1&token=" + server.readToken(STREAM).orElseThrow()));
         viewer.await(Duration.ofSeconds(20), "a new viewer decoding the page's pictures", WhipPublishE2E::stats,
