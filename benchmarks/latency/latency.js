@@ -24,6 +24,8 @@
 //          first frame, glass-to-glass, freezes and the receiver's NACK/PLI counts per condition; own server only)
 //          (--url and --sfu-port PORT: the same against a running server; --seed N: the relay's first seed)
 //          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
+//          --camera whip (also rtsp,whip...): a headless Chromium draws the timecode strip into a canvas and publishes
+//          canvas.captureStream() over WHIP to a whip stream (cam-whip); the JWT provider is booted with a bench secret
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
 // Per run: a fresh browser opens N /play/<stream> pages at once; each page's player fires an 'sl-timecode' event
@@ -242,6 +244,10 @@ async function startDistribution(o) {
       'camera SRT, TS demuxed by FFmpeg': 'cam-srt-ffmpeg' });
   }
   if (camera && camera.kinds.includes('rtmp')) streams['camera RTMP (nginx-rtmp, FFmpeg FLV)'] = 'cam-rtmp';
+  if (camera && camera.kinds.includes('whip')) {
+    await camera.publish(url);
+    streams['canvas WHIP publisher (Chromium)'] = 'cam-whip';
+  }
   if (camera) {
     for (const stream of Object.values(streams)) while (!(await whepKnows(url, stream))) await sleep(500);
     await sleep(3000);
@@ -291,6 +297,13 @@ async function startCamera(home, port, kinds) {
       'source.type = rtmp', `source.url = rtmp://127.0.0.1:${rtmpPort}/live/cam`, 'mode = always-on',
       'transport.mode = sfu', 'access = public', ''].join('\n'));
   }
+  let publisher = null;
+  if (kinds.includes('whip')) {
+    bootJwtProvider(home);
+    fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-whip.cfg'), [
+      '# The latency benchmark\'s WHIP path: a browser publishing a canvas with the timecode strip.',
+      'source.type = whip', 'access = public', 'publish.reconnect.seconds = 60', ''].join('\n'));
+  }
   // One camera process per output (each costs an OpenH264 720p encode on this 2-core machine).
   for (const where of pushed) cameras.push(await startCameraProcess(home, where, `camera-${where.split(':')[0]}.log`));
   if (kinds.includes('rtsp')) {
@@ -305,7 +318,113 @@ async function startCamera(home, port, kinds) {
   console.log(`timecode camera(s): ${kinds.includes('rtsp') ? `rtsp://127.0.0.1:${port}/cam ` : ''}`
     + `${kinds.includes('srt') ? `srt://127.0.0.1:${port + 1} ` : ''}`
     + `${kinds.includes('rtmp') ? `rtmp://127.0.0.1:${port + 3}/live/cam` : ''}`);
-  return { kinds, kill: (signal) => cameras.forEach((c) => c.kill(signal)) };
+  return { kinds,
+    publish: async (url) => { publisher = await startCanvasPublisher(url, 'cam-whip'); },
+    kill: (signal) => { cameras.forEach((c) => c.kill(signal)); publisher?.close().catch(() => {}); } };
+}
+
+/** A secret for the benchmark's own distribution only (never a deployment's): signs the WHIP publisher's token. */
+const BENCH_JWT_SECRET = 'sightline-latency-bench-only-0123456789abcdef';
+
+/** Boots the JWT provider (shipped, not booted by default) so a publish token can be made here. */
+function bootJwtProvider(home) {
+  const features = path.join(home, 'etc/org.apache.karaf.features.cfg');
+  const text = fs.readFileSync(features, 'latin1');
+  const boot = /^(featuresBoot\s*=.*)\)\s*$/m.exec(text);
+  if (!boot) throw new Error(`no featuresBoot line in ${features}`);
+  if (!boot[1].includes('sightline-auth-jwt')) {
+    fs.writeFileSync(features, text.replace(boot[0], `${boot[1]}, sightline-auth-jwt)`));
+  }
+  fs.writeFileSync(path.join(home, 'etc/io.sightline.auth.jwt.cfg'), `hmac.secret = ${BENCH_JWT_SECRET}\n`);
+}
+
+function publishToken(stream) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'latency-bench', exp: Math.floor(Date.now() / 1000) + 86400,
+    streams: [stream], actions: ['publish', 'read'] })}`;
+  return `${input}.${require('crypto').createHmac('sha256', BENCH_JWT_SECRET).update(input).digest('base64url')}`;
+}
+
+/**
+ * Draws 1280x720@30 pictures with the timecode strip (docs/timecode.md: 64 cells over the top 1/20, start marker,
+ * 48-bit Date.now(), CRC-8/I-432-1, stop marker) stamped just before each picture is handed to the canvas track,
+ * and publishes canvas.captureStream() over WHIP at 2 Mbit/s (as the RTSP camera): "server share" for this stream
+ * is then canvas -> browser encoder -> WHIP -> SFU -> player.
+ */
+const CANVAS_PUBLISHER = async ({ stream, token }) => {
+  const W = 1280;
+  const H = 720;
+  const canvas = document.createElement('canvas');
+  canvas.width = W;
+  canvas.height = H;
+  document.body.append(canvas);
+  const g = canvas.getContext('2d');
+  const crc8 = (bytes) => {
+    let c = 0;
+    for (const b of bytes) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
+    }
+    return c ^ 0x55;
+  };
+  let n = 0;
+  const draw = () => {
+    n++;
+    g.fillStyle = `hsl(${(n * 3) % 360} 40% 35%)`; // moving content, so the encoder has real work
+    g.fillRect(0, 0, W, H);
+    g.fillStyle = '#ddd';
+    g.fillRect((n * 8) % W, H / 3, 160, 160);
+    const now = Date.now();
+    const bytes = [];
+    for (let k = 5; k >= 0; k--) bytes.push(Math.floor(now / 2 ** (8 * k)) % 256);
+    const bits = [1, 0, 1, 0];
+    for (const b of bytes) for (let k = 7; k >= 0; k--) bits.push((b >> k) & 1);
+    const crc = crc8(bytes);
+    for (let k = 7; k >= 0; k--) bits.push((crc >> k) & 1);
+    bits.push(0, 1, 0, 1);
+    const rows = Math.ceil(H / 20);
+    bits.forEach((bit, i) => {
+      g.fillStyle = bit ? '#fff' : '#000';
+      const x0 = Math.floor((i * W) / 64);
+      g.fillRect(x0, 0, Math.floor(((i + 1) * W) / 64) - x0, rows);
+    });
+  };
+  draw();
+  const media = canvas.captureStream(30);
+  setInterval(draw, 1000 / 30);
+  const pc = new RTCPeerConnection();
+  window.__publisher = pc;
+  const tx = pc.addTransceiver(media.getVideoTracks()[0], { direction: 'sendonly', streams: [media],
+    sendEncodings: [{ maxBitrate: 2000000 }] });
+  const params = tx.sender.getParameters();
+  params.degradationPreference = 'maintain-resolution'; // the strip must stay at full width to be read
+  await tx.sender.setParameters(params).catch(() => {});
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((done) => {
+    if (pc.iceGatheringState === 'complete') { done(); return; }
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
+    setTimeout(done, 3000);
+  });
+  const r = await fetch(`/whip/${stream}`, { method: 'POST', body: pc.localDescription.sdp,
+    headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` } });
+  const answer = await r.text();
+  if (r.status !== 201) throw new Error(`WHIP refused: ${r.status} ${answer}`);
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  const started = Date.now();
+  while (pc.connectionState !== 'connected') {
+    if (Date.now() - started > 15000) throw new Error(`WHIP publisher ${pc.connectionState}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+};
+
+/** The canvas publisher in its own headless Chromium (apart from the players' browser), live when this returns. */
+async function startCanvasPublisher(url, stream) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  await page.goto(`${url}/health`);
+  await page.evaluate(CANVAS_PUBLISHER, { stream, token: publishToken(stream) });
+  console.log(`canvas WHIP publisher live on ${stream}`);
+  return browser;
 }
 
 async function startCameraProcess(home, where, logName) {

@@ -28,13 +28,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the bundled player over WHEP and decodes it. The publisher closes its peer connection: the stream goes
  * {@code reconnecting}, the viewer stays; a new publication makes the same viewer session decode again. Refusals
  * (no token, a read-only token, malformed SDP) allocate nothing: the stream stays idle and the next publisher is
- * not refused as a second one.
+ * not refused as a second one. The console's publish page {@code /publish/whipcam} does the same from a browser: a
+ * wrong token shows the refusal in words and leaves the stream as it was; the right one goes live, a new viewer
+ * decodes, and the page counts it.
  */
 @ExtendWith(SightlineServerExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WhipPublishE2E {
     @RegisterExtension
-    static final HeadlessChromium publisher = new HeadlessChromium(List.of("--use-fake-device-for-media-stream"));
+    static final HeadlessChromium publisher = new HeadlessChromium(
+            List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"));
     @RegisterExtension
     static final HeadlessChromium viewer = new HeadlessChromium();
     private static final String STREAM = "whipcam";
@@ -74,6 +77,8 @@ class WhipPublishE2E {
             "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
             "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount; }",
             "}); return out; });");
+    private static final String PAGE_STATS =
+            "return window.sightlinePublisher ? window.sightlinePublisher.stats() : null;";
     private static SightlineServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -168,6 +173,50 @@ class WhipPublishE2E {
         assertEquals(200, deleted.statusCode());
         awaitState("reconnecting", Duration.ofSeconds(5));
         viewer.screenshot("WhipPublishE2E-viewer");
+    }
+
+    @Test
+    @Order(3)
+    void thePublishPageGoesLiveAndCountsItsViewer() throws Exception {
+        publisher.open(server.url("/publish/" + STREAM + "?autostart=1&token="
+                + server.readToken(STREAM).orElseThrow()));
+        Map<String, Object> refused = publisher.await(Duration.ofSeconds(20), "failed with the server's refusal",
+                WhipPublishE2E::page, s -> "failed".equals(s.get("state")));
+        assertEquals(403.0, HeadlessChromium.number(refused, "status"), "a read-only token: " + refused);
+        assertTrue(String.valueOf(refused.get("reason")).contains("may not publish"), "in words: " + refused);
+        assertTrue(!(Boolean) publisher.script("return document.getElementById('start').disabled;"),
+                "the page may be started again");
+        awaitState("reconnecting", Duration.ofSeconds(1));
+
+        publisher.open(server.url("/publish/" + STREAM + "?autostart=1&token="
+                + server.publishToken(STREAM).orElseThrow()));
+        Map<String, Object> live = publisher.await(Duration.ofSeconds(30), "live and sending",
+                WhipPublishE2E::page, s -> "live".equals(s.get("state"))
+                        && HeadlessChromium.number(s, "bitrateKbps") > 50);
+        System.out.println("publish page: " + live);
+        awaitState("live", Duration.ofSeconds(10));
+        // The previous test's player leaves (its pagehide sends DELETE), so the count below is the new viewer's.
+        viewer.open(server.url("/health"));
+        publisher.await(Duration.ofSeconds(15), "the page counting no viewer", WhipPublishE2E::page,
+                s -> HeadlessChromium.number(s, "viewers") == 0);
+
+        viewer.open(server.url("/play/" + STREAM + "?stats=1&token=" + server.readToken(STREAM).orElseThrow()));
+        viewer.await(Duration.ofSeconds(20), "a new viewer decoding the page's pictures", WhipPublishE2E::stats,
+                s -> "live".equals(s.get("state")) && HeadlessChromium.number(s, "framesDecoded") > 30);
+        Map<String, Object> counted = publisher.await(Duration.ofSeconds(10), "the page counting the viewer",
+                WhipPublishE2E::page, s -> HeadlessChromium.number(s, "viewers") >= 1);
+        System.out.println("publish page with its viewer: " + counted);
+        publisher.screenshot("WhipPublishE2E-publish-page");
+
+        publisher.click("#stop");
+        publisher.await(Duration.ofSeconds(5), "idle after Stop", WhipPublishE2E::page,
+                s -> "idle".equals(s.get("state")));
+        awaitState("reconnecting", Duration.ofSeconds(5));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> page() {
+        return (Map<String, Object>) publisher.script(PAGE_STATS);
     }
 
     private static HttpResponse<String> post(String token, String body) throws Exception {

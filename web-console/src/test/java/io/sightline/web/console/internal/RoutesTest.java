@@ -57,4 +57,12 @@ class RoutesTest {
         assertTrue(csp.contains("connect-src 'self'"), csp);
         assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
     }
+
+    @Test
+    void thePublishPageMayNotBeFramedNorTalkToOtherOrigins() {
+        String csp = PublishPageServlet.CONTENT_SECURITY_POLICY;
+        assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+        assertTrue(csp.contains("connect-src 'self'"), csp);
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+    }
 }

@@ -24,6 +24,9 @@ class WebAssetsTest {
         assertTrue(new String(page.content(), StandardCharsets.UTF_8).contains("play-page.js"));
         assertEquals("text/javascript;charset=utf-8", assets.find("js/timecode.js").orElseThrow().contentType());
         assertEquals("text/css;charset=utf-8", assets.find("css/player.css").orElseThrow().contentType());
+        assertTrue(new String(assets.find("publish.html").orElseThrow().content(), StandardCharsets.UTF_8)
+                .contains("publish-page.js"));
+        assertEquals("text/javascript;charset=utf-8", assets.find("js/publish-page.js").orElseThrow().contentType());
     }
 
     @Test
