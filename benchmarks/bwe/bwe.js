@@ -13,7 +13,7 @@
 //
 // Options: --port-base 9400 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --url U --sfu-port P (a running
 //          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
-//          sample)  --media-dir DIR (where the clip is cached)
+//          sample)  --media-dir DIR (where the clip is cached)  --open-viewer (a second viewer without the relay)
 // Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
 // estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
@@ -69,6 +69,7 @@ function options(argv) {
     else if (a === '--queue') o.queue = +next();
     else if (a === '--step') o.step = next().split(',').map((s) => s.split('@').map(Number));
     else if (a === '--trace') o.trace = true;
+    else if (a === '--open-viewer') o.openViewer = true;
     else if (a === '--media-dir') o.mediaDir = next();
     else throw new Error(`unknown option ${a}`);
   }
@@ -153,7 +154,15 @@ async function run(o, server, browser, rateAt, seed) {
   const relay = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 },
     target: { address: '127.0.0.1', port: server.sfuPort }, up: impair.parseLink(''), down, seed });
   const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+  // --open-viewer: a second viewer of the same stream, straight to the server (no relay), started first.
+  const open = o.openViewer ? await browser.newPage({ viewport: { width: 640, height: 360 } }) : null;
+  const openSeen = []; // like `player` below, for the open viewer
   try {
+    if (open) {
+      await open.goto(`${server.url}/play/${o.stream}?muted=1&stats=1`);
+      await open.waitForFunction(() => window.sightlinePlayer && window.sightlinePlayer.stats()
+        && window.sightlinePlayer.stats().framesDecoded > 0, null, { timeout: 30000, polling: 100 });
+    }
     await page.addInitScript(INSTRUMENT, { relay: { address: relay.address, port: relay.port } });
     await page.goto(`${server.url}/play/${o.stream}?muted=1&stats=1`);
     // Time runs from the WHEP POST (same machine, same clock): on a slow link the first picture may take long or
@@ -165,6 +174,7 @@ async function run(o, server, browser, rateAt, seed) {
     let lastBytes = relay.stats().down.bytes;
     let lastAt = start;
     const delivered = []; // [ms, kbit/s delivered by the relay over the last second]
+    const player = []; // [ms, framesDecoded, packetsLost, packetsReceived, picture height, server's rung], each second
     while (Date.now() - start < o.seconds * 1000) {
       const ms = Date.now() - start;
       down.rate = rateAt(ms); // the relay reads its link object on every packet
@@ -177,6 +187,12 @@ async function run(o, server, browser, rateAt, seed) {
         firstPictureMs = Date.now() - start;
       }
       if (Date.now() - lastAt >= 1000) {
+        const p = await page.evaluate(() => window.sightlinePlayer && window.sightlinePlayer.stats());
+        if (p) player.push([ms, p.framesDecoded, p.packetsLost, p.packetsReceived ?? 0, p.height ?? 0, r ? r.rendition : null]);
+        if (open) {
+          const q = await open.evaluate(() => window.sightlinePlayer.stats());
+          if (q) openSeen.push([ms, q.framesDecoded, q.packetsLost, q.packetsReceived ?? 0, q.height ?? 0, q.serverRendition]);
+        }
         const bytes = relay.stats().down.bytes;
         delivered.push([ms, ((bytes - lastBytes) * 8) / (Date.now() - lastAt)]);
         lastBytes = bytes;
@@ -187,11 +203,59 @@ async function run(o, server, browser, rateAt, seed) {
     }
     const overlay = await page.evaluate(() => window.sightlinePlayer.stats());
     const sessions = await page.evaluate(() => window.__bwe.sessions);
-    return { samples, delivered, overlay, sessions, firstPictureMs, relay: relay.stats() };
+    return { samples, delivered, player, openSeen, overlay, sessions, firstPictureMs, relay: relay.stats() };
   } finally {
     await page.close();
+    if (open) await open.close();
     relay.close();
   }
+}
+
+/**
+ * What the viewer saw from `fromMs` to `toMs`: decoded pictures per second and video packet loss from the player's
+ * counters (a reconnecting player restarts them: such seconds are skipped), the picture heights and server rungs seen.
+ */
+function playerFigures(player, fromMs, toMs) {
+  let frames = 0; let lost = 0; let received = 0; let ms = 0;
+  const heights = new Set(); const rungs = new Set();
+  for (let i = 1; i < player.length; i++) {
+    const [t, f, l, r, h, rung] = player[i];
+    const b = player[i - 1];
+    if (t < fromMs || t >= toMs) continue;
+    heights.add(h);
+    rungs.add(rung ?? '?');
+    if (f < b[1] || r < b[3]) continue;
+    frames += f - b[1]; lost += Math.max(0, l - b[2]); received += r - b[3]; ms += t - b[0];
+  }
+  return { fps: ms > 0 ? (frames * 1000) / ms : NaN, lossPct: lost + received > 0 ? (100 * lost) / (lost + received) : NaN,
+    heights: [...heights].join('/'), rungs: [...rungs].join('/') };
+}
+
+/**
+ * The first second of the phase from which the picture height stays what it is at the end of the phase and no
+ * video packet is lost for the rest of the phase: how long the viewer took to settle on its rung.
+ */
+function settledAt(player, fromMs, toMs) {
+  const inPhase = player.filter((x) => x[0] >= fromMs && x[0] < toMs);
+  if (inPhase.length < 2) return NaN;
+  const finalHeight = inPhase[inPhase.length - 1][4];
+  let at = NaN;
+  for (let i = inPhase.length - 1; i >= 1; i--) {
+    const [t, , l, , h] = inPhase[i];
+    if (h !== finalHeight || l > inPhase[i - 1][2]) break;
+    at = inPhase[i - 1][0] - fromMs;
+  }
+  return at;
+}
+
+/** Seconds of the phase in which the viewer decoded fewer than 5 pictures (a freeze, at 1 s resolution). */
+function frozenSeconds(player, fromMs, toMs) {
+  const out = [];
+  for (let i = 1; i < player.length; i++) {
+    if (player[i][0] < fromMs || player[i][0] >= toMs || player[i][1] < player[i - 1][1]) continue;
+    if (player[i][1] - player[i - 1][1] < 5) out.push(((player[i][0] - fromMs) / 1000).toFixed(0));
+  }
+  return out.length ? out.join(',') : 'none';
 }
 
 /** From `fromMs`, the first time the estimate is within TOLERANCE of `kbps` and stays there for HOLD_MS. */
@@ -249,6 +313,7 @@ async function main() {
             median: median(late.map((s) => s[2])),
             delivered: median(result.delivered.filter((d) => d[0] >= (from + to) / 2 && d[0] < to).map((d) => d[1])),
             sources: [...new Set(result.samples.map((s) => s[3]))].join('/'),
+            seen: playerFigures(result.player, (from + to) / 2, to),
           };
           table.push(row);
           console.log(`${label} run ${row.run} [${row.phase}]: estimate median ${fmt(row.median)} kbit/s`
@@ -259,6 +324,16 @@ async function main() {
             + ` ${result.sessions} WHEP session(s);`
             + ` relay queue drops ${result.relay.down.queueDropped}`
             + ` of ${result.relay.down.in}`);
+          console.log(`  viewer over the last half: ${fmt(row.seen.fps, 1)} fps, video loss ${fmt(row.seen.lossPct, 2)} %,`
+            + ` picture heights ${row.seen.heights}, server rung ${row.seen.rungs}`);
+          if (o.openViewer) {
+            const ov = playerFigures(result.openSeen, from, to);
+            console.log(`  open viewer over the whole phase: ${fmt(ov.fps, 1)} fps, video loss ${fmt(ov.lossPct, 2)} %,`
+              + ` picture heights ${ov.heights}`);
+          }
+          const settle = settledAt(result.player, from, to);
+          console.log(`  constrained viewer settled (final picture height, no loss from then on) after`
+            + ` ${fmt(settle / 1000, 1)} s of the phase; seconds with fewer than 5 pictures: ${frozenSeconds(result.player, from, to)}`);
           console.log(`  estimate kbit/s each second: ${result.samples.filter((s, i) => i % 4 === 0 && s[0] >= from && s[0] < to).map((s) => fmt(s[2])).join(' ')}`);
         }
       }

@@ -70,7 +70,7 @@ export function createPlayer(container, options) {
     { token: settings.token, tokenOptional: settings.tokenOptional });
   const meter = new StatsMeter();
   const latest = { framesDecoded: 0, framesDropped: 0, packetsLost: 0, latencyMs: null, serverMs: null,
-    serverEstimateKbps: null, serverEstimateSource: null };
+    serverEstimateKbps: null, serverEstimateSource: null, serverRendition: null };
   const latencies = []; // [displayedAt, latencyMs, serverMs|null], the last LATENCY_WINDOW_MS
   let stall = { frames: -1, since: 0 }; // framesDecoded and since when it has not grown, while live
   let retryAt = 0;
@@ -195,6 +195,7 @@ export function createPlayer(container, options) {
     const server = await client.serverStats();
     latest.serverEstimateKbps = server && server.bandwidthEstimateBps > 0 ? server.bandwidthEstimateBps / 1000 : null;
     latest.serverEstimateSource = server ? server.bandwidthEstimateSource ?? null : null;
+    latest.serverRendition = server ? server.rendition ?? null : null; // the rung the server sends this viewer
   }
 
   /** framesDecoded that stops growing while "live" means the picture is gone: start a new session. */
@@ -218,6 +219,7 @@ export function createPlayer(container, options) {
       `bitrate    ${n(s.bitrateKbps, 0, ' kbit/s')}`,
       `estimate   ${n(s.serverEstimateKbps, 0, ' kbit/s')} by the server${s.serverEstimateSource
         ? ` (${s.serverEstimateSource})` : ''}`,
+      `rung       ${s.serverRendition ?? '–'}`,
       `rtt        ${n(s.rttMs, 1, ' ms')}`,
       `loss       ${n(s.packetLossPct, 2, ' %')}  (${s.packetsLost} total)`,
       `jitter buf ${n(s.jitterBufferMs, 1, ' ms')}`,

@@ -116,6 +116,11 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Aft
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
     }
 
+    /** Runs {@code javascript} in every page before its own scripts (CDP {@code Page.addScriptToEvaluateOnNewDocument}). */
+    void beforeEachPage(String javascript) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", javascript));
+    }
+
     void open(URI url) {
         driver.get(url.toString());
     }

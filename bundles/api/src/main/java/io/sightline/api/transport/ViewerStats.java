@@ -17,13 +17,18 @@ package io.sightline.api.transport;
  * @param bandwidthEstimateSource what that estimate is based on: {@code transport-cc}, {@code remb},
  *                                {@code receiver-report}, {@code libwebrtc} (the P2P transport's own), {@code none}
  *                                when there is no estimate, {@code unspecified} from a transport that does not say
+ * @param rendition               what the viewer is sent now: a rendition's key ({@code vp8-320x180@50}, see
+ *                                {@code Rendition.key()}), {@code source} for the stream's own media, or null from a
+ *                                transport that does not serve renditions (since 1.2)
  * @since 1.1
  */
 public record ViewerStats(long packetsSent, long bytesSent, long packetsDropped, long packetsLost, double fractionLost,
         double jitterMs, double rttMs, long nacksReceived, long keyframeRequests, long bandwidthEstimateBps,
-        String bandwidthEstimateSource) {
+        String bandwidthEstimateSource, String rendition) {
     /** Stats of a session that has sent nothing. */
-    public static final ViewerStats EMPTY = new ViewerStats(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, "none");
+    public static final ViewerStats EMPTY = new ViewerStats(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, "none", null);
+    /** {@link #rendition()} of a viewer sent the stream's own media. */
+    public static final String SOURCE = "source";
 
     public ViewerStats {
         if (bandwidthEstimateSource == null || bandwidthEstimateSource.isEmpty()) {
@@ -31,10 +36,18 @@ public record ViewerStats(long packetsSent, long bytesSent, long packetsDropped,
         }
     }
 
+    /** The measurements of a transport that serves no renditions (API 1.1). */
+    public ViewerStats(long packetsSent, long bytesSent, long packetsDropped, long packetsLost, double fractionLost,
+            double jitterMs, double rttMs, long nacksReceived, long keyframeRequests, long bandwidthEstimateBps,
+            String bandwidthEstimateSource) {
+        this(packetsSent, bytesSent, packetsDropped, packetsLost, fractionLost, jitterMs, rttMs, nacksReceived,
+                keyframeRequests, bandwidthEstimateBps, bandwidthEstimateSource, null);
+    }
+
     /** The measurements of a transport that does not say what its bandwidth estimate is based on (API 1.0). */
     public ViewerStats(long packetsSent, long bytesSent, long packetsDropped, long packetsLost, double fractionLost,
             double jitterMs, double rttMs, long nacksReceived, long keyframeRequests, long bandwidthEstimateBps) {
         this(packetsSent, bytesSent, packetsDropped, packetsLost, fractionLost, jitterMs, rttMs, nacksReceived,
-                keyframeRequests, bandwidthEstimateBps, null);
+                keyframeRequests, bandwidthEstimateBps, null, null);
     }
 }

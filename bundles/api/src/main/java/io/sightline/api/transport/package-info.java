@@ -2,7 +2,7 @@
  * The transport SPI: turns a viewer's SDP offer for a stream into an answer and a viewer session (SFU or P2P).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sightline.api.transport;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,6 +19,8 @@ final class PictureEncoder {
     private final Codec codec;
     private final int bitrateKbps;
     private final int gopFrames;
+    /** At most this many pictures per second (the floor rung), 0: the source's rate. */
+    private final int maxFps;
     private VideoEncoder encoder;
     private int width;
     private int height;
@@ -32,6 +34,15 @@ final class PictureEncoder {
 
     /** An encoder for a rendition: its own codec and bitrate. */
     PictureEncoder(VideoEncoderFactory factory, Codec codec, int bitrateKbps, int gopFrames) {
+        this(factory, codec, bitrateKbps, gopFrames, 0);
+    }
+
+    /**
+     * An encoder that is given at most {@code maxFps} pictures per second (the caller drops the others): the rate
+     * control spends the bitrate on those, and the keyframe interval stays as long in time as the stream's.
+     */
+    PictureEncoder(VideoEncoderFactory factory, Codec codec, int bitrateKbps, int gopFrames, int maxFps) {
+        this.maxFps = maxFps;
         this.factory = factory;
         this.codec = codec;
         this.bitrateKbps = bitrateKbps;
@@ -43,13 +54,15 @@ final class PictureEncoder {
         if (closed) {
             return null;
         }
-        int frameFps = encoderFps(frame);
+        int sourceFps = encoderFps(frame);
+        int frameFps = maxFps > 0 ? Math.min(maxFps, sourceFps) : sourceFps;
         if (encoder == null || frame.width() != width || frame.height() != height || frameFps != fps) {
             closeEncoder();
             width = frame.width();
             height = frame.height();
             fps = frameFps;
-            encoder = factory.create(new EncoderSettings(codec, width, height, fps, bitrateKbps, gopFrames));
+            encoder = factory.create(new EncoderSettings(codec, width, height, fps, bitrateKbps,
+                    Math.max(1, (int) ((long) gopFrames * fps / sourceFps))));
             newTrack.accept(Track.video(encoder.parameters(), width, height, fps));
             keyframe = true;
         }

@@ -49,6 +49,7 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
     private final MediaFanout fanout;
     private final PictureEncoder encoder;
     private final PictureScaler scaler;
+    private final PictureRateCap rateCap;
     private final KeyframeRequests keyframes = new KeyframeRequests();
     private final AtomicLong pictures = new AtomicLong();
     private final AtomicLong cpuNanos = new AtomicLong();
@@ -59,12 +60,19 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
 
     RenditionRun(String streamName, Rendition rendition, VideoEncoderFactory encoders, int gopFrames, Host host,
             LongSupplier clock, StreamStatus status) {
+        this(streamName, rendition, encoders, gopFrames, 0, host, clock, status);
+    }
+
+    /** @param maxFps at most this many pictures per second (the ladder's floor, decision 0042); 0: the source's rate */
+    RenditionRun(String streamName, Rendition rendition, VideoEncoderFactory encoders, int gopFrames, int maxFps,
+            Host host, LongSupplier clock, StreamStatus status) {
         this.streamName = streamName;
         this.rendition = rendition;
         this.host = host;
         this.clock = clock;
         this.fanout = new MediaFanout(status);
-        this.encoder = new PictureEncoder(encoders, rendition.codec(), rendition.bitrateKbps(), gopFrames);
+        this.encoder = new PictureEncoder(encoders, rendition.codec(), rendition.bitrateKbps(), gopFrames, maxFps);
+        this.rateCap = new PictureRateCap(maxFps);
         this.scaler = new PictureScaler(rendition.width(), rendition.height());
         this.startedMillis = clock.getAsLong();
         keyframes.want();
@@ -146,7 +154,7 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
 
     @Override
     public void onRawVideo(RawVideoFrame frame) {
-        if (!fanout.hasSubscribers()) {
+        if (!fanout.hasSubscribers() || !rateCap.take(frame.ptsMicros(), keyframes.wanted())) {
             return;
         }
         long before = CPU.getCurrentThreadCpuTime();

@@ -62,7 +62,8 @@ final class Renditions implements RenditionRun.Host {
                 throw new IllegalArgumentException("no " + rendition.codec() + " encoder is installed (feature "
                         + "sightline-codec-ffmpeg)");
             }
-            run = new RenditionRun(streamName, rendition, encoders, s.gopFrames(), this, host.scheduler()::millis,
+            int maxFps = rendition.equals(s.floor(rendition.codec())) ? StreamSettings.FLOOR_FPS : 0;
+            run = new RenditionRun(streamName, rendition, encoders, s.gopFrames(), maxFps, this, host.scheduler()::millis,
                     host.status());
             run.start(host.feed(run));
             running.put(rendition, run);

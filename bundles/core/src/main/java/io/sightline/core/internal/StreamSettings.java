@@ -3,6 +3,7 @@ package io.sightline.core.internal;
 import io.sightline.api.media.Codec;
 import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -29,6 +30,10 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
     static final String PUBLIC_FROM = "access.public.from";
     /** A camera's ladder: 720p at the usual camera bitrate, then about a third and a quarter of that again. */
     static final String DEFAULT_RENDITIONS = "1280x720@2000, 640x360@600, 320x180@150";
+    /** The floor's picture rate: smooth enough to follow motion, a third of the bits of 30 fps per picture. */
+    static final int FLOOR_FPS = 10;
+    /** The floor's bitrate against the lowest rung's: the same box with a third of the pictures. */
+    static final int FLOOR_BITRATE_DIVISOR = 3;
     static final String RENDITIONS_STOP_AFTER = "renditions.stop.after.seconds";
     private static final Pattern ADDRESS_OR_BLOCK = Pattern.compile("[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(/\\d{1,3})?");
 
@@ -94,7 +99,36 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
      * ({@code renditions =} empty, {@code off} or {@code none}).
      */
     List<Rendition> ladder(Codec codec) {
-        return Rendition.parseLadder(ladderText(properties), codec);
+        List<Rendition> configured = Rendition.parseLadder(ladderText(properties), codec);
+        Rendition floor = floorOf(configured);
+        if (floor == null) {
+            return configured;
+        }
+        List<Rendition> all = new ArrayList<>(configured);
+        all.add(floor);
+        return List.copyOf(all);
+    }
+
+    /**
+     * The floor of the ladder in {@code codec} (issue 14 point 5, decision 0042), or null: the lowest configured rung's
+     * box at a third of its bitrate, encoded at {@value #FLOOR_FPS} pictures per second, for viewers whose link
+     * cannot carry even the lowest rung. A rung of its own, so all such viewers share one encoding and move onto it
+     * and off it like onto any rung.
+     */
+    Rendition floor(Codec codec) {
+        return floorOf(Rendition.parseLadder(ladderText(properties), codec));
+    }
+
+    private static Rendition floorOf(List<Rendition> configured) {
+        if (configured.size() < 2) {
+            return null; // a single rung (or none) means the operator wants no adaptation below it
+        }
+        Rendition lowest = configured.get(configured.size() - 1);
+        int kbps = lowest.bitrateKbps() / FLOOR_BITRATE_DIVISOR;
+        if (kbps < 10) {
+            return null; // already a floor of its own
+        }
+        return new Rendition(lowest.codec(), lowest.width(), lowest.height(), kbps);
     }
 
     /** How long a rendition keeps encoding after its last subscriber left. */

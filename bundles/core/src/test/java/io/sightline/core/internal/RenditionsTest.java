@@ -84,8 +84,9 @@ class RenditionsTest {
     void oneEncoderServesEverySubscriberOfARenditionAndStopsAfterTheLast() throws Exception {
         LiveStream s = define("renditions", "640x360@600, 320x180@150", "renditions.stop.after.seconds", "0");
         Rendition top = new Rendition(Codec.VP8, 640, 360, 600);
-        assertEquals(List.of(top.in(Codec.H264), new Rendition(Codec.H264, 320, 180, 150)), s.renditions(),
-                "the ladder in the stream's own codec, highest first");
+        assertEquals(List.of(top.in(Codec.H264), new Rendition(Codec.H264, 320, 180, 150),
+                new Rendition(Codec.H264, 320, 180, 50)), s.renditions(),
+                "the ladder in the stream's own codec, highest first, then its floor");
         Recorder own = new Recorder();
         Recorder a = new Recorder();
         Recorder b = new Recorder();
@@ -159,10 +160,35 @@ class RenditionsTest {
         assertThrows(IllegalArgumentException.class, () -> off.subscribe(new Recorder(), SubscribeOptions.ENCODED,
                 new Rendition(Codec.VP8, 1280, 720, 2000)));
         LiveStream s = define("name", "cam2");
-        assertEquals(3, s.renditions().size(), "the default ladder: " + s.renditions());
+        assertEquals(4, s.renditions().size(), "the default ladder and its floor: " + s.renditions());
         assertThrows(IllegalArgumentException.class, () -> s.subscribe(new Recorder(), SubscribeOptions.ENCODED,
                 new Rendition(Codec.VP8, 1920, 1080, 4000)));
         assertEquals(0, vp8.created.get());
+    }
+
+    @Test
+    void theFloorIsTheLowestRungsBoxAtAThirdOfItsBitrateAndTenPicturesASecond() throws Exception {
+        LiveStream s = define("renditions", "640x360@600, 320x180@150", "renditions.stop.after.seconds", "0");
+        Rendition lowest = new Rendition(Codec.VP8, 320, 180, 150);
+        Rendition floor = new Rendition(Codec.VP8, 320, 180, 50);
+        assertEquals(floor.in(Codec.H264), s.renditions().get(2));
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        try (Subscription onLowest = s.subscribe(a, SubscribeOptions.ENCODED, lowest);
+                Subscription onFloor = s.subscribe(b, SubscribeOptions.ENCODED, floor)) {
+            // The synthetic camera's pictures are 10 ms apart: the floor takes one in ten of the lowest rung's.
+            await("pictures on both", () -> a.units.size() > 200 && b.units.size() > 15);
+            double ratio = (double) b.units.size() / a.units.size();
+            assertTrue(ratio > 0.05 && ratio < 0.2, b.units.size() + " floor pictures, " + a.units.size()
+                    + " on the lowest rung");
+            long apart = b.units.get(b.units.size() - 1).ptsMicros() - b.units.get(b.units.size() - 2).ptsMicros();
+            assertTrue(apart >= 90_000, "floor pictures " + apart + " us apart");
+            assertTrue(vp8.settings.stream().anyMatch(e -> e.bitrateKbps() == 50 && e.fps() == 10),
+                    "the floor's encoder is told its rate: " + vp8.settings);
+            assertTrue(vp8.settings.stream().anyMatch(e -> e.bitrateKbps() == 150 && e.fps() > 10), vp8.settings.toString());
+        }
+        LiveStream single = define("name", "cam3", "renditions", "640x360@600");
+        assertEquals(1, single.renditions().size(), "no floor under a single rung (no adaptation there)");
     }
 
     @Test

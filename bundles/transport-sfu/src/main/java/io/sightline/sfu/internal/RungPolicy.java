@@ -14,11 +14,13 @@ package io.sightline.sfu.internal;
  *       {@value #DOWN_AFTER_MS} ms (two AIMD decreases), straight to the highest rung whose bitrate fits
  *       {@value #FIT} x the estimate (the lowest when none does).</li>
  *   <li><b>Up</b> one rung when, for {@value #UP_AFTER_MS} ms, loss stayed under 2 % and the estimate at least
- *       {@value #UP_MARGIN} x the current rung's bitrate (the estimator stops at 1.5 x what is sent, so it cannot see
+ *       {@value #UP_MARGIN} x what the viewer is sent, audio included (the rung's bitrate before that is known; the estimator stops at 1.5 x what is sent, so it cannot see
  *       the next rung's rate itself), and not within the hold time after the last move down. The move up is the probe:
  *       when the viewer falls back down within {@value #TRIAL_MS} ms of it, the hold doubles (10 s, 20 s ... 80 s),
  *       so a link that cannot carry the upper rung is tried less and less often; a rung kept for
  *       {@value #TRIAL_MS} ms resets it.</li>
+ *   <li>The ladder's last rung is its floor (decision 0042: the lowest rung's box at a third of its bitrate and 10
+ *       pictures a second): a viewer goes there like to any rung, and leaves it by the same rule.</li>
  *   <li>While a move is pending (the viewer waits for the target rung's keyframe) nothing else is decided.</li>
  * </ul>
  */
@@ -83,7 +85,11 @@ final class RungPolicy {
         if (hold > HOLD_MS && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
             hold = HOLD_MS; // the last move up held: the link carries it
         }
-        if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * rate
+        // Headroom is judged against everything sent, audio included: on the floor (50 kbit/s of video) the audio is
+        // a large part of what the link carries, and against the video alone a link that cannot even carry the
+        // lowest rung would look like it had room and be probed every hold.
+        double sent = sentBps > 0 ? sentBps / 1000.0 : kbps[rung];
+        if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * sent
                 && nowMs - lastDown >= hold) {
             if (aboveSince < 0) {
                 aboveSince = nowMs;

@@ -714,7 +714,16 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     @Override
     public ViewerStats stats() {
         return new ViewerStats(packetsSent, bytesSent, packetsDropped, packetsLost, fractionLost, jitterMs, rttMs, nacks,
-                keyframeRequests, bandwidth.estimateBps(), bandwidth.source().label());
+                keyframeRequests, bandwidth.estimateBps(), bandwidth.source().label(), renditionKey());
+    }
+
+    /** What the viewer is sent now (the rung after a move has taken effect), for listings and the overlay. */
+    private String renditionKey() {
+        StreamFanout f = fanout;
+        if (f == null) {
+            return null;
+        }
+        return f.rendition() == null ? ViewerStats.SOURCE : f.rendition().key();
     }
 
     @Override

@@ -88,4 +88,36 @@ class RungPolicyTest {
         assertEquals(-1, feed(p, 20_000, 30_000, 900_000, 0.03), "3 % loss: no move up");
         assertEquals(-1, feed(p, 50_000, 30_000, 700_000, 0), "700 < 1.3 x 600: no move up");
     }
+
+    /**
+     * The ladder with its floor (decision 0042: the lowest rung's box at a third of its bitrate, 10 fps): a viewer
+     * behind 100 kbit/s cannot keep the 150 kbit/s rung and goes to the floor; there it stays while the estimate
+     * wanders around the link's rate; once the link recovers it leaves the floor after the hold, one rung at a time.
+     */
+    @Test
+    void aViewerTheLowestRungDoesNotFitGoesToTheFloorAndLeavesItWhenTheLinkRecovers() {
+        RungPolicy p = new RungPolicy(new int[] {2000, 600, 150, 50}, 2);
+        // On the 150 kbit/s rung it is sent 190 kbit/s with audio; the estimate stays near the 100 kbit/s limit.
+        assertEquals(3, feed(p, 0, 2000, 95_000, 0.2, 190_000), "to the floor after a second below");
+        p.moved(1200, 3);
+        for (long t = 1300; t < 60_000; t += 100) {
+            long bps = (t / 700) % 2 == 0 ? 80_000 : 105_000; // the estimate wanders around the limit
+            assertEquals(-1, p.onEstimate(t, bps, 85_000, 0.01), "stays on the floor at " + t);
+        }
+        // The link recovers: 400 kbit/s of estimate, 1.3 x the floor's 50 many times over.
+        assertEquals(2, feed(p, 60_000, 3000, 400_000, 0, 85_000), "up one rung, not straight to the top");
+        p.moved(62_500, 2);
+        assertEquals(-1, feed(p, 62_600, 1_900, 400_000, 0, 190_000), "not down again, not up within 2 s");
+        assertEquals(1, feed(p, 64_500, 1_000, 400_000, 0, 190_000), "then the next rung: 400 >= 1.3 x 190");
+    }
+
+    private static int feed(RungPolicy p, long fromMs, long ms, long bps, double loss, long sentBps) {
+        for (long t = fromMs; t < fromMs + ms; t += 100) {
+            int target = p.onEstimate(t, bps, sentBps, loss);
+            if (target >= 0) {
+                return target;
+            }
+        }
+        return -1;
+    }
 }

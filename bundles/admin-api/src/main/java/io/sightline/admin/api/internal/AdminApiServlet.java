@@ -325,6 +325,7 @@ public final class AdminApiServlet extends HttpServlet {
         stats.put("rttMs", st.rttMs());
         stats.put("bandwidthEstimateBps", st.bandwidthEstimateBps());
         stats.put("bandwidthEstimateSource", st.bandwidthEstimateSource());
+        stats.put("rendition", st.rendition());
         m.put("stats", stats);
         return m;
     }

@@ -117,7 +117,8 @@ class AdminApiHttpTest {
         HttpResponse<String> sessions = send("GET", "/api/sessions", "admin", "secret");
         assertTrue(sessions.body().contains("\"id\":\"s1\",\"stream\":\"demo\""), sessions.body());
         assertTrue(sessions.body().contains(
-                "\"bandwidthEstimateBps\":850000,\"bandwidthEstimateSource\":\"transport-cc\""), sessions.body());
+                "\"bandwidthEstimateBps\":850000,\"bandwidthEstimateSource\":\"transport-cc\",\"rendition\":\"source\""),
+                sessions.body());
         assertEquals(204, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
         assertTrue(live.isEmpty());
         assertEquals(404, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
@@ -254,7 +255,7 @@ class AdminApiHttpTest {
 
         @Override
         public ViewerStats stats() {
-            return new ViewerStats(10, 12_000, 0, 0, 0, 0, 20, 0, 0, 850_000, "transport-cc");
+            return new ViewerStats(10, 12_000, 0, 0, 0, 0, 20, 0, 0, 850_000, "transport-cc", "source");
         }
 
         @Override

@@ -405,7 +405,8 @@ public final class WhepServlet extends HttpServlet {
         ViewerStats st = session.stats();
         String body = "{\"transport\":\"" + session.transportMode() + "\",\"bandwidthEstimateBps\":"
                 + st.bandwidthEstimateBps() + ",\"bandwidthEstimateSource\":\"" + st.bandwidthEstimateSource()
-                + "\",\"rttMs\":" + Math.round(st.rttMs()) + ",\"bytesSent\":" + st.bytesSent() + "}";
+                + "\",\"rttMs\":" + Math.round(st.rttMs()) + ",\"bytesSent\":" + st.bytesSent() + ",\"rendition\":"
+                + (st.rendition() == null ? "null" : "\"" + st.rendition() + "\"") + "}";
         resp.setStatus(200);
         resp.setHeader("Cache-Control", "no-store");
         resp.setContentType("application/json");

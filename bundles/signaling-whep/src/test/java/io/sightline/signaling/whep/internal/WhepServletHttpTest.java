@@ -171,7 +171,8 @@ class WhepServletHttpTest {
         assertEquals("application/json", mine.headers().firstValue("Content-Type").orElse(null));
         assertEquals("no-store", mine.headers().firstValue("Cache-Control").orElse(null));
         assertEquals("{\"transport\":\"sfu\",\"bandwidthEstimateBps\":1250000,\"bandwidthEstimateSource\":"
-                + "\"transport-cc\",\"rttMs\":42,\"bytesSent\":120000}", mine.body());
+                + "\"transport-cc\",\"rttMs\":42,\"bytesSent\":120000,"
+                + "\"rendition\":\"vp8-320x180@50\"}", mine.body());
         assertEquals(401, send("GET", location, null, null).statusCode());
         assertEquals(403, send("GET", location, "good-demo", null).statusCode());
         assertEquals(404, send("GET", "/whep/secret/nosuchsession", "good-secret", null).statusCode());
@@ -280,7 +281,8 @@ class WhepServletHttpTest {
 
         @Override
         public ViewerStats stats() {
-            return new ViewerStats(100, 120_000, 0, 2, 0.01, 3, 42, 2, 0, 1_250_000, "transport-cc");
+            return new ViewerStats(100, 120_000, 0, 2, 0.01, 3, 42, 2, 0, 1_250_000, "transport-cc",
+                    "vp8-320x180@50");
         }
 
         @Override
