@@ -75,9 +75,9 @@ class TlsE2E {
             assertEquals(308, post.statusCode(), "a POST stays a POST");
             assertEquals(200, http.send(HttpRequest.newBuilder(server.url("/health")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "/health is not redirected");
-            HttpResponse<String> player = https.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + httpsPort + "/play/demo")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // The web console registers its pages after /health answers (the boot's later features): wait for it.
+            HttpResponse<String> player = awaitHttps(https,
+                    URI.create("https://127.0.0.1:" + httpsPort + "/play/demo"), server);
             assertEquals(200, player.statusCode());
 
             assertRenewalInterruptsNobody(https, httpsHealth, cert, key, renewedCert, renewedKey, server);
