@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.publish;
 
+import io.sightline.rtp.h264.H264Ingest;
 import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;

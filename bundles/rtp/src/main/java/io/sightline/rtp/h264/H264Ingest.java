@@ -1,10 +1,9 @@
-package io.sightline.sfu.internal.publish;
+package io.sightline.rtp.h264;
 
 import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.stream.Track;
-import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,11 +14,12 @@ import java.util.List;
  * keyframe carries SPS and PPS as its first parts (browsers send them in-band before each IDR, but a unit must stand
  * alone for viewers joining at it), access unit delimiters are removed, and nothing is handed on before the first
  * keyframe or after a damaged unit until the next keyframe (a decoder fed a broken reference chain shows garbage).
- * Not thread-safe: one per publisher, under its receive lock.
+ * Not thread-safe: one per publisher, under its receive lock. Shared by every receiver of H.264 over RTP (WHIP
+ * publishers, the WHEP pull source).
  */
-final class H264Ingest {
+public final class H264Ingest {
     /** What the ingest asks of its session. */
-    interface Output {
+    public interface Output {
         /** The video track changed (first SPS, or a new one): announce it. */
         void track(Track track);
 
@@ -36,12 +36,12 @@ final class H264Ingest {
     private boolean waitingForKeyframe = true;
     private long dropped;
 
-    H264Ingest(Output output) {
+    public H264Ingest(Output output) {
         this.output = output;
     }
 
     /** One access unit, with its presentation and capture time. */
-    void accessUnit(List<ByteBuffer> nals, boolean damaged, long ptsMicros, long captureMillis, long arrivalNanos) {
+    public void accessUnit(List<ByteBuffer> nals, boolean damaged, long ptsMicros, long captureMillis, long arrivalNanos) {
         boolean idr = false;
         boolean slice = false;
         List<ByteBuffer> parts = new ArrayList<>(nals.size() + 2);
@@ -90,12 +90,12 @@ final class H264Ingest {
     }
 
     /** Forgets the stream state (a new publisher); the next unit used is a keyframe. */
-    void reset() {
+    public void reset() {
         waitingForKeyframe = true;
     }
 
     /** Units not handed on (before a keyframe, or damaged). */
-    long dropped() {
+    public long dropped() {
         return dropped;
     }
 
