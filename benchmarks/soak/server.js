@@ -62,9 +62,12 @@ function startDistribution(dist, { httpPort, portBase, consentTimeoutSeconds, lo
  * the heap itself is judged by its live size after GC. With the default flags G1 grows and shrinks the committed heap
  * with the allocation rate, and RSS follows it.
  */
-function fixHeap(home, mib) {
+// clearSoftRefs: every collection clears soft references (SoftRefLRUPolicyMSPerMB=0), so "live heap after GC"
+// counts strongly reachable objects only, not boot-time caches the JVM lets go minutes later.
+function fixHeap(home, mib, clearSoftRefs) {
+  const softRefs = clearSoftRefs ? '-XX:SoftRefLRUPolicyMSPerMB=0 ' : '';
   fs.appendFileSync(path.join(home, 'bin', 'setenv'), `\n# soak: fixed heap\nexport EXTRA_JAVA_OPTS="-Xms${mib}m -Xmx${mib}m `
-    + '-XX:+AlwaysPreTouch ${EXTRA_JAVA_OPTS}"\n');
+    + `-XX:+AlwaysPreTouch ${softRefs}\${EXTRA_JAVA_OPTS}"\n`);
 }
 
 /** Waits until GET /health answers 200 and the WHEP servlet is registered (a POST is not 404/405). */

@@ -52,6 +52,7 @@ function parseArgs(argv) {
       case '--blink-camera': a.blinkCamera = v().split(/[x@,]/).map(Number); break;
       case '--json': a.json = v(); break;
       case '--fixed-heap': a.fixedHeap = Number(v()); break;
+      case '--clear-soft-refs': a.clearSoftRefs = true; break;
       case '-h': case '--help':
         console.log(fs.readFileSync(path.join(__dirname, 'README.md'), 'utf8'));
         process.exit(0);
@@ -234,7 +235,7 @@ async function main() {
       `rtsp://127.0.0.1:${ports[1]}/cam`, `Soak benchmark: the camera killed every ${a.killEverySeconds} s.`));
     if (a.dist) {
       if (a.fixedHeap) {
-        server.fixHeap(a.dist, a.fixedHeap);
+        server.fixHeap(a.dist, a.fixedHeap, a.clearSoftRefs);
       }
       children.server = server.startDistribution(a.dist, { httpPort: a.httpPort, portBase: a.portBase,
         consentTimeoutSeconds: a.consentTimeout, logName: 'soak-server.log' });

@@ -28,15 +28,19 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 18 point 1: changing the configuration of running components loses no request and no session. On its own
  * server (the test rewrites its etc/ files), while one node-datachannel viewer plays {@code demo} and two client loops
  * run (WHEP POST + DELETE with a token on a token stream; GET /metrics and GET /health), each of these files is
  * rewritten 10 times, one write every 1.2 s (Karaf's file watcher polls every second, so each write is its own
- * configuration update): the WHEP limits, the metrics access list, the SFU's playout.delay, the JWT provider's
- * settings, and a non-source setting of the stream the viewer plays. Every request must succeed and the viewer's session
- * must stay up (no gap over 1.5 s between packets, still known to the server at the end).
+ * configuration update): the WHEP and WHIP limits (one file), the metrics access list, the SFU's playout.delay, the JWT
+ * provider's settings, non-source settings of the stream the viewer plays (access list, rendition ladder and its stop
+ * delay), the publish settings of a {@code whip} stream that a headless Chromium publishes to (takeover, reconnect
+ * delay) and the defaults of all {@code whip} streams. Every request must succeed, the viewers' sessions (one on the
+ * demo, one on the published stream) must stay up (no gap over 1.5 s between packets, still known to the server at the
+ * end), and the publisher must stay connected, its stream {@code live}.
  *
  * <p>Issue 18 point 7, on the same server afterwards: bad files are refused with a log line naming the file and the
  * key, the stream concerned (when it can be defined) is {@code failed} with a reason, nothing else is affected and
@@ -46,6 +50,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ReconfigurationE2E {
     private static final int CHANGES = 10;
     private static final long CHANGE_INTERVAL_MS = 1200;
+    private static final int WRITES_PER_ROUND = 7;
+    private static final String PUBLISHED = "reconfwhip";
+    @RegisterExtension
+    static final HeadlessChromium publisher = new HeadlessChromium(
+            List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static SightlineServer server;
 
@@ -74,13 +83,19 @@ class ReconfigurationE2E {
         String token = server.readToken("reconfig").orElseThrow(() -> new AssertionError("no JWT provider"));
         awaitStatus("/whep/reconfig", token, 201);
 
-        Process viewer = new ProcessBuilder("node", "steady-viewer.js", server.url("/whep/demo").toString(),
-                String.valueOf(CHANGES * CHANGE_INTERVAL_MS * 5 / 1000 + 3)).directory(nodeClientDir().toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader viewerOut = new BufferedReader(new InputStreamReader(viewer.getInputStream(),
-                StandardCharsets.UTF_8));
-        assertEquals("playing", viewerOut.readLine(), "the viewer plays before the changes start");
+        put(etc.resolve("io.sightline.stream-" + PUBLISHED + ".cfg"), Map.of("source.type", "whip",
+                "access", "public", "publish.reconnect.seconds", "60"));
+        String publish = server.publishToken(PUBLISHED).orElseThrow();
+        awaitStreamState(PUBLISHED, "idle");
+        publisher.open(server.url("/health"));
+        publisher.script(WhipTestPublisher.PUBLISH, publish, PUBLISHED);
+        publisher.await(Duration.ofSeconds(30), "publishing", () -> WhipTestPublisher.published(publisher),
+                p -> "connected".equals(p.get("state")) && HeadlessChromium.number(p, "framesEncoded") > 30);
+        awaitStreamState(PUBLISHED, "live");
 
+        long seconds = CHANGES * CHANGE_INTERVAL_MS * WRITES_PER_ROUND / 1000 + 3;
+        SteadyViewer viewer = new SteadyViewer("/whep/demo", seconds);
+        SteadyViewer publishedViewer = new SteadyViewer("/whep/" + PUBLISHED, seconds);
         AtomicBoolean running = new AtomicBoolean(true);
         Map<String, AtomicInteger> ok = new ConcurrentHashMap<>();
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -102,7 +117,14 @@ class ReconfigurationE2E {
             put(etc.resolve("io.sightline.auth.jwt.cfg"), Map.of("clock.skew.seconds", String.valueOf(30 + i)));
             pause();
             put(etc.resolve("io.sightline.stream-demo.cfg"), Map.of("access.public.from",
-                    i % 2 == 0 ? "127.0.0.1/8" : "127.0.0.1/8, ::1"));
+                    i % 2 == 0 ? "127.0.0.1/8" : "127.0.0.1/8, ::1",
+                    "renditions", i % 2 == 0 ? "640x360@600, 320x180@150" : "1280x720@2000, 640x360@600, 320x180@150",
+                    "renditions.stop.after.seconds", String.valueOf(10 + i)));
+            pause();
+            put(etc.resolve("io.sightline.stream-" + PUBLISHED + ".cfg"), Map.of("publish.takeover",
+                    String.valueOf(i % 2 == 0), "publish.reconnect.seconds", String.valueOf(60 + i)));
+            pause();
+            put(etc.resolve("io.sightline.source.whip.cfg"), Map.of("publish.reconnect.seconds", String.valueOf(15 + i)));
             pause();
             changed.add("round " + i);
         }
@@ -110,24 +132,68 @@ class ReconfigurationE2E {
         whep.join(20_000);
         scrape.join(20_000);
 
-        assertTrue(viewer.waitFor(60, TimeUnit.SECONDS), "the viewer ends on its own");
-        String result = viewerOut.readLine();
-        System.out.println("reconfiguration: " + changed.size() * 5 + " configuration writes; requests ok " + ok
-                + "; failures " + failures.size() + "; viewer " + result);
+        String result = viewer.result();
+        String publishedResult = publishedViewer.result();
+        Map<String, Object> sent = WhipTestPublisher.published(publisher);
+        System.out.println("reconfiguration: " + changed.size() * WRITES_PER_ROUND + " configuration writes; requests ok "
+                + ok + "; failures " + failures.size() + "; demo viewer " + result + "; published stream's viewer "
+                + publishedResult + "; publisher " + sent);
         assertTrue(failures.isEmpty(), failures.size() + " failed requests, first: "
                 + failures.subList(0, Math.min(5, failures.size())));
         assertTrue(ok.get("whep").get() >= 50, "the WHEP loop ran: " + ok);
         assertTrue(ok.get("scrape").get() >= 50, "the scrape loop ran: " + ok);
-        assertTrue(result != null && result.contains("\"ok\":true"), "viewer: " + result);
-        assertEquals("playing", field(result, "state").replace("\"", ""), "the viewer's session stayed up: " + result);
-        assertTrue(Long.parseLong(field(result, "maxGapMs")) < 1500, "no pause in the media: " + result);
-        assertTrue(List.of("200", "204").contains(field(result, "deleteStatus")),
-                "the server still had the viewer's session at the end: " + result);
+        SteadyViewer.assertStayedUp("demo", result);
+        SteadyViewer.assertStayedUp(PUBLISHED, publishedResult);
+        assertEquals("connected", sent.get("state"), "the publisher stayed connected: " + sent);
+        awaitStreamState(PUBLISHED, "live");
         // Each write was its own configuration update (the SFU logs each one), and the viewer's SFU was never
         // restarted (it logs its media ports once, at activation).
         Path log = server.home().resolve("data/log/karaf.log");
         assertTrue(count(log, "SFU settings changed") >= CHANGES, count(log, "SFU settings changed") + " SFU updates");
         assertEquals(1, count(log, "; media on UDP"), "the SFU was activated once");
+        publisher.script("window.pubPc.close();");
+    }
+
+    /** One node-datachannel viewer (benchmarks/load/steady-viewer.js) for a fixed time; prints "playing" once it plays. */
+    private static final class SteadyViewer {
+        private final Process process;
+        private final BufferedReader out;
+
+        SteadyViewer(String path, long seconds) throws IOException {
+            process = new ProcessBuilder("node", "steady-viewer.js", server.url(path).toString(), String.valueOf(seconds))
+                    .directory(nodeClientDir().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("playing", out.readLine(), path + ": the viewer plays before the changes start");
+        }
+
+        /** The viewer's closing JSON line, after it ended on its own. */
+        String result() throws Exception {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the viewer ends on its own");
+            return out.readLine();
+        }
+
+        static void assertStayedUp(String stream, String result) {
+            assertTrue(result != null && result.contains("\"ok\":true"), stream + " viewer: " + result);
+            assertEquals("playing", field(result, "state").replace("\"", ""),
+                    stream + ": the viewer's session stayed up: " + result);
+            assertTrue(Long.parseLong(field(result, "maxGapMs")) < 1500, stream + ": no pause in the media: " + result);
+            assertTrue(List.of("200", "204").contains(field(result, "deleteStatus")),
+                    stream + ": the server still had the viewer's session at the end: " + result);
+        }
+    }
+
+    private static void awaitStreamState(String stream, String state) throws Exception {
+        Pattern wanted = Pattern.compile("\"" + stream + "\":\\{[^}]*\"state\":\"" + state + "\"");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = get("/health").body();
+            if (wanted.matcher(body).find()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("stream " + stream + " not " + state + ": " + body);
     }
 
     @Test

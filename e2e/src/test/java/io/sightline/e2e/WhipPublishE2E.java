@@ -44,39 +44,6 @@ class WhipPublishE2E {
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
     private static final String WHEP_POSTS = "return performance.getEntriesByType('resource')"
             + ".filter(e => new URL(e.name).pathname === '/whep/" + STREAM + "').length;";
-    /** A minimal WHIP client: offer after gathering, POST, answer; state and encoder figures in window.pub. */
-    private static final String PUBLISH = String.join("\n",
-            "const token = arguments[0];",
-            "window.pub = {state: 'starting'};",
-            "(async () => {",
-            "  const media = await navigator.mediaDevices.getUserMedia(",
-            "      {video: {width: 640, height: 360, frameRate: 30}, audio: true});",
-            "  const pc = new RTCPeerConnection();",
-            "  window.pubPc = pc;",
-            "  media.getTracks().forEach(t => pc.addTransceiver(t, {direction: 'sendonly', streams: [media]}));",
-            "  await pc.setLocalDescription(await pc.createOffer());",
-            "  await new Promise(done => {",
-            "    if (pc.iceGatheringState === 'complete') { done(); return; }",
-            "    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());",
-            "    setTimeout(done, 3000);",
-            "  });",
-            "  const r = await fetch('/whip/" + STREAM + "', {method: 'POST', body: pc.localDescription.sdp,",
-            "      headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}});",
-            "  window.pub.status = r.status;",
-            "  window.pub.location = r.headers.get('Location');",
-            "  const answer = await r.text();",
-            "  if (r.status !== 201) { window.pub.state = 'refused ' + r.status + ': ' + answer; return; }",
-            "  pc.addEventListener('connectionstatechange', () => window.pub.state = pc.connectionState);",
-            "  await pc.setRemoteDescription({type: 'answer', sdp: answer});",
-            "  window.pub.state = pc.connectionState;",
-            "})().catch(e => window.pub.state = 'error ' + e);");
-    private static final String PUBLISHED = String.join("\n",
-            "const pc = window.pubPc; if (!pc) return null;",
-            "const out = {state: window.pub.state, status: window.pub.status};",
-            "return pc.getStats().then(stats => { stats.forEach(s => {",
-            "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
-            "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount; }",
-            "}); return out; });");
     private static final String PAGE_STATS =
             "return window.sightlinePublisher ? window.sightlinePublisher.stats() : null;";
     private static SightlineServer server;
@@ -127,7 +94,7 @@ class WhipPublishE2E {
     void aBrowserPublishesAViewerWatchesAndStaysThroughARepublish() throws Exception {
         String publish = server.publishToken(STREAM).orElseThrow();
         publisher.open(server.url("/health"));
-        publisher.script(PUBLISH, publish);
+        publisher.script(WhipTestPublisher.PUBLISH, publish, STREAM);
         Map<String, Object> sent = publisher.await(Duration.ofSeconds(20), "connected and encoding",
                 WhipPublishE2E::published, s -> "connected".equals(s.get("state"))
                         && HeadlessChromium.number(s, "framesEncoded") > 30);
@@ -148,7 +115,7 @@ class WhipPublishE2E {
                 + " ms after the publisher closed its peer connection");
         double before = HeadlessChromium.number(stats(), "framesDecoded");
 
-        publisher.script(PUBLISH, publish);
+        publisher.script(WhipTestPublisher.PUBLISH, publish, STREAM);
         Instant again = Instant.now();
         publisher.await(Duration.ofSeconds(20), "publishing again", WhipPublishE2E::published,
                 s -> "connected".equals(s.get("state")));
@@ -244,9 +211,8 @@ class WhipPublishE2E {
                 + body);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> published() {
-        return (Map<String, Object>) publisher.script(PUBLISHED);
+        return WhipTestPublisher.published(publisher);
     }
 
     @SuppressWarnings("unchecked")

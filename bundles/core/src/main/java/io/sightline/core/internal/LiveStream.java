@@ -202,8 +202,18 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     /** The configuration changed: restart the source with the new settings, keeping subscribers. */
     void reconfigure(StreamSettings newSettings) {
         scheduler.execute(() -> {
-            supervisor.reconfigure();
-            settings = newSettings;
+            SourceRun run = supervisor.run();
+            if (newSettings.sameSourceAs(settings)) {
+                // Access, renditions, transport, timers, publish.*: the source, its viewers and publisher stay.
+                settings = newSettings;
+                if (run != null) {
+                    run.settingsChanged(newSettings);
+                }
+                LOG.info("Stream '{}': settings applied, the source keeps running", name());
+            } else {
+                supervisor.reconfigure();
+                settings = newSettings;
+            }
             reconcile();
         });
     }

@@ -41,7 +41,8 @@ final class SourceRun implements MediaSink, SourceContext {
 
     private final int generation;
     private final CaptureSourceFactory factory;
-    private final StreamSettings settings;
+    /** The stream's current settings: replaced when only keys that leave the source running changed. */
+    private volatile StreamSettings settings;
     private final Path dataDirectory;
     private final Target stream;
     private final EncodePolicy encoding;
@@ -63,6 +64,11 @@ final class SourceRun implements MediaSink, SourceContext {
 
     int generation() {
         return generation;
+    }
+
+    /** The stream's settings changed in keys the running source reads where it uses them ({@link #config()}). */
+    void settingsChanged(StreamSettings next) {
+        settings = next;
     }
 
     CaptureSourceFactory factory() {

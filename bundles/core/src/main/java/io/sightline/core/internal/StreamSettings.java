@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,15 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
     /** The floor's bitrate against the lowest rung's: the same box with a third of the pictures. */
     static final int FLOOR_BITRATE_DIVISOR = 3;
     static final String RENDITIONS_STOP_AFTER = "renditions.stop.after.seconds";
+    /**
+     * Keys whose change leaves the running source alone: each is read where it is used (the access gate, the SFU, the
+     * renditions, the supervisor's timers), so a new value applies from the next request, session, switch or failure.
+     * Keys starting with {@link #PUBLISHER_KEYS} are the whip plugin's, read at each publication.
+     */
+    private static final Set<String> LIVE_KEYS = Set.of(Stream.ACCESS, PUBLIC_FROM, Stream.TRANSPORT_MODE,
+            "playout.delay", Rendition.RENDITIONS, RENDITIONS_STOP_AFTER, "on.demand.close.after.seconds",
+            "reconnect.initial.delay.ms", "reconnect.max.delay.ms", "source.timeout.ms", "description");
+    private static final String PUBLISHER_KEYS = "publish.";
     private static final Pattern ADDRESS_OR_BLOCK = Pattern.compile("[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(/\\d{1,3})?");
 
     static StreamSettings from(Map<String, Object> raw) {
@@ -92,6 +102,20 @@ record StreamSettings(String name, String sourceType, boolean onDemand, int clos
         props.put(Stream.ACCESS, "disabled");
         return new StreamSettings(name, sourceType, false, 10, "sfu", "disabled", "h264", 2000, 60, 500, 10_000,
                 10_000, true, Collections.unmodifiableMap(props), reason);
+    }
+
+    /**
+     * Whether the running source can stay as it is under {@code next}: both files valid and the same values for
+     * every key but the {@link #LIVE_KEYS live} ones.
+     */
+    boolean sameSourceAs(StreamSettings next) {
+        return refusal == null && next.refusal == null && sourceKeys().equals(next.sourceKeys());
+    }
+
+    private Map<String, Object> sourceKeys() {
+        Map<String, Object> keys = new TreeMap<>(properties);
+        keys.keySet().removeIf(k -> LIVE_KEYS.contains(k) || k.startsWith(PUBLISHER_KEYS));
+        return keys;
     }
 
     /**

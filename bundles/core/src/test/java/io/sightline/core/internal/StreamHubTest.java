@@ -253,6 +253,29 @@ class StreamHubTest {
         sub.close();
     }
 
+    @Test
+    void changingOnlyNonSourceKeysKeepsTheSourceAndAChangedSourceKeyRestartsIt() throws Exception {
+        hub.bindSourceFactory(factory, Map.of(CaptureSourceFactory.SOURCE_TYPE, "synthetic"));
+        Stream s = define("cam", "source.url", "rtsp://a/1");
+        await("live", () -> s.status().state() == StreamState.LIVE);
+        SyntheticSource first = factory.lastSource;
+
+        hub.redefine(StreamSettings.from(config("cam", "source.url", "rtsp://a/1", "access", "public",
+                "access.public.from", "127.0.0.1/8", "renditions", "640x360@600", "transport.mode", "p2p",
+                "publish.takeover", "true", "source.timeout.ms", "20000")));
+        await("the new access applies", () -> "public".equals(s.properties().get(Stream.ACCESS)));
+        schedulers.settle("cam");
+        assertEquals(1, factory.sources.size(), "no second source was created");
+        assertEquals(1, factory.running.get());
+        assertEquals("true", first.context.config("publish.takeover", "false"),
+                "the running source reads the new settings");
+        assertEquals(StreamState.LIVE, s.status().state());
+
+        hub.redefine(StreamSettings.from(config("cam", "source.url", "rtsp://a/2", "access", "public")));
+        await("a second source", () -> factory.sources.size() == 2);
+        await("live on the new source", () -> s.status().state() == StreamState.LIVE && factory.running.get() == 1);
+    }
+
     /** A viewer session as signaling registers it; only closing matters here. */
     private record ClosingSession(String id, String streamName, AtomicInteger closed)
             implements io.sightline.api.transport.ViewerSession {

@@ -61,12 +61,35 @@ public final class PublishedStreams implements CaptureSourceFactory {
 
     @Override
     public CaptureSource create(SourceContext context) {
-        boolean takeover = Boolean.parseBoolean(context.config(TAKEOVER, String.valueOf(defaults.publish_takeover())));
+        reconnectSeconds(context); // a bad value fails the stream's start with the key named
+        return new WhipSource(context);
+    }
+
+    /*
+     * The publish.* settings are read where they are used, from the stream's current configuration: the core does not
+     * restart a whip stream's source (and so end its publisher) when only publish.* keys changed.
+     */
+    private boolean takeover(SourceContext context) {
+        return Boolean.parseBoolean(context.config(TAKEOVER, String.valueOf(defaults.publish_takeover())));
+    }
+
+    private int reconnectSeconds(SourceContext context) {
         int reconnect = context.config(RECONNECT_SECONDS, defaults.publish_reconnect_seconds());
         if (reconnect < 1 || reconnect > 3600) {
             throw new IllegalArgumentException(RECONNECT_SECONDS + " must be 1..3600, got " + reconnect);
         }
-        return new WhipSource(context, takeover, reconnect);
+        return reconnect;
+    }
+
+    /** The reconnect wait of a running stream; a value changed to something invalid since the start is not used. */
+    private int reconnectSecondsOrDefault(SourceContext context) {
+        try {
+            return reconnectSeconds(context);
+        } catch (IllegalArgumentException e) {
+            int fallback = defaults.publish_reconnect_seconds();
+            LOG.warn("Stream '{}': {}; using {} s", context.streamName(), e.getMessage(), fallback);
+            return fallback;
+        }
     }
 
     /** The waiting stream of this name, or null when no whip source of that stream runs. */
@@ -107,16 +130,12 @@ public final class PublishedStreams implements CaptureSourceFactory {
     /** The source of one whip stream: a slot in {@link #waiting} while started. */
     final class WhipSource implements CaptureSource, Slot {
         private final SourceContext context;
-        private final boolean takeover;
-        private final int reconnectSeconds;
         private Publisher current;
         private ScheduledFuture<?> idleTimer;
         private boolean started;
 
-        WhipSource(SourceContext context, boolean takeover, int reconnectSeconds) {
+        WhipSource(SourceContext context) {
             this.context = context;
-            this.takeover = takeover;
-            this.reconnectSeconds = reconnectSeconds;
         }
 
         @Override
@@ -161,7 +180,7 @@ public final class PublishedStreams implements CaptureSourceFactory {
                             + "' is not waiting for a publisher");
                 }
                 old = current;
-                if (old != null && !takeover) {
+                if (old != null && !takeover(context)) {
                     throw new TransportException(Reason.PUBLISH_CONFLICT, "stream '" + context.streamName()
                             + "' already has a publisher (" + TAKEOVER + " = false)");
                 }
@@ -181,6 +200,7 @@ public final class PublishedStreams implements CaptureSourceFactory {
                     return;
                 }
                 current = null;
+                int reconnectSeconds = reconnectSecondsOrDefault(context);
                 context.sink().waiting(StreamState.RECONNECTING, "publisher left (" + reason + "); idle after "
                         + reconnectSeconds + " s");
                 cancelIdleTimer();

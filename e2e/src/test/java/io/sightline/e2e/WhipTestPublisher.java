@@ -1,0 +1,54 @@
+package io.sightline.e2e;
+
+import java.util.Map;
+
+/**
+ * A minimal WHIP client run in a headless Chromium page (fake camera and microphone): gather, offer, POST to
+ * {@code /whip/<stream>} with a publish token, apply the answer. Its state and encoder figures are in
+ * {@code window.pub} / {@code window.pubPc}, read back with {@link #published(HeadlessChromium)}.
+ */
+final class WhipTestPublisher {
+    /** Arguments: the publish token, the stream name. */
+    static final String PUBLISH = String.join("\n",
+            "const token = arguments[0];",
+            "const stream = arguments[1];",
+            "window.pub = {state: 'starting'};",
+            "(async () => {",
+            "  const media = await navigator.mediaDevices.getUserMedia(",
+            "      {video: {width: 640, height: 360, frameRate: 30}, audio: true});",
+            "  const pc = new RTCPeerConnection();",
+            "  window.pubPc = pc;",
+            "  media.getTracks().forEach(t => pc.addTransceiver(t, {direction: 'sendonly', streams: [media]}));",
+            "  await pc.setLocalDescription(await pc.createOffer());",
+            "  await new Promise(done => {",
+            "    if (pc.iceGatheringState === 'complete') { done(); return; }",
+            "    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());",
+            "    setTimeout(done, 3000);",
+            "  });",
+            "  const r = await fetch('/whip/' + stream, {method: 'POST', body: pc.localDescription.sdp,",
+            "      headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}});",
+            "  window.pub.status = r.status;",
+            "  window.pub.location = r.headers.get('Location');",
+            "  const answer = await r.text();",
+            "  if (r.status !== 201) { window.pub.state = 'refused ' + r.status + ': ' + answer; return; }",
+            "  pc.addEventListener('connectionstatechange', () => window.pub.state = pc.connectionState);",
+            "  await pc.setRemoteDescription({type: 'answer', sdp: answer});",
+            "  window.pub.state = pc.connectionState;",
+            "})().catch(e => window.pub.state = 'error ' + e);");
+    private static final String PUBLISHED = String.join("\n",
+            "const pc = window.pubPc; if (!pc) return null;",
+            "const out = {state: window.pub.state, status: window.pub.status};",
+            "return pc.getStats().then(stats => { stats.forEach(s => {",
+            "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
+            "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount; }",
+            "}); return out; });");
+
+    private WhipTestPublisher() {
+    }
+
+    /** The publisher page's state ({@code connected} ...), HTTP status, frames encoded, encoder, NACKs and PLIs. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> published(HeadlessChromium publisher) {
+        return (Map<String, Object>) publisher.script(PUBLISHED);
+    }
+}
