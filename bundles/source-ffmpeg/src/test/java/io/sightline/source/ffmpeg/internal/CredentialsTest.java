@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sightline.testing.RecordingSourceContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +31,14 @@ class CredentialsTest {
 
     @Test
     void configErrorsNeverShowThePassword() {
-        RecordingContext ctx = new RecordingContext(Map.of("source.url", "rtmp://cam.local/live",
+        RecordingSourceContext ctx = new RecordingSourceContext(Map.of("source.url", "rtmp://cam.local/live",
                 "source.username", "admin", "source.password", "hunter22"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SourceSettings.from(SourceType.RTSP, ctx, Factories.DEFAULTS));
         assertFalse(e.getMessage().contains("hunter22"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SourceSettings.from(SourceType.RTSP,
-                new RecordingContext(Map.of("source.url", "rtsp://x/y", "source.rtsp.transport", "quic")), Factories.DEFAULTS));
+                new RecordingSourceContext(Map.of("source.url", "rtsp://x/y", "source.rtsp.transport", "quic")), Factories.DEFAULTS));
         assertThrows(IllegalArgumentException.class, () -> SourceSettings.from(SourceType.HTTP,
-                new RecordingContext(Map.of()), Factories.DEFAULTS));
+                new RecordingSourceContext(Map.of()), Factories.DEFAULTS));
     }
 }

@@ -1,6 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
-import static io.sightline.source.ffmpeg.internal.RecordingContext.await;
+import static io.sightline.testing.RecordingSourceContext.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,7 @@ import io.sightline.api.media.RawVideoFrame;
 import io.sightline.api.source.CaptureSource;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.Track;
+import io.sightline.testing.RecordingSourceContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,7 +48,7 @@ class FfmpegSourceTest {
     @Test
     void rtspOverTcpIsPassedThroughWithParameterSetsBeforeEveryKeyframe() throws Exception {
         cleanup.add(Producer.rtspServer(dir, 9110));
-        RecordingContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9110/cam"));
+        RecordingSourceContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9110/cam"));
         assertTrue(await(() -> ctx.video.size() >= 75, 10_000), "units: " + ctx.video.size());
         Track video = ctx.announced.get(0).get(0);
         assertEquals(Codec.H264, video.parameters().codec());
@@ -64,12 +65,12 @@ class FfmpegSourceTest {
     @Test
     void rtspCredentialsAreSentButNeverShown() throws Exception {
         cleanup.add(Producer.rtspServer(dir, 9126, "viewer", "p@ss:w/rd"));
-        RecordingContext denied = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9126/cam",
+        RecordingSourceContext denied = new RecordingSourceContext(Map.of("source.url", "rtsp://127.0.0.1:9126/cam",
                 "source.username", "viewer", "source.password", "wrong-pass"));
         Exception e = assertThrows(Exception.class, () -> Factories.activated(new RtspSourceFactory()).create(denied).start());
         assertFalse(e.getMessage().contains("wrong-pass"), e.getMessage());
         System.out.println("wrong password: " + e.getMessage());
-        RecordingContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9126/cam",
+        RecordingSourceContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9126/cam",
                 "source.username", "viewer", "source.password", "p@ss:w/rd"));
         assertTrue(await(() -> ctx.video.size() >= 10, 10_000), "units: " + ctx.video.size());
     }
@@ -78,7 +79,7 @@ class FfmpegSourceTest {
     void stopDuringABlockedReadIsPromptAndReportsNothing() throws Exception {
         Producer server = Producer.rtspServer(dir, 9128);
         cleanup.add(server);
-        RecordingContext ctx = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9128/cam"));
+        RecordingSourceContext ctx = new RecordingSourceContext(Map.of("source.url", "rtsp://127.0.0.1:9128/cam"));
         CaptureSource source = Factories.activated(new RtspSourceFactory()).create(ctx);
         source.start();
         assertTrue(await(() -> ctx.video.size() >= 5, 10_000));
@@ -96,7 +97,7 @@ class FfmpegSourceTest {
     @Test
     void rtspOverUdp() throws Exception {
         cleanup.add(Producer.rtspServer(dir, 9112));
-        RecordingContext ctx = start(Factories.activated(new RtspSourceFactory()),
+        RecordingSourceContext ctx = start(Factories.activated(new RtspSourceFactory()),
                 Map.of("source.url", "rtsp://127.0.0.1:9112/cam", "source.rtsp.transport", "udp"));
         assertTrue(await(() -> ctx.video.size() >= 30, 10_000), "units: " + ctx.video.size());
         assertKeyframesCarryParameterSets(ctx.video);
@@ -108,7 +109,7 @@ class FfmpegSourceTest {
         Producer server = Producer.rtspServer(dir, 9114);
         Map<String, Object> config = Map.of("source.url", "rtsp://127.0.0.1:9114/cam", "source.read.timeout.ms",
                 "3000");
-        RecordingContext ctx = start(Factories.activated(new RtspSourceFactory()), config);
+        RecordingSourceContext ctx = start(Factories.activated(new RtspSourceFactory()), config);
         assertTrue(await(() -> ctx.video.size() >= 10, 10_000));
         long killed = System.nanoTime();
         server.close();
@@ -117,7 +118,7 @@ class FfmpegSourceTest {
                 ctx.failures);
 
         cleanup.add(Producer.rtspServer(dir, 9114));
-        RecordingContext again = start(Factories.activated(new RtspSourceFactory()), config);
+        RecordingSourceContext again = start(Factories.activated(new RtspSourceFactory()), config);
         assertTrue(await(() -> again.video.size() >= 10, 10_000), "frames again after the restart");
         assertTrue(again.video.get(0).keyframe());
     }
@@ -126,7 +127,7 @@ class FfmpegSourceTest {
     void frozenRtspServerOverUdpIsReportedWithinTheReadTimeout() throws Exception {
         Producer server = Producer.rtspServer(dir, 9124);
         cleanup.add(server);
-        RecordingContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9124/cam",
+        RecordingSourceContext ctx = start(Factories.activated(new RtspSourceFactory()), Map.of("source.url", "rtsp://127.0.0.1:9124/cam",
                 "source.rtsp.transport", "udp", "source.read.timeout.ms", "2000"));
         assertTrue(await(() -> ctx.video.size() >= 10, 10_000));
         long frozen = System.nanoTime();
@@ -153,7 +154,7 @@ class FfmpegSourceTest {
             }
         });
         acceptor.start();
-        CaptureSource source = Factories.activated(new RtspSourceFactory()).create(new RecordingContext(Map.of("source.url",
+        CaptureSource source = Factories.activated(new RtspSourceFactory()).create(new RecordingSourceContext(Map.of("source.url",
                 "rtsp://127.0.0.1:9116/cam", "source.open.timeout.ms", "1500", "source.read.timeout.ms", "1500")));
         long t0 = System.nanoTime();
         Exception e = assertThrows(Exception.class, source::start);
@@ -174,7 +175,7 @@ class FfmpegSourceTest {
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "60", "-bf", "0",
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-f", "flv", "-listen", "1",
                 "rtmp://127.0.0.1:9118/live/x"));
-        RecordingContext ctx = start(Factories.activated(new RtmpSourceFactory()), Map.of("source.url", "rtmp://127.0.0.1:9118/live/x"));
+        RecordingSourceContext ctx = start(Factories.activated(new RtmpSourceFactory()), Map.of("source.url", "rtmp://127.0.0.1:9118/live/x"));
         assertTrue(await(() -> ctx.video.size() >= 30 && ctx.audio.size() >= 50, 10_000),
                 "video " + ctx.video.size() + ", audio " + ctx.audio.size());
         List<Track> tracks = ctx.announced.get(ctx.announced.size() - 1);
@@ -198,7 +199,7 @@ class FfmpegSourceTest {
                 "testsrc=size=320x240:rate=30", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-g", "60", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "mpegts",
                 "srt://127.0.0.1:9120?mode=listener"));
-        RecordingContext ctx = start(Factories.activated(new SrtSourceFactory()), Map.of("source.url", "srt://127.0.0.1:9120?mode=caller"));
+        RecordingSourceContext ctx = start(Factories.activated(new SrtSourceFactory()), Map.of("source.url", "srt://127.0.0.1:9120?mode=caller"));
         assertTrue(await(() -> ctx.video.size() >= 30, 10_000), "units: " + ctx.video.size());
         assertEquals(320, ctx.announced.get(0).get(0).width());
         assertKeyframesCarryParameterSets(ctx.video);
@@ -218,7 +219,7 @@ class FfmpegSourceTest {
         }
         cleanup.add(Producer.ffmpeg(dir.resolve("http.log"), "-re", "-framerate", "30", "-f", "h264", "-i",
                 h264.toString(), "-c", "copy", "-f", "mpegts", "-listen", "1", "http://127.0.0.1:9122/live.ts"));
-        RecordingContext ctx = start(Factories.activated(new HttpSourceFactory()), Map.of("source.url", "http://127.0.0.1:9122/live.ts"));
+        RecordingSourceContext ctx = start(Factories.activated(new HttpSourceFactory()), Map.of("source.url", "http://127.0.0.1:9122/live.ts"));
         assertTrue(await(() -> ctx.video.size() >= 90, 10_000), "units: " + ctx.video.size());
         List<byte[]> received = new ArrayList<>();
         for (EncodedUnit u : ctx.video) {
@@ -244,7 +245,7 @@ class FfmpegSourceTest {
         cleanup.add(Producer.ffmpeg(dir.resolve("mjpeg-http.log"), "-re", "-f", "lavfi", "-i",
                 "testsrc=size=320x240:rate=15", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "5", "-f", "mpjpeg",
                 "-listen", "1", "http://127.0.0.1:9130/cam.mjpg"));
-        RecordingContext ctx = start(Factories.activated(new HttpSourceFactory()), Map.of("source.url", "http://127.0.0.1:9130/cam.mjpg"));
+        RecordingSourceContext ctx = start(Factories.activated(new HttpSourceFactory()), Map.of("source.url", "http://127.0.0.1:9130/cam.mjpg"));
         assertTrue(await(() -> ctx.frames.size() >= 15, 10_000), "frames " + ctx.frames.size() + " " + ctx.failures);
         assertTrue(ctx.video.isEmpty(), "MJPEG is never passed through");
         assertEquals(320, ctx.frames.get(0).width());
@@ -260,7 +261,7 @@ class FfmpegSourceTest {
                 "-preset", "ultrafast", "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "hls", "-hls_time", "1",
                 "-hls_list_size", "0", "-hls_playlist_type", "vod", hls.resolve("index.m3u8").toString());
         cleanup.add(Producer.httpFileServer(hls, 9132, dir.resolve("hls-http.log")));
-        RecordingContext ctx = start(Factories.activated(new HttpSourceFactory()),
+        RecordingSourceContext ctx = start(Factories.activated(new HttpSourceFactory()),
                 Map.of("source.url", "http://127.0.0.1:9132/index.m3u8"));
         assertTrue(await(() -> ctx.video.size() >= 30, 10_000), "units " + ctx.video.size() + " " + ctx.failures);
         assertEquals(320, ctx.announced.get(0).get(0).width());
@@ -273,7 +274,7 @@ class FfmpegSourceTest {
         Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=1", "-c:v", "libx264",
                 "-preset", "ultrafast", "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p", mp4.toString());
         long started = System.nanoTime();
-        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
+        RecordingSourceContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
         assertTrue(await(() -> ctx.video.size() >= 45, 10_000), "past the loop point: " + ctx.video.size());
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         List<EncodedUnit> units = List.copyOf(ctx.video);
@@ -297,7 +298,7 @@ class FfmpegSourceTest {
         Path firstPicture = dir.resolve("first.yuv");
         Producer.ffmpegNow("-i", mp4.toString(), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p",
                 firstPicture.toString());
-        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
+        RecordingSourceContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
         assertTrue(await(() -> ctx.frames.size() >= 20, 5_000), "frames: " + ctx.frames.size());
         assertTrue(ctx.video.isEmpty(), "B-frame H.264 must not be passed through");
         assertTrue(ctx.announced.get(0).stream().noneMatch(t -> t.kind() == MediaKind.VIDEO),
@@ -316,7 +317,7 @@ class FfmpegSourceTest {
         Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=2", "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=8000:duration=2", "-c:v", "mjpeg", "-pix_fmt", "yuvj422p", "-c:a",
                 "pcm_mulaw", mkv.toString());
-        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mkv.toString()));
+        RecordingSourceContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mkv.toString()));
         assertTrue(await(() -> ctx.frames.size() >= 20 && ctx.audio.size() >= 30, 5_000),
                 "frames " + ctx.frames.size() + ", audio " + ctx.audio.size() + " " + ctx.failures);
         assertEquals(List.of(Codec.OPUS), ctx.announced.get(0).stream().map(t -> t.parameters().codec()).toList());
@@ -330,7 +331,7 @@ class FfmpegSourceTest {
         Path mp4 = dir.resolve("never.mp4");
         Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=1", "-c:v", "libx264",
                 "-preset", "ultrafast", "-bf", "0", "-pix_fmt", "yuv420p", mp4.toString());
-        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString(),
+        RecordingSourceContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString(),
                 "source.passthrough", "never", "source.loop", "false"));
         assertTrue(await(() -> !ctx.failures.isEmpty(), 5_000), "a file that does not loop ends");
         assertEquals("input ended", ctx.failures.get(0));
@@ -348,7 +349,7 @@ class FfmpegSourceTest {
         Path firstPicture = dir.resolve("hevc-first.yuv");
         Producer.ffmpegNow("-i", mp4.toString(), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p",
                 firstPicture.toString());
-        RecordingContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
+        RecordingSourceContext ctx = start(Factories.activated(new FileSourceFactory()), Map.of("source.url", mp4.toString()));
         assertTrue(await(() -> ctx.frames.size() >= 10, 5_000), "frames: " + ctx.frames.size() + " " + ctx.failures);
         assertTrue(ctx.video.isEmpty(), "H.265 is never passed through");
         RawVideoFrame f = ctx.frames.get(0);
@@ -363,7 +364,7 @@ class FfmpegSourceTest {
         Path mkv = dir.resolve("mjpeg-only.mkv");
         Producer.ffmpegNow("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1", "-c:v", "mjpeg",
                 "-pix_fmt", "yuvj420p", mkv.toString());
-        RecordingContext ctx = new RecordingContext(new HashMap<>(Map.of("source.url", mkv.toString())));
+        RecordingSourceContext ctx = new RecordingSourceContext(new HashMap<>(Map.of("source.url", mkv.toString())));
         CaptureSource source = Factories.withoutDecoders(new FileSourceFactory()).create(ctx);
         IOException e = assertThrows(IOException.class, source::start);
         source.stop();
@@ -374,11 +375,11 @@ class FfmpegSourceTest {
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Creates and starts a source, retrying while the producer is not listening yet. */
-    private RecordingContext start(CaptureSourceFactory factory, Map<String, Object> config) throws Exception {
+    private RecordingSourceContext start(CaptureSourceFactory factory, Map<String, Object> config) throws Exception {
         Map<String, Object> c = new HashMap<>(config);
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            RecordingContext ctx = new RecordingContext(c);
+            RecordingSourceContext ctx = new RecordingSourceContext(c);
             CaptureSource source = factory.create(ctx);
             try {
                 long t0 = System.nanoTime();

@@ -1,6 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
-import static io.sightline.source.ffmpeg.internal.RecordingContext.await;
+import static io.sightline.testing.RecordingSourceContext.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import io.sightline.api.media.Codec;
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.source.CaptureSource;
 import io.sightline.api.stream.Track;
+import io.sightline.testing.RecordingSourceContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class NativeRtspClientTest {
     @Test
     void h264WithOpusIsPassedThroughAsItArrives() throws Exception {
         serve(9140, "", "", "( " + VIDEO + TONE + " ! opusenc ! rtpopuspay name=pay1 pt=97 )");
-        RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9140/cam"));
+        RecordingSourceContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9140/cam"));
         assertTrue(await(() -> ctx.video.size() >= 30 && ctx.audio.size() >= 50, 10_000),
                 "video " + ctx.video.size() + ", audio " + ctx.audio.size() + " " + ctx.failures);
         List<Track> tracks = ctx.announced.get(ctx.announced.size() - 1);
@@ -74,7 +75,7 @@ class NativeRtspClientTest {
     void aacAudioOverUdpIsTranscodedToOpus() throws Exception {
         serve(9142, "", "", "( " + VIDEO + TONE
                 + " ! audio/x-raw,rate=44100,channels=2 ! avenc_aac ! rtpmp4gpay name=pay1 pt=97 )");
-        RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9142/cam", "source.rtsp.transport",
+        RecordingSourceContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9142/cam", "source.rtsp.transport",
                 "udp"));
         assertTrue(await(() -> ctx.video.size() >= 30 && ctx.audio.size() >= 50, 10_000),
                 "video " + ctx.video.size() + ", audio " + ctx.audio.size() + " " + ctx.failures);
@@ -86,12 +87,12 @@ class NativeRtspClientTest {
     void g711AudioWithDigestCredentialsIsTranscodedToOpus() throws Exception {
         serve(9144, "digest:viewer", "d1gest-pass", "( " + VIDEO + TONE
                 + " ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8 )");
-        RecordingContext denied = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9144/cam",
+        RecordingSourceContext denied = new RecordingSourceContext(Map.of("source.url", "rtsp://127.0.0.1:9144/cam",
                 "source.username", "viewer", "source.password", "wrong-pass"));
         Exception e = assertThrows(IOException.class, () -> Factories.activated(new RtspSourceFactory()).create(denied).start());
         assertTrue(e.getMessage().contains("401"), e.getMessage());
         assertFalse(e.getMessage().contains("wrong-pass"), e.getMessage());
-        RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9144/cam", "source.username", "viewer",
+        RecordingSourceContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9144/cam", "source.username", "viewer",
                 "source.password", "d1gest-pass"));
         assertTrue(await(() -> ctx.video.size() >= 30 && ctx.audio.size() >= 50, 10_000),
                 "video " + ctx.video.size() + ", audio " + ctx.audio.size() + " " + ctx.failures);
@@ -103,7 +104,7 @@ class NativeRtspClientTest {
         serve(9146, "", "", "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1"
                 + " ! x264enc speed-preset=ultrafast key-int-max=30 bframes=2 b-adapt=false"
                 + " ! video/x-h264,profile=main ! rtph264pay name=pay0 pt=96 )");
-        RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9146/cam"));
+        RecordingSourceContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9146/cam"));
         assertTrue(await(() -> ctx.frames.size() >= 10, 10_000),
                 "pictures decoded by FFmpeg: " + ctx.frames.size() + " " + ctx.failures);
     }
@@ -111,7 +112,7 @@ class NativeRtspClientTest {
     @Test
     void theFfmpegClientCanBeChosenAndKnowsNoArrivalTimes() throws Exception {
         serve(9148, "", "", "( " + VIDEO + " )");
-        RecordingContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9148/cam", "source.rtsp.client",
+        RecordingSourceContext ctx = start(Map.of("source.url", "rtsp://127.0.0.1:9148/cam", "source.rtsp.client",
                 "ffmpeg"));
         assertTrue(await(() -> ctx.video.size() >= 10, 10_000), "units: " + ctx.video.size());
         assertEquals(0, ctx.video.get(5).arrivalNanos());
@@ -119,13 +120,13 @@ class NativeRtspClientTest {
 
     @Test
     void aMistypedClientIsRefusedWhenTheSourceIsCreated() {
-        RecordingContext ctx = new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1:9/cam",
+        RecordingSourceContext ctx = new RecordingSourceContext(Map.of("source.url", "rtsp://127.0.0.1:9/cam",
                 "source.rtsp.client", "gstreamer"));
         Exception e = assertThrows(IllegalArgumentException.class, () -> Factories.activated(new RtspSourceFactory()).create(ctx));
         assertTrue(e.getMessage().contains("source.rtsp.client"), e.getMessage());
     }
 
-    private static void assertOpus(RecordingContext ctx) {
+    private static void assertOpus(RecordingSourceContext ctx) {
         List<Track> tracks = ctx.announced.get(ctx.announced.size() - 1);
         assertEquals(Codec.OPUS, tracks.get(1).parameters().codec());
         for (int i = 1; i < ctx.audio.size(); i++) {
@@ -138,11 +139,11 @@ class NativeRtspClientTest {
         cleanup.add(Producer.rtspServer(dir, port, user, password, launch));
     }
 
-    private RecordingContext start(Map<String, Object> config) throws Exception {
+    private RecordingSourceContext start(Map<String, Object> config) throws Exception {
         Map<String, Object> c = new HashMap<>(config);
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            RecordingContext ctx = new RecordingContext(c);
+            RecordingSourceContext ctx = new RecordingSourceContext(c);
             CaptureSource source = Factories.activated(new RtspSourceFactory()).create(ctx);
             try {
                 source.start();

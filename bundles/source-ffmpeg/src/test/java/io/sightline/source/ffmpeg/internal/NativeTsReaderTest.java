@@ -1,6 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
-import static io.sightline.source.ffmpeg.internal.RecordingContext.await;
+import static io.sightline.testing.RecordingSourceContext.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,7 @@ import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.source.CaptureSource;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.Track;
+import io.sightline.testing.RecordingSourceContext;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -48,7 +49,7 @@ class NativeTsReaderTest {
                 "testsrc=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30", "-bf", "0",
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", "srt://127.0.0.1:" + port + "?mode=listener"));
-        RecordingContext ctx = start(new SrtSourceFactory(), Map.of("source.url", "srt://127.0.0.1:" + port
+        RecordingSourceContext ctx = start(new SrtSourceFactory(), Map.of("source.url", "srt://127.0.0.1:" + port
                 + "?mode=caller"));
         assertTrue(await(() -> ctx.video.size() >= 45 && ctx.audio.size() >= 50, 10_000),
                 "video " + ctx.video.size() + ", audio " + ctx.audio.size() + " " + ctx.failures);
@@ -78,7 +79,7 @@ class NativeTsReaderTest {
                 "testsrc=size=320x240:rate=30", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "mpegts",
                 "srt://127.0.0.1:" + port + "?mode=listener"));
-        RecordingContext ctx = start(new SrtSourceFactory(), Map.of("source.url", "srt://127.0.0.1:" + port
+        RecordingSourceContext ctx = start(new SrtSourceFactory(), Map.of("source.url", "srt://127.0.0.1:" + port
                 + "?mode=caller", "source.mpegts.reader", "ffmpeg"));
         assertTrue(await(() -> ctx.video.size() >= 10, 10_000), "units: " + ctx.video.size());
         assertEquals(0, ctx.video.get(5).arrivalNanos());
@@ -93,7 +94,7 @@ class NativeTsReaderTest {
                 "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mpegts", dir.resolve("www/h265.ts").toString());
         int port = freeTcpPort();
         cleanup.add(Producer.httpFileServer(dir.resolve("www"), port, dir.resolve("http.log")));
-        RecordingContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:" + port
+        RecordingSourceContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:" + port
                 + "/h265.ts"));
         assertTrue(await(() -> !ctx.failures.isEmpty(), 10_000), ctx.failures.toString());
         assertEquals("input ended", ctx.failures.get(0), "FFmpeg's reader, not the native one, read it");
@@ -109,7 +110,7 @@ class NativeTsReaderTest {
         int port = freeTcpPort();
         cleanup.add(Producer.httpFileServer(dir.resolve("www"), port, dir.resolve("http.log")));
         Map<String, Object> config = Map.of("source.url", "http://127.0.0.1:" + port + "/bframes.ts");
-        RecordingContext ctx = new RecordingContext(config);
+        RecordingSourceContext ctx = new RecordingSourceContext(config);
         CaptureSource source = null;
         long end = System.nanoTime() + 10_000_000_000L;
         while (source == null) {
@@ -192,7 +193,7 @@ class NativeTsReaderTest {
             }
         }, "paced-ts-sender");
         sender.start();
-        RecordingContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:"
+        RecordingSourceContext ctx = start(new HttpSourceFactory(), Map.of("source.url", "http://127.0.0.1:"
                 + server.getLocalPort() + "/paced.ts", "source.mpegts.reader", reader));
         sender.join(20_000);
         await(() -> false, 300);
@@ -212,19 +213,19 @@ class NativeTsReaderTest {
 
     @Test
     void aMistypedReaderIsRefusedWhenTheSourceIsCreated() {
-        RecordingContext ctx = new RecordingContext(Map.of("source.url", "srt://127.0.0.1:9?mode=caller",
+        RecordingSourceContext ctx = new RecordingSourceContext(Map.of("source.url", "srt://127.0.0.1:9?mode=caller",
                 "source.mpegts.reader", "gstreamer"));
         Exception e = assertThrows(IllegalArgumentException.class,
                 () -> Factories.activated(new SrtSourceFactory()).create(ctx));
         assertTrue(e.getMessage().contains("source.mpegts.reader"), e.getMessage());
     }
 
-    private RecordingContext start(FfmpegSourceFactory factory, Map<String, Object> config) throws Exception {
+    private RecordingSourceContext start(FfmpegSourceFactory factory, Map<String, Object> config) throws Exception {
         CaptureSourceFactory f = Factories.activated(factory);
         Map<String, Object> c = new HashMap<>(config);
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            RecordingContext ctx = new RecordingContext(c);
+            RecordingSourceContext ctx = new RecordingSourceContext(c);
             CaptureSource source = f.create(ctx);
             try {
                 source.start();

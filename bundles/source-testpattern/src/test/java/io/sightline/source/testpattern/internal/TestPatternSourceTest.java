@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.api.media.RawVideoFrame;
 import io.sightline.source.testpattern.timecode.TimecodeReader;
+import io.sightline.testing.RecordingSourceContext;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TestPatternSourceTest {
-    private final RecordingContext context = new RecordingContext("rate-test",
+    private final RecordingSourceContext context = new RecordingSourceContext("rate-test",
             Map.of("source.width", 320, "source.height", 180, "source.fps", 30));
     private final TestPatternSource source =
             (TestPatternSource) Factories.factory(Map.of()).create(context);

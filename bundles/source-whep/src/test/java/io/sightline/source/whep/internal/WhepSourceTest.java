@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sightline.testing.RecordingSourceContext;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -65,12 +66,12 @@ class WhepSourceTest {
         exchange.close();
     }
 
-    private WhepSource source(RecordingContext context) {
+    private WhepSource source(RecordingSourceContext context) {
         return (WhepSource) new WhepSourceFactory().create(context);
     }
 
-    private RecordingContext context(int connectTimeoutMs) {
-        return new RecordingContext(Map.of("source.url", "http://127.0.0.1:" + server.getAddress().getPort()
+    private RecordingSourceContext context(int connectTimeoutMs) {
+        return new RecordingSourceContext(Map.of("source.url", "http://127.0.0.1:" + server.getAddress().getPort()
                 + "/whep/demo", "source.token", TOKEN, "source.connect.timeout.ms", connectTimeoutMs));
     }
 
@@ -134,13 +135,13 @@ class WhepSourceTest {
     void settingsThatCanNeverWorkFailTheStreamAtOnce() {
         WhepSourceFactory factory = new WhepSourceFactory();
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> factory.create(new RecordingContext(Map.of())));
+                () -> factory.create(new RecordingSourceContext(Map.of())));
         assertTrue(missing.getMessage().contains("source.url is required"), missing.getMessage());
         IllegalArgumentException credentials = assertThrows(IllegalArgumentException.class,
-                () -> factory.create(new RecordingContext(Map.of("source.url", "http://u:p@127.0.0.1/whep/x"))));
+                () -> factory.create(new RecordingSourceContext(Map.of("source.url", "http://u:p@127.0.0.1/whep/x"))));
         assertTrue(credentials.getMessage().contains("use source.token"), credentials.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> factory.create(new RecordingContext(Map.of("source.url", "rtsp://127.0.0.1/x"))));
+                () -> factory.create(new RecordingSourceContext(Map.of("source.url", "rtsp://127.0.0.1/x"))));
     }
 
     @Test
