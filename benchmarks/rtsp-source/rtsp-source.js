@@ -9,6 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const firstFrame = require('../first-frame/first-frame');
+const firefox = require('../first-frame/firefox');
 const { Viewer, ndc } = require('../load/viewer');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -108,7 +109,10 @@ const STREAMS = {
   'cam-always': ['mode = always-on', 'source.passthrough = auto'],
   'cam-ondemand': ['mode = on-demand', 'on.demand.close.after.seconds = 2', 'source.passthrough = auto'],
   'cam-transcode': ['mode = always-on', 'source.passthrough = never'],
+  // Firefox ESR has no H.264: it is served the shared VP8 rendition, stopped 2 s after its last viewer.
+  'cam-firefox': ['mode = always-on', 'source.passthrough = auto', 'renditions.stop.after.seconds = 2'],
 };
+const RENDITION_STOP_WAIT_MS = 4000; // > renditions.stop.after.seconds of cam-firefox
 const CLOSE_WAIT_MS = 4000; // > on.demand.close.after.seconds: every on-demand run opens the camera again
 
 /** Opens and closes one node-datachannel viewer until the stream plays (it may still be being defined). */
@@ -176,6 +180,57 @@ async function firstFrames(a, browser, name, between) {
   return { name, ...s, values };
 }
 
+/** The VP8 renditions running for `name`, from /metrics (a running rendition has a viewers series). */
+async function runningRenditions(a, name) {
+  const text = await (await fetch(`http://127.0.0.1:${a.httpPort}/metrics`)).text();
+  const re = new RegExp(`^sightline_rendition_viewers\\{[^}]*stream="${name}"[^}]*rendition="([^"]+)"`, 'gm');
+  return [...text.matchAll(re)].map((m) => m[1]);
+}
+
+async function firefoxRuns(a, label, name, before) {
+  const values = [];
+  for (let i = 0; i < a.runs; i++) {
+    const running = await before();
+    const r = await firefox.run(`http://127.0.0.1:${a.httpPort}/whep/${name}`);
+    console.log(`  ${label} run ${i + 1} (renditions running before: ${running.join(' ') || 'none'}): ` +
+      firefox.describe(r));
+    values.push(r.firstFrameMs ?? NaN);
+  }
+  const s = firstFrame.summary(values);
+  const f = (x) => (Number.isFinite(x) ? x.toFixed(0) : '-');
+  console.log(`firefox, ${label}: first frame median ${f(s.median)} ms, p95 ${f(s.p95)} ms (min ${f(s.min)}, ` +
+    `max ${f(s.max)}), ${s.n}/${a.runs} runs rendered; all: ${values.map(f).join(', ')}`);
+  return { label, ...s, values };
+}
+
+/**
+ * Issue 14: Firefox ESR (VP8 only) on the H.264 camera, first with its VP8 rendition already running (a
+ * node-datachannel VP8 viewer holds it), then with the rendition started by the Firefox viewer itself (waiting past
+ * renditions.stop.after.seconds before each run).
+ */
+async function firefoxPhase(a) {
+  defineStream(a, 'cam-firefox', STREAMS['cam-firefox']);
+  await waitPlayable(a, 'cam-firefox', 180000);
+  await sleep(3000);
+  const url = `http://127.0.0.1:${a.httpPort}/whep/cam-firefox`;
+  Viewer.codec = 'VP8';
+  const holder = new Viewer(url, 1);
+  await holder.open(15000);
+  Viewer.codec = undefined;
+  await sleep(3000);
+  const warm = await firefoxRuns(a, 'VP8 rendition running', 'cam-firefox', async () => {
+    await sleep(1000);
+    return runningRenditions(a, 'cam-firefox');
+  });
+  await holder.close();
+  const cold = await firefoxRuns(a, 'VP8 rendition started by the viewer', 'cam-firefox', async () => {
+    await sleep(RENDITION_STOP_WAIT_MS);
+    return runningRenditions(a, 'cam-firefox');
+  });
+  defineStream(a, 'cam-firefox', null);
+  return { warm, cold };
+}
+
 async function cpuPhase(a, pid) {
   // Baseline (no stream), then passthrough and transcode each with one viewer, alternated `reps` times.
   const rows = { none: [], passthrough: [], transcode: [] };
@@ -239,6 +294,9 @@ async function main() {
     }
     await browser.close();
     browser = null;
+    if (a.phases.includes('firefox')) {
+      out.firefox = await firefoxPhase(a);
+    }
     if (a.phases.includes('cpu')) {
       const pid = karafPid(a);
       if (!pid) throw new Error('cannot find the Karaf java process of ' + a.dist);
