@@ -11,6 +11,11 @@ package io.sightline.rtp.cc;
  * </ol>
  * A lower source is ignored while a better one has reported within {@link #SOURCE_TIMEOUT_MICROS}.
  *
+ * <p>A sender that is application-limited (an SFU viewer on a low rung) never shows more than it sends, so the
+ * transport-cc estimate stops at 1.5 x what is sent. To see further the sender sends a <em>probe cluster</em>: a few
+ * packets paced at a target rate ({@link #startProbe}, {@link #probeSent}, {@link #probeEnded}); its feedback gives
+ * the rate the path carried it at ({@link #probeResultBps}), and a successful probe lifts the estimate to that rate.
+ *
  * <p>Threads: {@link #packetSent} is called by the sending thread and never blocks; everything else is called by the
  * thread that reads the receiver's RTCP, under this estimator's own lock (never the sender's). {@link #estimateBps} and
  * {@link #source} may be read by any thread. Times are microseconds of one monotonic clock chosen by the caller;
@@ -26,6 +31,8 @@ public final class BandwidthEstimator {
     static final long REPORT_MIN_INTERVAL_MICROS = 200_000;
 
     private final SendHistory sent = new SendHistory();
+    private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
+    private int nextCluster;
     private final AcknowledgedRate acked = new AcknowledgedRate();
     private final TrendlineDetector detector = new TrendlineDetector();
     private final ArrivalGroups groups = new ArrivalGroups(this::onGroupDelta);
@@ -65,12 +72,43 @@ public final class BandwidthEstimator {
         sent.sent(transportSequence, bytes, nowMicros);
     }
 
+    // ---- probing (the thread that paces the probe) ----------------------------------------------------------
+
+    /** A probe cluster begins: returns its id, to tag its packets with. */
+    public synchronized int startProbe() {
+        int id = nextCluster++ & Integer.MAX_VALUE;
+        probes.started(id);
+        return id;
+    }
+
+    /** A packet of probe cluster {@code cluster} left (as {@link #packetSent}: never blocks). */
+    public void probeSent(int transportSequence, int bytes, int cluster, long nowMicros) {
+        sent.sent(transportSequence, bytes, nowMicros, cluster);
+    }
+
+    /** The cluster is complete: {@code packets} were sent. Its result is judged once their feedback is in. */
+    public synchronized void probeEnded(int cluster, int packets, long nowMicros) {
+        probes.ended(cluster, packets, nowMicros);
+    }
+
+    /**
+     * What the cluster showed the path carries, in bits per second: -1 while its feedback is still awaited, 0 when
+     * the probe failed (most of it lost, or it is no longer known).
+     */
+    public synchronized long probeResultBps(int cluster) {
+        return probes.result(cluster);
+    }
+
     // ---- feedback thread ----------------------------------------------------------------------------------------
 
     /** Transport-wide feedback reports this packet as not received (yet). */
     public synchronized void packetLost(int transportSequence) {
         if (sent.sendMicros(transportSequence) >= 0) {
             feedbackLost++;
+            int cluster = sent.cluster(transportSequence);
+            if (cluster >= 0) {
+                probes.lost(cluster);
+            }
         }
     }
 
@@ -84,6 +122,10 @@ public final class BandwidthEstimator {
         feedbackReceived++;
         acked.add(arrivalMicros, size);
         groups.packet(sendMicros, arrivalMicros);
+        int cluster = sent.cluster(transportSequence);
+        if (cluster >= 0) {
+            probes.arrived(cluster, sendMicros, size, arrivalMicros);
+        }
     }
 
     /** The transport-wide feedback packet whose statuses were just reported is complete: update the estimate. */
@@ -104,6 +146,14 @@ public final class BandwidthEstimator {
         BandwidthUsage usage = overuseInFeedback ? BandwidthUsage.OVERUSING : detector.state();
         overuseInFeedback = false;
         delayBased.update(usage, ackedBps, rttMicros, nowMicros);
+        long probed = probes.judge(nowMicros);
+        if (probed > 0 && usage != BandwidthUsage.OVERUSING && delayBased.initialized()) {
+            // The path carried the cluster at this rate: as libwebrtc, the delay-based rate takes it; the loss-based
+            // one too (it cannot know better until loss says otherwise). A probe never lowers the estimate: a failed
+            // one says only that its target did not fit.
+            delayBased.raiseTo(probed, nowMicros);
+            lossBased.raiseTo(probed, nowMicros);
+        }
         if (lossExpected >= LOSS_MIN_PACKETS) {
             lossBased.update((double) lossLost / lossExpected, ackedBps, rttMicros, nowMicros);
             lossLost = 0;
