@@ -147,7 +147,10 @@ public final class BandwidthEstimator {
         overuseInFeedback = false;
         delayBased.update(usage, ackedBps, rttMicros, nowMicros);
         long probed = probes.judge(nowMicros);
-        if (probed > 0 && usage != BandwidthUsage.OVERUSING && delayBased.initialized()) {
+        if (probed > 0 && !delayBased.initialized()) {
+            delayBased.initialize(probed, nowMicros); // a probe is a measured rate, as good a start as the acked one
+            lossBased.initialize(probed, nowMicros);
+        } else if (probed > 0 && usage != BandwidthUsage.OVERUSING) {
             // The path carried the cluster at this rate: as libwebrtc, the delay-based rate takes it; the loss-based
             // one too (it cannot know better until loss says otherwise). A probe never lowers the estimate: a failed
             // one says only that its target did not fit.

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one viewer between the rungs of its stream (decision 0039): {@link RungPolicy} decides from the viewer's
  * estimate and loss, this class finds the target rung's fan-out (starting the rendition when nobody watches it yet)
- * and hands the move to the session, which makes it at the target's next keyframe. Runs on the viewer's RTCP thread
+ * and hands the move to the session, which makes it at the target's next keyframe; when the policy wants a probe first
+ * (decision 0044), this class sizes it, has the {@link ProbePacer} send it through the session and gives the policy
+ * its result. Runs on the viewer's RTCP thread
  * (one thread per session); the session reports the move from its fan-out thread through a volatile field only, so
  * no lock is ever taken here while the session's send lock is held, or the other way round.
  */
@@ -16,6 +18,12 @@ final class ViewerAdaptation {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerAdaptation.class);
     /** A move whose target sent no keyframe in this time is called off (a rendition that cannot start). */
     static final long MOVE_TIMEOUT_MS = 5000;
+    /** A probe without a result after this long failed (its feedback did not come back). */
+    static final long PROBE_TIMEOUT_MS = 2000;
+    /** A probe lasts this long when the link may be no faster than the estimate, at most; see {@link #probeBytes}. */
+    static final long PROBE_MAX_MS = 100;
+    static final long PROBE_MIN_MS = 50;
+    static final int PROBE_MIN_BYTES = 5000;
 
     /** Finds the fan-out of a rung; null rendition: the stream's own media. */
     interface Rungs {
@@ -30,6 +38,11 @@ final class ViewerAdaptation {
     private final List<Rendition> rungs;
     private final Rungs fanouts;
     private final RungPolicy policy;
+    /** Sends probes; null when the viewer cannot be probed (then the move up is the probe, decision 0039). */
+    private final ProbePacer pacer;
+    private int probeCluster = -1;
+    private long probeStartedMs;
+    private volatile int probesSent;
     private long moveStartedMs = -1;
     private int target = -1;
     private volatile int moves;
@@ -46,10 +59,21 @@ final class ViewerAdaptation {
      * @param start the rung the viewer starts on
      */
     ViewerAdaptation(SfuViewerSession session, List<Rendition> rungs, int[] kbps, int start, Rungs fanouts) {
+        this(session, rungs, kbps, start, fanouts, null);
+    }
+
+    /** @param pacer sends probes before moves up; null: no probes, the move up itself is the probe */
+    ViewerAdaptation(SfuViewerSession session, List<Rendition> rungs, int[] kbps, int start, Rungs fanouts,
+            ProbePacer pacer) {
         this.session = session;
         this.rungs = rungs;
         this.fanouts = fanouts;
-        this.policy = new RungPolicy(kbps, start);
+        this.pacer = pacer;
+        this.policy = new RungPolicy(kbps, start, pacer != null);
+    }
+
+    int probesSent() {
+        return probesSent;
     }
 
     int rung() {
@@ -92,9 +116,22 @@ final class ViewerAdaptation {
             return; // the first 2 s on a rung: its real rate is not known yet, and the estimate is still rising
         }
         int next = policy.onEstimate(nowMs, estimateBps, sentBps, loss);
+        if (next < 0 && probeCluster >= 0) {
+            next = probeResult(nowMs);
+        }
+        act(nowMs, next, estimateBps, loss);
+    }
+
+    /** The policy's answer: a probe to send, a move to start, or nothing. */
+    private void act(long nowMs, int next, long estimateBps, double loss) {
+        if (next == RungPolicy.PROBE) {
+            probe(nowMs, estimateBps);
+            return;
+        }
         if (next < 0) {
             return;
         }
+        probeCluster = -1; // a move down while a probe was out: its result no longer matters
         StreamFanout f;
         try {
             f = fanouts.fanout(rungs.get(next));
@@ -108,10 +145,50 @@ final class ViewerAdaptation {
             policy.abandoned();
             return;
         }
-        LOG.info("Session {}: moving from {} to {} (estimate {} kbit/s, loss {}%)", session.id(),
-                describe(policy.rung()), describe(next), estimateBps / 1000, Math.round(loss * 1000) / 10.0);
+        LOG.info("Session {}: moving from {} to {} (estimate {} kbit/s, loss {}%{})", session.id(),
+                describe(policy.rung()), describe(next), estimateBps / 1000, Math.round(loss * 1000) / 10.0,
+                next < policy.rung() && pacer != null ? ", after a probe" : "");
         target = next;
         moveStartedMs = nowMs;
+    }
+
+    /** The probe under way, when its result is in (or it timed out): what the policy makes of it. */
+    private int probeResult(long nowMs) {
+        long result = session.probeResultBps(probeCluster);
+        if (result < 0 && nowMs - probeStartedMs < PROBE_TIMEOUT_MS) {
+            return -1;
+        }
+        result = Math.max(0, result);
+        LOG.debug("Session {}: probe for {} at {} kbit/s showed {} kbit/s", session.id(), describe(policy.probing()),
+                policy.probeTargetBps() / 1000, result / 1000);
+        probeCluster = -1;
+        return policy.onProbeResult(nowMs, result);
+    }
+
+    private void probe(long nowMs, long estimateBps) {
+        long target = policy.probeTargetBps();
+        int cluster = session.startProbe();
+        if (!pacer.start(session, cluster, target, probeBytes(target, estimateBps))) {
+            policy.probeFailed(nowMs);
+            return;
+        }
+        probeCluster = cluster;
+        probeStartedMs = nowMs;
+        probesSent++;
+        LOG.debug("Session {}: probing for {} at {} kbit/s", session.id(), describe(policy.probing()), target / 1000);
+    }
+
+    /**
+     * How big a probe at {@code targetBps} is: long enough that a token bucket's burst allowance (a few kB) does not
+     * pass it whole, short enough that, should the link carry no more than the estimate, the queue it builds there
+     * stays near {@value #PROBE_MAX_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at
+     * the estimate.
+     */
+    static int probeBytes(long targetBps, long estimateBps) {
+        double ms = targetBps > estimateBps ? (double) PROBE_MAX_MS * estimateBps / (targetBps - estimateBps)
+                : PROBE_MAX_MS;
+        ms = Math.max(PROBE_MIN_MS, Math.min(PROBE_MAX_MS, ms));
+        return (int) Math.max(PROBE_MIN_BYTES, targetBps * ms / 8000);
     }
 
     private void measureSent(long nowMs, long bytesSent) {
