@@ -14,6 +14,7 @@
 // Options: --port-base 9400 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --url U --sfu-port P (a running
 //          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
 //          sample)  --media-dir DIR (where the clip is cached)  --open-viewer (a second viewer without the relay)
+//          --debug-log LOGGER,... (DEBUG lines of these server loggers, e.g. io.sightline.sfu.internal.ViewerAdaptation)
 // Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
 // estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
@@ -71,6 +72,7 @@ function options(argv) {
     else if (a === '--trace') o.trace = true;
     else if (a === '--open-viewer') o.openViewer = true;
     else if (a === '--media-dir') o.mediaDir = next();
+    else if (a === '--debug-log') o.debugLog = next().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -90,6 +92,11 @@ async function startDistribution(o) {
   setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'tcp.port', p + 5);
   // The test pattern compresses to ~470 kbit/s whatever its target: a real 2 Mbit/s clip (../load/media.js), looped
   // and passed through like a camera's H.264.
+  for (const [i, logger] of (o.debugLog || []).entries()) {
+    // --debug-log io.sightline.sfu.internal.ViewerAdaptation,...: DEBUG lines of these loggers in data/log
+    fs.appendFileSync(path.join(home, 'etc/org.ops4j.pax.logging.cfg'),
+      `\nlog4j2.logger.bwe${i}.name = ${logger}\nlog4j2.logger.bwe${i}.level = DEBUG\n`);
+  }
   const clip = media.ensureClip(o.mediaDir);
   fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`), media.streamConfig(clip));
   const log = fs.openSync(path.join(home, 'console.log'), 'w');

@@ -29,6 +29,8 @@ public final class BandwidthEstimator {
     static final long DEFAULT_MAX_BPS = 100_000_000;
     /** Receiver reports closer together than this are not used for a loss-based rate (the sent rate is too noisy). */
     static final long REPORT_MIN_INTERVAL_MICROS = 200_000;
+    /** A probe result this close to its target counts as reaching it (and lifts the estimate). */
+    static final double PROBE_REACHED = 0.8;
 
     private final SendHistory sent = new SendHistory();
     private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
@@ -74,10 +76,14 @@ public final class BandwidthEstimator {
 
     // ---- probing (the thread that paces the probe) ----------------------------------------------------------
 
-    /** A probe cluster begins: returns its id, to tag its packets with. */
-    public synchronized int startProbe() {
+    /**
+     * A probe cluster begins, to be sent at {@code targetBps}: returns its id, to tag its packets with. Only a result
+     * of at least {@value #PROBE_REACHED} x the target lifts the estimate: a probe that fell short says that its
+     * target does not fit, and its lower rate may still be one a shaper's burst allowance made look better than it is.
+     */
+    public synchronized int startProbe(long targetBps) {
         int id = nextCluster++ & Integer.MAX_VALUE;
-        probes.started(id);
+        probes.started(id, targetBps);
         return id;
     }
 
@@ -146,7 +152,7 @@ public final class BandwidthEstimator {
         BandwidthUsage usage = overuseInFeedback ? BandwidthUsage.OVERUSING : detector.state();
         overuseInFeedback = false;
         delayBased.update(usage, ackedBps, rttMicros, nowMicros);
-        long probed = probes.judge(nowMicros);
+        long probed = probes.judge(nowMicros, PROBE_REACHED);
         if (probed > 0 && !delayBased.initialized()) {
             delayBased.initialize(probed, nowMicros); // a probe is a measured rate, as good a start as the acked one
             lossBased.initialize(probed, nowMicros);

@@ -93,7 +93,7 @@ final class LinkSimulator {
      * (to the millisecond, as the simulation steps), alongside the stream. Returns the cluster's id.
      */
     int probe(long rateBps, int bytes) {
-        int cluster = estimator.startProbe();
+        int cluster = estimator.startProbe(rateBps);
         int packets = (bytes + MTU - 1) / MTU;
         long offsetBits = 0;
         for (int i = 0; i < packets; i++) {

@@ -604,9 +604,9 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         return null;
     }
 
-    /** A new probe cluster of this viewer's estimator: its id. */
-    int startProbe() {
-        return bandwidth.startProbe();
+    /** A new probe cluster of this viewer's estimator, to be sent at {@code targetBps}: its id. */
+    int startProbe(long targetBps) {
+        return bandwidth.startProbe(targetBps);
     }
 
     /** What probe cluster {@code cluster} showed: -1 while awaited, 0 for a failed probe, else bits per second. */

@@ -20,10 +20,13 @@ final class ViewerAdaptation {
     static final long MOVE_TIMEOUT_MS = 5000;
     /** A probe without a result after this long failed (its feedback did not come back). */
     static final long PROBE_TIMEOUT_MS = 2000;
-    /** A probe lasts this long when the link may be no faster than the estimate, at most; see {@link #probeBytes}. */
-    static final long PROBE_MAX_MS = 100;
-    static final long PROBE_MIN_MS = 50;
-    static final int PROBE_MIN_BYTES = 5000;
+    /** The queue a probe may build where the link is no faster than the estimate; see {@link #probeBytes}. */
+    static final long PROBE_QUEUE_MS = 150;
+    static final long PROBE_MAX_MS = 150;
+    static final long PROBE_MIN_MS = 60;
+    static final int PROBE_MIN_BYTES = 10_000;
+    /** ... unless that is longer than this at the target rate (a probe for the floor's next rung is a few kB). */
+    static final long PROBE_MIN_BYTES_MS = 200;
 
     /** Finds the fan-out of a rung; null rendition: the stream's own media. */
     interface Rungs {
@@ -42,6 +45,7 @@ final class ViewerAdaptation {
     private final ProbePacer pacer;
     private int probeCluster = -1;
     private long probeStartedMs;
+    private int probeBytes;
     private volatile int probesSent;
     private long moveStartedMs = -1;
     private int target = -1;
@@ -159,16 +163,17 @@ final class ViewerAdaptation {
             return -1;
         }
         result = Math.max(0, result);
-        LOG.debug("Session {}: probe for {} at {} kbit/s showed {} kbit/s", session.id(), describe(policy.probing()),
-                policy.probeTargetBps() / 1000, result / 1000);
+        LOG.debug("Session {}: probe for {} at {} kbit/s ({} B) showed {} kbit/s", session.id(),
+                describe(policy.probing()), policy.probeTargetBps() / 1000, probeBytes, result / 1000);
         probeCluster = -1;
         return policy.onProbeResult(nowMs, result);
     }
 
     private void probe(long nowMs, long estimateBps) {
         long target = policy.probeTargetBps();
-        int cluster = session.startProbe();
-        if (!pacer.start(session, cluster, target, probeBytes(target, estimateBps))) {
+        int cluster = session.startProbe(target);
+        probeBytes = probeBytes(target, estimateBps);
+        if (!pacer.start(session, cluster, target, probeBytes)) {
             policy.probeFailed(nowMs);
             return;
         }
@@ -179,16 +184,20 @@ final class ViewerAdaptation {
     }
 
     /**
-     * How big a probe at {@code targetBps} is: long enough that a token bucket's burst allowance (a few kB) does not
-     * pass it whole, short enough that, should the link carry no more than the estimate, the queue it builds there
-     * stays near {@value #PROBE_MAX_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at
-     * the estimate.
+     * How big a probe at {@code targetBps} is: as long as it can be ({@value #PROBE_MAX_MS} ms), so that a shaper's
+     * burst allowance (a token bucket's few kB) cannot pass it whole and hide the link's rate, but short enough that,
+     * should the link carry no more than the estimate, the queue it builds there stays within
+     * {@value #PROBE_QUEUE_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at the
+     * estimate. At least {@value #PROBE_MIN_MS} ms and {@value #PROBE_MIN_BYTES} bytes (or
+     * {@value #PROBE_MIN_BYTES_MS} ms of the target, when that is less): the benchmark's token bucket passes ~6 kB at
+     * once, and a probe for the 600 kbit/s rung behind 300 kbit/s that was not bigger passed for a success.
      */
     static int probeBytes(long targetBps, long estimateBps) {
-        double ms = targetBps > estimateBps ? (double) PROBE_MAX_MS * estimateBps / (targetBps - estimateBps)
+        double ms = targetBps > estimateBps ? (double) PROBE_QUEUE_MS * estimateBps / (targetBps - estimateBps)
                 : PROBE_MAX_MS;
         ms = Math.max(PROBE_MIN_MS, Math.min(PROBE_MAX_MS, ms));
-        return (int) Math.max(PROBE_MIN_BYTES, targetBps * ms / 8000);
+        long floor = Math.min(PROBE_MIN_BYTES, targetBps * PROBE_MIN_BYTES_MS / 8000);
+        return (int) Math.max(floor, targetBps * ms / 8000);
     }
 
     private void measureSent(long nowMs, long bytesSent) {

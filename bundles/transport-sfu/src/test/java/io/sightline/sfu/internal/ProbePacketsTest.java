@@ -61,9 +61,9 @@ class ProbePacketsTest {
         byte[] last = media.get(media.size() - 1);
         int before = v.wire.size();
 
-        int cluster = v.session.startProbe();
         int bytes = 20_000;
         long rate = 2_000_000;
+        int cluster = v.session.startProbe(rate);
         assertTrue(pacer.start(v.session, cluster, rate, bytes));
         long deadline = System.nanoTime() + 5_000_000_000L;
         int probeBytes = 0;
@@ -120,17 +120,19 @@ class ProbePacketsTest {
         long sentAt = Math.min(rate, expected * rate / Math.max(1, span));
         assertTrue(result >= 0.9 * sentAt && result <= 1.1 * sentAt, "probe result " + result + ", sent over "
                 + span / 1000 + " us for " + expected / 1000 + " us at the rate");
-        assertTrue(v.session.stats().bandwidthEstimateBps() >= result, "estimate " + v.session.stats());
+        if (result >= 0.8 * rate) { // a probe that reached its target lifts the estimate
+            assertTrue(v.session.stats().bandwidthEstimateBps() >= result, "estimate " + v.session.stats());
+        }
     }
 
     @Test
     void aViewerWithoutRtxIsNotProbedAndNoPacketGoesBeforeTheFirstMediaPacket() throws Exception {
         TestViewer plain = viewer(0, -1);
         assertFalse(plain.session.canProbe());
-        assertEquals(-1, plain.session.sendProbePacket(plain.session.startProbe()));
+        assertEquals(-1, plain.session.sendProbePacket(plain.session.startProbe(1_000_000)));
 
         TestViewer fresh = viewer(0xb7b7b7b7L, 103);
-        assertEquals(-1, fresh.session.sendProbePacket(fresh.session.startProbe()), "nothing to repeat yet");
+        assertEquals(-1, fresh.session.sendProbePacket(fresh.session.startProbe(1_000_000)), "nothing to repeat yet");
         assertEquals(0, fresh.wire.size());
     }
 }
