@@ -30,7 +30,7 @@ public final class BandwidthEstimator {
     /** Receiver reports closer together than this are not used for a loss-based rate (the sent rate is too noisy). */
     static final long REPORT_MIN_INTERVAL_MICROS = 200_000;
     /** A probe result this close to its target counts as reaching it (and lifts the estimate). */
-    static final double PROBE_REACHED = 0.8;
+    static final double PROBE_REACHED = 0.88;
 
     private final SendHistory sent = new SendHistory();
     private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();

@@ -135,6 +135,11 @@ final class ProbePacer implements AutoCloseable {
     }
 
     private static void end(Cluster c) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Probe cluster {}: {} B in {} packets over {} us (planned {} us at {} kbit/s)", c.id, c.sentBytes,
+                    c.packets, (System.nanoTime() - c.startNanos) / 1000, c.bytes * 8_000_000L / c.rateBps,
+                    c.rateBps / 1000);
+        }
         try {
             c.target.probeEnded(c.id, c.packets);
         } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ final class ViewerAdaptation {
     static final long PROBE_QUEUE_MS = 150;
     static final long PROBE_MAX_MS = 150;
     static final long PROBE_MIN_MS = 60;
-    static final int PROBE_MIN_BYTES = 10_000;
+    static final int PROBE_MIN_BYTES = 15_000;
     /** ... unless that is longer than this at the target rate (a probe for the floor's next rung is a few kB). */
     static final long PROBE_MIN_BYTES_MS = 200;
 
@@ -190,7 +190,8 @@ final class ViewerAdaptation {
      * {@value #PROBE_QUEUE_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at the
      * estimate. At least {@value #PROBE_MIN_MS} ms and {@value #PROBE_MIN_BYTES} bytes (or
      * {@value #PROBE_MIN_BYTES_MS} ms of the target, when that is less): the benchmark's token bucket passes ~6 kB at
-     * once, and a probe for the 600 kbit/s rung behind 300 kbit/s that was not bigger passed for a success.
+     * once plus what it refills meanwhile, and smaller probes for the 600 kbit/s rung behind 300 and 500 kbit/s
+     * passed for successes (measured: 6.8 kB showed 780 kbit/s behind 300, 11 kB 639 kbit/s behind 500).
      */
     static int probeBytes(long targetBps, long estimateBps) {
         double ms = targetBps > estimateBps ? (double) PROBE_QUEUE_MS * estimateBps / (targetBps - estimateBps)

@@ -120,7 +120,7 @@ class ProbePacketsTest {
         long sentAt = Math.min(rate, expected * rate / Math.max(1, span));
         assertTrue(result >= 0.9 * sentAt && result <= 1.1 * sentAt, "probe result " + result + ", sent over "
                 + span / 1000 + " us for " + expected / 1000 + " us at the rate");
-        if (result >= 0.8 * rate) { // a probe that reached its target lifts the estimate
+        if (result >= 0.9 * rate) { // a probe that reached its target (0.88 x) lifts the estimate
             assertTrue(v.session.stats().bandwidthEstimateBps() >= result, "estimate " + v.session.stats());
         }
     }
