@@ -14,6 +14,7 @@
 // Options: --port-base 9400 (HTTP, then SSH, RMI x2, SFU UDP/TCP)  --dist <tar.gz>  --url U --sfu-port P (a running
 //          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
 //          sample)  --media-dir DIR (where the clip is cached)  --open-viewer (a second viewer without the relay)
+//          --debug-log LOGGER,... (DEBUG lines of these server loggers, e.g. io.sightline.sfu.internal.ViewerAdaptation)
 // Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
 // estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
@@ -71,6 +72,7 @@ function options(argv) {
     else if (a === '--trace') o.trace = true;
     else if (a === '--open-viewer') o.openViewer = true;
     else if (a === '--media-dir') o.mediaDir = next();
+    else if (a === '--debug-log') o.debugLog = next().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -90,6 +92,11 @@ async function startDistribution(o) {
   setKey(path.join(home, 'etc/io.sightline.transport.sfu.cfg'), 'tcp.port', p + 5);
   // The test pattern compresses to ~470 kbit/s whatever its target: a real 2 Mbit/s clip (../load/media.js), looped
   // and passed through like a camera's H.264.
+  for (const [i, logger] of (o.debugLog || []).entries()) {
+    // --debug-log io.sightline.sfu.internal.ViewerAdaptation,...: DEBUG lines of these loggers in data/log
+    fs.appendFileSync(path.join(home, 'etc/org.ops4j.pax.logging.cfg'),
+      `\nlog4j2.logger.bwe${i}.name = ${logger}\nlog4j2.logger.bwe${i}.level = DEBUG\n`);
+  }
   const clip = media.ensureClip(o.mediaDir);
   fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`), media.streamConfig(clip));
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
@@ -170,7 +177,7 @@ async function run(o, server, browser, rateAt, seed) {
     await page.waitForFunction(() => window.__bwe.location !== null, null, { timeout: 30000, polling: 50 });
     const start = await page.evaluate(() => window.__bwe.whepAt);
     let firstPictureMs = NaN;
-    const samples = []; // [ms since the WHEP POST, link kbit/s, estimate kbit/s, source]
+    const samples = []; // [ms since the WHEP POST, link kbit/s, estimate kbit/s, source, server's rung]
     let lastBytes = relay.stats().down.bytes;
     let lastAt = start;
     const delivered = []; // [ms, kbit/s delivered by the relay over the last second]
@@ -181,7 +188,7 @@ async function run(o, server, browser, rateAt, seed) {
       // Read each time: a player that reconnects (it does when no picture comes for a while) has a new session.
       const location = await page.evaluate(() => window.__bwe.location);
       const r = await fetch(`${server.url}${location}`).then((x) => x.json()).catch(() => null);
-      if (r) samples.push([ms, down.rate, r.bandwidthEstimateBps / 1000, r.bandwidthEstimateSource]);
+      if (r) samples.push([ms, down.rate, r.bandwidthEstimateBps / 1000, r.bandwidthEstimateSource, r.rendition]);
       if (!Number.isFinite(firstPictureMs)
         && await page.evaluate(() => window.sightlinePlayer && window.sightlinePlayer.stats().framesDecoded > 0)) {
         firstPictureMs = Date.now() - start;
@@ -258,6 +265,27 @@ function frozenSeconds(player, fromMs, toMs) {
   return out.length ? out.join(',') : 'none';
 }
 
+/**
+ * The server's rung for the session over the phase, polled every 250 ms: the changes as "t s rung" (t from the
+ * phase's start), the time of the first change (a move down after a step down), and the first time the rung is the
+ * top ("source", a move back up after a step up).
+ */
+function rungMoves(samples, fromMs, toMs) {
+  const inPhase = samples.filter((s) => s[0] >= fromMs && s[0] < toMs && s[4] !== undefined);
+  const changes = [];
+  let firstChange = NaN;
+  let top = NaN;
+  for (let i = 0; i < inPhase.length; i++) {
+    const [t, , , , rung] = inPhase[i];
+    if (i > 0 && rung !== inPhase[i - 1][4]) {
+      changes.push(`${fmt((t - fromMs) / 1000, 2)} s ${rung}`);
+      if (!Number.isFinite(firstChange)) firstChange = t - fromMs;
+    }
+    if (!Number.isFinite(top) && rung === 'source') top = t - fromMs;
+  }
+  return { start: inPhase.length ? inPhase[0][4] : '?', changes, firstChange, top };
+}
+
 /** From `fromMs`, the first time the estimate is within TOLERANCE of `kbps` and stays there for HOLD_MS. */
 function convergedAt(samples, fromMs, toMs, kbps) {
   const inside = (s) => Math.abs(s[2] - kbps) <= TOLERANCE * kbps;
@@ -331,6 +359,13 @@ async function main() {
             console.log(`  open viewer over the whole phase: ${fmt(ov.fps, 1)} fps, video loss ${fmt(ov.lossPct, 2)} %,`
               + ` picture heights ${ov.heights}`);
           }
+          const moves = rungMoves(result.samples, from, to);
+          console.log(`  server rung at the phase's start ${moves.start}; moves: ${moves.changes.join(', ') || 'none'};`
+            + ` first move after ${fmt(moves.firstChange / 1000, 2)} s, on the top rung from ${fmt(moves.top / 1000, 2)} s`);
+          const after3 = playerFigures(result.player, from + 3000, to);
+          console.log(`  viewer from 3 s into the phase: ${fmt(after3.fps, 1)} fps, video loss ${fmt(after3.lossPct, 2)} %,`
+            + ` ${frozenSeconds(result.player, from + 3000, to).split(',').filter((x) => x !== 'none').length}`
+            + ` seconds with fewer than 5 pictures`);
           const settle = settledAt(result.player, from, to);
           console.log(`  constrained viewer settled (final picture height, no loss from then on) after`
             + ` ${fmt(settle / 1000, 1)} s of the phase; seconds with fewer than 5 pictures: ${frozenSeconds(result.player, from, to)}`);

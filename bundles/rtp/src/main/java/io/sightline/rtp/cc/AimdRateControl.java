@@ -40,6 +40,15 @@ final class AimdRateControl {
         lastChangeMicros = nowMicros;
     }
 
+    /** A probe showed the path carries {@code bps}: the rate goes up to it (never down). */
+    void raiseTo(long bps, long nowMicros) {
+        if (bps > rateBps) {
+            rateBps = clamp(bps);
+            capacityKbps = -1; // whatever over-use taught is older than this
+            lastChangeMicros = nowMicros;
+        }
+    }
+
     /**
      * Applies the detector's verdict.
      *

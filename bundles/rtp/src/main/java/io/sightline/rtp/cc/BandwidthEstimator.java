@@ -11,6 +11,11 @@ package io.sightline.rtp.cc;
  * </ol>
  * A lower source is ignored while a better one has reported within {@link #SOURCE_TIMEOUT_MICROS}.
  *
+ * <p>A sender that is application-limited (an SFU viewer on a low rung) never shows more than it sends, so the
+ * transport-cc estimate stops at 1.5 x what is sent. To see further the sender sends a <em>probe cluster</em>: a few
+ * packets paced at a target rate ({@link #startProbe}, {@link #probeSent}, {@link #probeEnded}); its feedback gives
+ * the rate the path carried it at ({@link #probeResultBps}), and a successful probe lifts the estimate to that rate.
+ *
  * <p>Threads: {@link #packetSent} is called by the sending thread and never blocks; everything else is called by the
  * thread that reads the receiver's RTCP, under this estimator's own lock (never the sender's). {@link #estimateBps} and
  * {@link #source} may be read by any thread. Times are microseconds of one monotonic clock chosen by the caller;
@@ -24,8 +29,12 @@ public final class BandwidthEstimator {
     static final long DEFAULT_MAX_BPS = 100_000_000;
     /** Receiver reports closer together than this are not used for a loss-based rate (the sent rate is too noisy). */
     static final long REPORT_MIN_INTERVAL_MICROS = 200_000;
+    /** A probe result this close to its target counts as reaching it (and lifts the estimate). */
+    static final double PROBE_REACHED = 0.88;
 
     private final SendHistory sent = new SendHistory();
+    private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
+    private int nextCluster;
     private final AcknowledgedRate acked = new AcknowledgedRate();
     private final TrendlineDetector detector = new TrendlineDetector();
     private final ArrivalGroups groups = new ArrivalGroups(this::onGroupDelta);
@@ -65,12 +74,47 @@ public final class BandwidthEstimator {
         sent.sent(transportSequence, bytes, nowMicros);
     }
 
+    // ---- probing (the thread that paces the probe) ----------------------------------------------------------
+
+    /**
+     * A probe cluster begins, to be sent at {@code targetBps}: returns its id, to tag its packets with. Only a result
+     * of at least {@value #PROBE_REACHED} x the target lifts the estimate: a probe that fell short says that its
+     * target does not fit, and its lower rate may still be one a shaper's burst allowance made look better than it is.
+     */
+    public synchronized int startProbe(long targetBps) {
+        int id = nextCluster++ & Integer.MAX_VALUE;
+        probes.started(id, targetBps);
+        return id;
+    }
+
+    /** A packet of probe cluster {@code cluster} left (as {@link #packetSent}: never blocks). */
+    public void probeSent(int transportSequence, int bytes, int cluster, long nowMicros) {
+        sent.sent(transportSequence, bytes, nowMicros, cluster);
+    }
+
+    /** The cluster is complete: {@code packets} were sent. Its result is judged once their feedback is in. */
+    public synchronized void probeEnded(int cluster, int packets, long nowMicros) {
+        probes.ended(cluster, packets, nowMicros);
+    }
+
+    /**
+     * What the cluster showed the path carries, in bits per second: -1 while its feedback is still awaited, 0 when
+     * the probe failed (most of it lost, or it is no longer known).
+     */
+    public synchronized long probeResultBps(int cluster) {
+        return probes.result(cluster);
+    }
+
     // ---- feedback thread ----------------------------------------------------------------------------------------
 
     /** Transport-wide feedback reports this packet as not received (yet). */
     public synchronized void packetLost(int transportSequence) {
         if (sent.sendMicros(transportSequence) >= 0) {
             feedbackLost++;
+            int cluster = sent.cluster(transportSequence);
+            if (cluster >= 0) {
+                probes.lost(cluster);
+            }
         }
     }
 
@@ -84,6 +128,10 @@ public final class BandwidthEstimator {
         feedbackReceived++;
         acked.add(arrivalMicros, size);
         groups.packet(sendMicros, arrivalMicros);
+        int cluster = sent.cluster(transportSequence);
+        if (cluster >= 0) {
+            probes.arrived(cluster, sendMicros, size, arrivalMicros);
+        }
     }
 
     /** The transport-wide feedback packet whose statuses were just reported is complete: update the estimate. */
@@ -104,6 +152,17 @@ public final class BandwidthEstimator {
         BandwidthUsage usage = overuseInFeedback ? BandwidthUsage.OVERUSING : detector.state();
         overuseInFeedback = false;
         delayBased.update(usage, ackedBps, rttMicros, nowMicros);
+        long probed = probes.judge(nowMicros, PROBE_REACHED);
+        if (probed > 0 && !delayBased.initialized()) {
+            delayBased.initialize(probed, nowMicros); // a probe is a measured rate, as good a start as the acked one
+            lossBased.initialize(probed, nowMicros);
+        } else if (probed > 0 && usage != BandwidthUsage.OVERUSING) {
+            // The path carried the cluster at this rate: as libwebrtc, the delay-based rate takes it; the loss-based
+            // one too (it cannot know better until loss says otherwise). A probe never lowers the estimate: a failed
+            // one says only that its target did not fit.
+            delayBased.raiseTo(probed, nowMicros);
+            lossBased.raiseTo(probed, nowMicros);
+        }
         if (lossExpected >= LOSS_MIN_PACKETS) {
             lossBased.update((double) lossLost / lossExpected, ackedBps, rttMicros, nowMicros);
             lossLost = 0;

@@ -37,6 +37,14 @@ final class LossBasedControl {
         lastIncreaseMicros = nowMicros;
     }
 
+    /** A probe showed the path carries {@code bps}: the rate goes up to it (never down). */
+    void raiseTo(long bps, long nowMicros) {
+        if (bps > rateBps) {
+            rateBps = clamp(bps);
+            lastIncreaseMicros = nowMicros;
+        }
+    }
+
     long rateBps() {
         return rateBps;
     }

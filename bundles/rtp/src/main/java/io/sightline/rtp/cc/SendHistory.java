@@ -16,16 +16,24 @@ final class SendHistory {
     private final int[] sequences = new int[SIZE];
     private final long[] sendMicros = new long[SIZE];
     private final int[] sizes = new int[SIZE];
+    /** The probe cluster a packet belonged to, -1 for media (see {@link ProbeBitrateEstimator}). */
+    private final int[] clusters = new int[SIZE];
 
     SendHistory() {
         Arrays.fill(sequences, -1);
     }
 
     void sent(int transportSequence, int bytes, long micros) {
+        sent(transportSequence, bytes, micros, -1);
+    }
+
+    /** A packet of probe cluster {@code cluster} (-1: not a probe). */
+    void sent(int transportSequence, int bytes, long micros, int cluster) {
         int slot = transportSequence & (SIZE - 1);
         sequences[slot] = -1;
         sendMicros[slot] = micros;
         sizes[slot] = bytes;
+        clusters[slot] = cluster;
         sequences[slot] = transportSequence & 0xffff;
     }
 
@@ -49,5 +57,16 @@ final class SendHistory {
         }
         int size = sizes[slot];
         return sequences[slot] == seq ? size : -1;
+    }
+
+    /** The probe cluster of the packet, or -1 when it was media or is not (or no longer) known. */
+    int cluster(int transportSequence) {
+        int slot = transportSequence & (SIZE - 1);
+        int seq = transportSequence & 0xffff;
+        if (sequences[slot] != seq) {
+            return -1;
+        }
+        int cluster = clusters[slot];
+        return sequences[slot] == seq ? cluster : -1;
     }
 }

@@ -37,6 +37,8 @@ final class LinkSimulator {
     private final ArrayDeque<Runnable> feedbackDue = new ArrayDeque<>();
     private final ArrayDeque<Long> feedbackDueAt = new ArrayDeque<>();
     private long nextFeedback = FEEDBACK_INTERVAL_MICROS;
+    /** Probe packets waiting for their send time: {due micros, size, cluster, last of its cluster ? packets : 0}. */
+    private final ArrayDeque<long[]> probeDue = new ArrayDeque<>();
     /** Every 100 ms of simulated time: {time micros, estimate bps}. */
     final List<long[]> estimates = new ArrayList<>();
 
@@ -57,6 +59,9 @@ final class LinkSimulator {
         for (; now < untilMicros; now += 1000) {
             if (now % frameInterval < 1000) {
                 sendFrame();
+            }
+            while (!probeDue.isEmpty() && probeDue.peek()[0] <= now) {
+                sendProbePacket(probeDue.poll());
             }
             while (!feedbackDueAt.isEmpty() && feedbackDueAt.peek() <= now) {
                 feedbackDueAt.poll();
@@ -80,6 +85,32 @@ final class LinkSimulator {
             int seq = nextSeq++ & 0xffff;
             estimator.packetSent(seq, size, now);
             inFlight.add(new long[] {seq, link(size)});
+        }
+    }
+
+    /**
+     * Starts a probe cluster now: {@code bytes} in packets of at most {@link #MTU} bytes, paced at {@code rateBps}
+     * (to the millisecond, as the simulation steps), alongside the stream. Returns the cluster's id.
+     */
+    int probe(long rateBps, int bytes) {
+        int cluster = estimator.startProbe(rateBps);
+        int packets = (bytes + MTU - 1) / MTU;
+        long offsetBits = 0;
+        for (int i = 0; i < packets; i++) {
+            int size = Math.min(MTU, bytes - i * MTU);
+            long due = now + offsetBits * 1_000_000 / rateBps;
+            probeDue.add(new long[] {due, size, cluster, i == packets - 1 ? packets : 0});
+            offsetBits += size * 8L;
+        }
+        return cluster;
+    }
+
+    private void sendProbePacket(long[] p) {
+        int seq = nextSeq++ & 0xffff;
+        estimator.probeSent(seq, (int) p[1], (int) p[2], now);
+        inFlight.add(new long[] {seq, link((int) p[1])});
+        if (p[3] > 0) {
+            estimator.probeEnded((int) p[2], (int) p[3], now);
         }
     }
 

@@ -19,6 +19,16 @@ package io.sightline.sfu.internal;
  *       when the viewer falls back down within {@value #TRIAL_MS} ms of it, the hold doubles (10 s, 20 s ... 80 s),
  *       so a link that cannot carry the upper rung is tried less and less often; a rung kept for
  *       {@value #TRIAL_MS} ms resets it.</li>
+ *   <li><b>With probes</b> (a viewer whose session can send them: RTX and transport-cc negotiated, decision 0044) the
+ *       move up waits for proof instead: once loss stayed under 2 % for {@value #UP_AFTER_MS} ms outside the hold,
+ *       {@link #onEstimate} answers {@link #PROBE}: the caller sends a probe cluster at {@value #PROBE_GAIN} x what
+ *       the next rung up needs (its bitrate plus what the viewer is sent beyond its current rung's video: audio and
+ *       headers) and reports the result to {@link #onProbeResult}. A result of at least {@value #PROBE_FIT} x the
+ *       need is a success: the next rung above that is probed at once (probing further, as libwebrtc does after a
+ *       probe that fitted), and the viewer moves to the highest rung a probe showed fits. A failed first probe
+ *       backs off: the next comes {@value #PROBE_BACKOFF_MS} ms later, doubling up to {@value #PROBE_MAX_BACKOFF_MS}
+ *       ms; a move resets it. The hold after a move down is then {@value #PROBE_HOLD_MS} ms (doubling after a move
+ *       up that failed all the same, as above). Nothing is probed on the top rung, nor while a move is pending.</li>
  *   <li>The ladder's last rung is its floor (decision 0042: the lowest rung's box at a third of its bitrate and 10
  *       pictures a second): a viewer goes there like to any rung, and leaves it by the same rule.</li>
  *   <li>While a move is pending (the viewer waits for the target rung's keyframe) nothing else is decided.</li>
@@ -34,6 +44,14 @@ final class RungPolicy {
     static final long HOLD_MS = 10_000;
     static final long MAX_HOLD_MS = 80_000;
     static final long TRIAL_MS = 10_000;
+    /** {@link #onEstimate}'s answer when a probe should be sent (at {@link #probeTargetBps()}). */
+    static final int PROBE = -2;
+    static final double PROBE_GAIN = 1.3;
+    static final double PROBE_FIT = 1.15;
+    static final long PROBE_BACKOFF_MS = 2000;
+    static final long PROBE_MAX_BACKOFF_MS = 6000;
+    /** The hold after a move down when moves up wait for a probe: a failed probe costs far less than a failed move. */
+    static final long PROBE_HOLD_MS = 5000;
 
     private final int[] kbps;
     private int rung;
@@ -42,12 +60,33 @@ final class RungPolicy {
     private long aboveSince = -1;
     private long lastDown = Long.MIN_VALUE / 2;
     private long lastUp = Long.MIN_VALUE / 2;
-    private long hold = HOLD_MS;
+    private long hold;
+    private final long baseHold;
+    private final boolean probes;
+    /** The rung the probe under way is for, -1 when none is under way. */
+    private int probing = -1;
+    /** The highest rung a probe of the current series showed fits, -1 before the first success. */
+    private int confirmed = -1;
+    /** What the viewer is sent beyond its rung's video (audio, headers), kbit/s: part of what a rung up needs. */
+    private double extraKbps;
+    private long nextProbeMs = Long.MIN_VALUE / 2;
+    private int failedProbes;
 
-    /** @param kbps the rungs' bitrates, top first, each lower than the one before */
+    /** Without probes: the move up is the probe (decision 0039). */
     RungPolicy(int[] kbps, int start) {
+        this(kbps, start, false);
+    }
+
+    /**
+     * @param kbps   the rungs' bitrates, top first, each lower than the one before
+     * @param probes whether the viewer can be sent probes (then it moves up only after one showed the rung fits)
+     */
+    RungPolicy(int[] kbps, int start, boolean probes) {
         this.kbps = kbps.clone();
         this.rung = start;
+        this.probes = probes;
+        this.baseHold = probes ? PROBE_HOLD_MS : HOLD_MS;
+        this.hold = baseHold;
     }
 
     int rung() {
@@ -71,23 +110,31 @@ final class RungPolicy {
         }
         double estimateKbps = estimateBps / 1000.0;
         double rate = sentBps > 0 ? Math.min(kbps[rung], sentBps / 1000.0) : kbps[rung];
+        if (sentBps > 0) {
+            extraKbps = Math.max(0, sentBps / 1000.0 - kbps[rung]);
+        }
         if (estimateKbps < DOWN_MARGIN * rate && rung < kbps.length - 1) {
             aboveSince = -1;
             if (belowSince < 0) {
                 belowSince = nowMs;
             }
             if (nowMs - belowSince >= DOWN_AFTER_MS) {
+                probing = -1;
+                confirmed = -1;
                 return propose(fit(estimateKbps));
             }
             return -1;
         }
         belowSince = -1;
-        if (hold > HOLD_MS && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
-            hold = HOLD_MS; // the last move up held: the link carries it
+        if (hold > baseHold && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
+            hold = baseHold; // the last move up held: the link carries it
         }
         // Headroom is judged against everything sent, audio included: on the floor (50 kbit/s of video) the audio is
         // a large part of what the link carries, and against the video alone a link that cannot even carry the
         // lowest rung would look like it had room and be probed every hold.
+        if (probes) {
+            return probeWhenDue(nowMs, loss);
+        }
         double sent = sentBps > 0 ? sentBps / 1000.0 : kbps[rung];
         if (rung > 0 && loss < UP_MAX_LOSS && estimateKbps >= UP_MARGIN * sent
                 && nowMs - lastDown >= hold) {
@@ -101,6 +148,79 @@ final class RungPolicy {
         }
         aboveSince = -1;
         return -1;
+    }
+
+    private int probeWhenDue(long nowMs, double loss) {
+        if (probing >= 0) {
+            return -1;
+        }
+        if (rung > 0 && loss < UP_MAX_LOSS && nowMs - lastDown >= hold) {
+            if (aboveSince < 0) {
+                aboveSince = nowMs;
+            }
+            if (nowMs - aboveSince >= UP_AFTER_MS && nowMs >= nextProbeMs) {
+                probing = rung - 1;
+                confirmed = -1;
+                return PROBE;
+            }
+            return -1;
+        }
+        aboveSince = -1;
+        return -1;
+    }
+
+    /** The rate the probe just asked for ({@link #PROBE}) should be sent at, bits per second. */
+    long probeTargetBps() {
+        return (long) (PROBE_GAIN * needKbps(probing) * 1000);
+    }
+
+    /** What a viewer on {@code target} would be sent: its video plus what comes beyond the video now, kbit/s. */
+    double needKbps(int target) {
+        return kbps[Math.max(0, target)] + extraKbps;
+    }
+
+    /**
+     * The probe asked for came back: {@code resultBps} is what it showed fits (0: it failed). Returns the rung to move
+     * to, {@link #PROBE} to probe the next rung up first, or -1 to stay.
+     */
+    int onProbeResult(long nowMs, long resultBps) {
+        if (probing < 0 || pending >= 0) {
+            return -1;
+        }
+        int probed = probing;
+        probing = -1;
+        if (resultBps >= PROBE_FIT * needKbps(probed) * 1000) {
+            failedProbes = 0;
+            confirmed = probed;
+            if (probed > 0) {
+                probing = probed - 1;
+                return PROBE;
+            }
+        } else if (confirmed < 0) {
+            nextProbeMs = nowMs + Math.min(PROBE_MAX_BACKOFF_MS, PROBE_BACKOFF_MS << Math.min(failedProbes, 16));
+            failedProbes++;
+            return -1;
+        }
+        int target = confirmed;
+        confirmed = -1;
+        return propose(target);
+    }
+
+    /** The probe asked for could not be sent or got no result: a failed probe. */
+    void probeFailed(long nowMs) {
+        if (probing >= 0) {
+            onProbeResult(nowMs, 0);
+        }
+    }
+
+    /** The rung a probe under way is for, -1 when none is. */
+    int probing() {
+        return probing;
+    }
+
+    /** When the next probe may come after failed ones (the caller's clock, ms). */
+    long nextProbeMs() {
+        return nextProbeMs;
     }
 
     /** The move to {@code target} took effect (the viewer got the target's keyframe). */
@@ -117,6 +237,10 @@ final class RungPolicy {
         pending = -1;
         belowSince = -1;
         aboveSince = -1;
+        probing = -1;
+        confirmed = -1;
+        failedProbes = 0;
+        nextProbeMs = Long.MIN_VALUE / 2;
     }
 
     /** The pending move could not be made (the rung cannot run): decide afresh with the next estimate. */

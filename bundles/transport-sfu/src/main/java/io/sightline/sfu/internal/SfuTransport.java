@@ -71,6 +71,8 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
     private final Map<String, SfuPublisherSession> publishers = new ConcurrentHashMap<>();
     private IceServer ice;
     private DtlsServer dtls;
+    /** Paces the viewers' probe clusters (decision 0044). */
+    private ProbePacer probes;
     /** The waiting whip streams (this bundle's capture plugin). */
     @Reference
     private PublishedStreams published;
@@ -91,6 +93,7 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         // A handshake holds its worker while it waits for the peer's flights (a few ms to an RTT each): 8 workers
         // keep viewers arriving together from queueing behind each other (2 gave a p95 tail at 20 joins/s).
         dtls = new DtlsServer(8, Duration.ofSeconds(10));
+        probes = new ProbePacer();
         // viewer.start first: the log layout cuts long lines, and the candidate list is long.
         LOG.info("SFU viewer.start={} playout.delay={}; media on UDP {}{}; candidates {}", viewerStart.key(),
                 playoutDelay.key(), ice.udpAddress(),
@@ -158,6 +161,9 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         fanouts.clear();
         if (dtls != null) {
             dtls.close();
+        }
+        if (probes != null) {
+            probes.close();
         }
         if (ice != null) {
             ice.close();
@@ -393,7 +399,7 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
             public void unused(StreamFanout f) {
                 releaseIfUnused(f);
             }
-        });
+        }, session.canProbe() ? probes : null);
     }
 
     /** A viewer moved to another rung (or called a move off): figures of both fan-outs, and the unused one goes. */

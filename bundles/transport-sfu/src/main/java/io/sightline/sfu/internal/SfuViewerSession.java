@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * fan-out thread calls {@link #send} for every packet; NACKs and keyframe requests arrive on the ICE thread. The only
  * lock is this viewer's own send lock (its SRTP context is not thread-safe), never shared with other viewers.
  */
-final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionListener, DtlsListener, RtcpHandler {
+final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionListener, DtlsListener, RtcpHandler,
+        ProbePacer.Target {
     private static final Logger LOG = LoggerFactory.getLogger(SfuViewerSession.class);
     private static final int BUFFER = 1600;
 
@@ -109,6 +110,10 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     private final BandwidthEstimator bandwidth = new BandwidthEstimator();
     /** The transport-wide sequence number of the packet being sent, -1 when it carries none (send lock). */
     private int sendingTransportSeq = -1;
+    /** The probe cluster the packet being sent belongs to, -1 for media and repairs (send lock). */
+    private int sendingCluster = -1;
+    /** Bytes of probe packets sent (written under the send lock): not part of what the viewer's rung sends. */
+    private volatile long probeBytes;
 
     SfuViewerSession(String id, String streamName, String remoteAddress, SfuTransport transport, StreamFanout fanout,
             List<ViewerTrack> tracks, String cname, PlayoutDelay playoutDelay) {
@@ -271,6 +276,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             track.lastStreamTs = history.timestamp(index);
             track.lastCaptureMillis = history.captureTime(index);
             track.lastSentSeq = seq;
+            track.lastSentIndex = index;
             transmit(headerLength + len);
             if (!setup.firstPacketSent() && setup.firstPacket(System.nanoTime()) && SetupTimeline.LOG.isDebugEnabled()) {
                 SetupTimeline.LOG.debug("Session {} of '{}' setup ms after the answer: {}", id, streamName,
@@ -316,24 +322,31 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         return h.write(sendBuf, 0);
     }
 
-    private void transmit(int length) {
+    /** Protects and sends the packet in the send buffer; its size on the wire, or -1 when it was dropped. */
+    private int transmit(int length) {
         try {
             int protectedLength = outbound.protectRtp(sendBuf, 0, length);
             sendView.clear().limit(protectedLength);
             if (path.send(sendView)) {
                 packetsSent++;
                 bytesSent += protectedLength;
-                if (sendingTransportSeq >= 0) {
+                if (sendingCluster >= 0) {
+                    probeBytes += protectedLength;
+                    bandwidth.probeSent(sendingTransportSeq, protectedLength, sendingCluster, System.nanoTime() / 1000);
+                } else if (sendingTransportSeq >= 0) {
                     bandwidth.packetSent(sendingTransportSeq, protectedLength, System.nanoTime() / 1000);
                 }
-            } else {
-                packetsDropped++;
+                return protectedLength;
             }
+            packetsDropped++;
+            return -1;
         } catch (SrtpException e) {
             packetsDropped++;
             LOG.debug("SRTP protect failed for session {}", id, e);
+            return -1;
         } finally {
             sendingTransportSeq = -1;
+            sendingCluster = -1;
         }
     }
 
@@ -420,7 +433,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         bandwidth.feedbackComplete(nowNanos / 1000);
         ViewerAdaptation a = adaptation;
         if (a != null && outbound != null) {
-            a.onEstimate(System.currentTimeMillis(), bandwidth.estimateBps(), bytesSent, fractionLost);
+            a.onEstimate(System.currentTimeMillis(), bandwidth.estimateBps(), bytesSent - probeBytes, fractionLost);
         }
     }
 
@@ -539,33 +552,96 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             int len = history.length(index);
             long ts = track.sentTimestamp(history, index);
             int seq = track.viewerSeq(index);
-            int headerLength;
-            int payloadOffset;
-            if (n.rtxPayloadType() > 0 && n.rtxSsrc() != 0) {
-                var h = track.header.clear();
-                h.payloadType(n.rtxPayloadType()).sequenceNumber(track.rtxSeq++ & 0xffff).timestamp(ts)
-                        .ssrc(n.rtxSsrc()).marker(history.marker(index));
-                if (n.transportCcId() > 0) {
-                    // Repairs share the link: counted by the bandwidth estimate like the media (as libwebrtc does).
-                    int s = transportSeq++;
-                    sendingTransportSeq = s & 0xffff;
-                    ext[0] = (byte) (s >> 8);
-                    ext[1] = (byte) s;
-                    h.setExtension(n.transportCcId(), ext, 0, 2);
-                }
-                headerLength = h.write(sendBuf, 0);
-                sendBuf[headerLength] = (byte) (seq >> 8);
-                sendBuf[headerLength + 1] = (byte) seq;
-                payloadOffset = headerLength + 2;
-            } else {
-                headerLength = writeHeader(track, seq, ts, history.marker(index), index);
-                payloadOffset = headerLength;
-            }
+            int payloadOffset = n.rtxPayloadType() > 0 && n.rtxSsrc() != 0
+                    ? writeRtxHeader(track, history, index, ts, seq)
+                    : writeHeader(track, seq, ts, history.marker(index), index);
             System.arraycopy(history.payload(index), 0, sendBuf, payloadOffset, len);
             if (history.stillHolds(index)) {
                 transmit(payloadOffset + len);
             }
         }
+    }
+
+    /** Writes the RTX header and original sequence number of a resend into the send buffer; the payload's offset. */
+    private int writeRtxHeader(ViewerTrack track, PacketHistory history, long index, long ts, int seq) {
+        var n = track.negotiated;
+        var h = track.header.clear();
+        h.payloadType(n.rtxPayloadType()).sequenceNumber(track.rtxSeq++ & 0xffff).timestamp(ts)
+                .ssrc(n.rtxSsrc()).marker(history.marker(index));
+        if (n.transportCcId() > 0) {
+            // Repairs share the link: counted by the bandwidth estimate like the media (as libwebrtc does).
+            int s = transportSeq++;
+            sendingTransportSeq = s & 0xffff;
+            ext[0] = (byte) (s >> 8);
+            ext[1] = (byte) s;
+            h.setExtension(n.transportCcId(), ext, 0, 2);
+        }
+        int headerLength = h.write(sendBuf, 0);
+        sendBuf[headerLength] = (byte) (seq >> 8);
+        sendBuf[headerLength + 1] = (byte) seq;
+        return headerLength + 2;
+    }
+
+    // ---- probes (decision 0044) ---------------------------------------------------------------------------------
+
+    /**
+     * Whether this viewer can be probed: its video has RTX and transport-wide feedback. A probe packet is the last
+     * video packet the viewer got, again, as RTX (libwebrtc's payload padding): a valid packet the browser drops as a
+     * duplicate after its transport-wide sequence number has been reported, with no sequence number of the media
+     * taken (padding on the media SSRC would need one, shifting every later packet's number).
+     */
+    boolean canProbe() {
+        return probeTrack() != null;
+    }
+
+    private ViewerTrack probeTrack() {
+        for (ViewerTrack t : tracks) {
+            var n = t.negotiated;
+            if (t.kind == MediaKind.VIDEO && n.rtxPayloadType() > 0 && n.rtxSsrc() != 0 && n.transportCcId() > 0) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** A new probe cluster of this viewer's estimator, to be sent at {@code targetBps}: its id. */
+    int startProbe(long targetBps) {
+        return bandwidth.startProbe(targetBps);
+    }
+
+    /** What probe cluster {@code cluster} showed: -1 while awaited, 0 for a failed probe, else bits per second. */
+    long probeResultBps(int cluster) {
+        return bandwidth.probeResultBps(cluster);
+    }
+
+    /** One packet of a probe cluster (the probe thread): the last video packet sent, repeated as RTX. */
+    @Override
+    public int sendProbePacket(int cluster) {
+        synchronized (sendLock) {
+            if (closed.get() || outbound == null || nextFanout != null) {
+                return -1; // a move under way: the tracks are about to change
+            }
+            ViewerTrack t = probeTrack();
+            PacketHistory history = t == null ? null : fanout.history(t);
+            long index = t == null ? -1 : t.lastSentIndex;
+            if (history == null || index < 0 || !history.holds(index)) {
+                return -1;
+            }
+            int len = history.length(index);
+            int payloadOffset = writeRtxHeader(t, history, index, t.sentTimestamp(history, index), t.viewerSeq(index));
+            System.arraycopy(history.payload(index), 0, sendBuf, payloadOffset, len);
+            if (!history.stillHolds(index)) {
+                sendingTransportSeq = -1;
+                return -1;
+            }
+            sendingCluster = cluster;
+            return transmit(payloadOffset + len);
+        }
+    }
+
+    @Override
+    public void probeEnded(int cluster, int packets) {
+        bandwidth.probeEnded(cluster, packets, System.nanoTime() / 1000);
     }
 
     /**
@@ -765,9 +841,11 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             deduplicated += t.retransmits.deduplicated;
             unrecoverable += t.retransmits.unrecoverable + t.retransmits.overBudget;
         }
+        ViewerAdaptation a = adaptation;
         LOG.info("Session {} of '{}' closed ({} packets sent, {} dropped; {} NACKed, {} resent, {} repeats ignored, {} "
-                + "not resendable; {} missing in transport-wide feedback; {} keyframe requests, {} held back)", id,
-                streamName, packetsSent, packetsDropped, nacks, resent, deduplicated, unrecoverable, feedbackRepairs,
-                keyframeRequests, keyframeGate.held);
+                + "not resendable; {} missing in transport-wide feedback; {} keyframe requests, {} held back; {} rung "
+                + "moves, {} probes)", id, streamName, packetsSent, packetsDropped, nacks, resent, deduplicated,
+                unrecoverable, feedbackRepairs, keyframeRequests, keyframeGate.held, a == null ? 0 : a.moves(),
+                a == null ? 0 : a.probesSent());
     }
 }

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one viewer between the rungs of its stream (decision 0039): {@link RungPolicy} decides from the viewer's
  * estimate and loss, this class finds the target rung's fan-out (starting the rendition when nobody watches it yet)
- * and hands the move to the session, which makes it at the target's next keyframe. Runs on the viewer's RTCP thread
+ * and hands the move to the session, which makes it at the target's next keyframe; when the policy wants a probe first
+ * (decision 0044), this class sizes it, has the {@link ProbePacer} send it through the session and gives the policy
+ * its result. Runs on the viewer's RTCP thread
  * (one thread per session); the session reports the move from its fan-out thread through a volatile field only, so
  * no lock is ever taken here while the session's send lock is held, or the other way round.
  */
@@ -16,6 +18,15 @@ final class ViewerAdaptation {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerAdaptation.class);
     /** A move whose target sent no keyframe in this time is called off (a rendition that cannot start). */
     static final long MOVE_TIMEOUT_MS = 5000;
+    /** A probe without a result after this long failed (its feedback did not come back). */
+    static final long PROBE_TIMEOUT_MS = 2000;
+    /** The queue a probe may build where the link is no faster than the estimate; see {@link #probeBytes}. */
+    static final long PROBE_QUEUE_MS = 150;
+    static final long PROBE_MAX_MS = 150;
+    static final long PROBE_MIN_MS = 60;
+    static final int PROBE_MIN_BYTES = 15_000;
+    /** ... unless that is longer than this at the target rate (a probe for the floor's next rung is a few kB). */
+    static final long PROBE_MIN_BYTES_MS = 200;
 
     /** Finds the fan-out of a rung; null rendition: the stream's own media. */
     interface Rungs {
@@ -30,6 +41,12 @@ final class ViewerAdaptation {
     private final List<Rendition> rungs;
     private final Rungs fanouts;
     private final RungPolicy policy;
+    /** Sends probes; null when the viewer cannot be probed (then the move up is the probe, decision 0039). */
+    private final ProbePacer pacer;
+    private int probeCluster = -1;
+    private long probeStartedMs;
+    private int probeBytes;
+    private volatile int probesSent;
     private long moveStartedMs = -1;
     private int target = -1;
     private volatile int moves;
@@ -46,10 +63,21 @@ final class ViewerAdaptation {
      * @param start the rung the viewer starts on
      */
     ViewerAdaptation(SfuViewerSession session, List<Rendition> rungs, int[] kbps, int start, Rungs fanouts) {
+        this(session, rungs, kbps, start, fanouts, null);
+    }
+
+    /** @param pacer sends probes before moves up; null: no probes, the move up itself is the probe */
+    ViewerAdaptation(SfuViewerSession session, List<Rendition> rungs, int[] kbps, int start, Rungs fanouts,
+            ProbePacer pacer) {
         this.session = session;
         this.rungs = rungs;
         this.fanouts = fanouts;
-        this.policy = new RungPolicy(kbps, start);
+        this.pacer = pacer;
+        this.policy = new RungPolicy(kbps, start, pacer != null);
+    }
+
+    int probesSent() {
+        return probesSent;
     }
 
     int rung() {
@@ -92,9 +120,22 @@ final class ViewerAdaptation {
             return; // the first 2 s on a rung: its real rate is not known yet, and the estimate is still rising
         }
         int next = policy.onEstimate(nowMs, estimateBps, sentBps, loss);
+        if (next < 0 && probeCluster >= 0) {
+            next = probeResult(nowMs);
+        }
+        act(nowMs, next, estimateBps, loss);
+    }
+
+    /** The policy's answer: a probe to send, a move to start, or nothing. */
+    private void act(long nowMs, int next, long estimateBps, double loss) {
+        if (next == RungPolicy.PROBE) {
+            probe(nowMs, estimateBps);
+            return;
+        }
         if (next < 0) {
             return;
         }
+        probeCluster = -1; // a move down while a probe was out: its result no longer matters
         StreamFanout f;
         try {
             f = fanouts.fanout(rungs.get(next));
@@ -108,10 +149,56 @@ final class ViewerAdaptation {
             policy.abandoned();
             return;
         }
-        LOG.info("Session {}: moving from {} to {} (estimate {} kbit/s, loss {}%)", session.id(),
-                describe(policy.rung()), describe(next), estimateBps / 1000, Math.round(loss * 1000) / 10.0);
+        LOG.info("Session {}: moving from {} to {} (estimate {} kbit/s, loss {}%{})", session.id(),
+                describe(policy.rung()), describe(next), estimateBps / 1000, Math.round(loss * 1000) / 10.0,
+                next < policy.rung() && pacer != null ? ", after a probe" : "");
         target = next;
         moveStartedMs = nowMs;
+    }
+
+    /** The probe under way, when its result is in (or it timed out): what the policy makes of it. */
+    private int probeResult(long nowMs) {
+        long result = session.probeResultBps(probeCluster);
+        if (result < 0 && nowMs - probeStartedMs < PROBE_TIMEOUT_MS) {
+            return -1;
+        }
+        result = Math.max(0, result);
+        LOG.debug("Session {}: probe for {} at {} kbit/s ({} B) showed {} kbit/s", session.id(),
+                describe(policy.probing()), policy.probeTargetBps() / 1000, probeBytes, result / 1000);
+        probeCluster = -1;
+        return policy.onProbeResult(nowMs, result);
+    }
+
+    private void probe(long nowMs, long estimateBps) {
+        long target = policy.probeTargetBps();
+        int cluster = session.startProbe(target);
+        probeBytes = probeBytes(target, estimateBps);
+        if (!pacer.start(session, cluster, target, probeBytes)) {
+            policy.probeFailed(nowMs);
+            return;
+        }
+        probeCluster = cluster;
+        probeStartedMs = nowMs;
+        probesSent++;
+        LOG.debug("Session {}: probing for {} at {} kbit/s", session.id(), describe(policy.probing()), target / 1000);
+    }
+
+    /**
+     * How big a probe at {@code targetBps} is: as long as it can be ({@value #PROBE_MAX_MS} ms), so that a shaper's
+     * burst allowance (a token bucket's few kB) cannot pass it whole and hide the link's rate, but short enough that,
+     * should the link carry no more than the estimate, the queue it builds there stays within
+     * {@value #PROBE_QUEUE_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at the
+     * estimate. At least {@value #PROBE_MIN_MS} ms and {@value #PROBE_MIN_BYTES} bytes (or
+     * {@value #PROBE_MIN_BYTES_MS} ms of the target, when that is less): the benchmark's token bucket passes ~6 kB at
+     * once plus what it refills meanwhile, and smaller probes for the 600 kbit/s rung behind 300 and 500 kbit/s
+     * passed for successes (measured: 6.8 kB showed 780 kbit/s behind 300, 11 kB 639 kbit/s behind 500).
+     */
+    static int probeBytes(long targetBps, long estimateBps) {
+        double ms = targetBps > estimateBps ? (double) PROBE_QUEUE_MS * estimateBps / (targetBps - estimateBps)
+                : PROBE_MAX_MS;
+        ms = Math.max(PROBE_MIN_MS, Math.min(PROBE_MAX_MS, ms));
+        long floor = Math.min(PROBE_MIN_BYTES, targetBps * PROBE_MIN_BYTES_MS / 8000);
+        return (int) Math.max(floor, targetBps * ms / 8000);
     }
 
     private void measureSent(long nowMs, long bytesSent) {

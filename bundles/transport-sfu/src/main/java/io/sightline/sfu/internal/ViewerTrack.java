@@ -35,6 +35,8 @@ final class ViewerTrack {
     long lastCaptureMillis;
     /** The viewer sequence number of the last packet sent, -1 before the first (send lock). */
     int lastSentSeq = -1;
+    /** The history index of the last packet sent, -1 before the first (send lock): what a probe repeats. */
+    long lastSentIndex = -1;
     /**
      * The same m-section on the rung the viewer was on before a move (decision 0039), until this track's first packet
      * continued its numbering; null for a viewer's first tracks and once continued (send lock).
