@@ -3,6 +3,9 @@ package io.sightline.signaling.whep.internal;
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
+import io.sightline.api.control.Actor;
+import io.sightline.api.control.ChangeRefused;
+import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamState;
@@ -31,6 +34,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>The same edge as the WHEP endpoint, with the same settings ({@code etc/io.sightline.signaling.whep.cfg}): rate
  * limit per address, body limit, the access gate (here with the action {@code publish}, which a public stream does
  * not grant anonymously), precise refusals with a throttled log line, nothing allocated on refusal.
+ *
+ * <p>With {@code whip.auto.create = true} a publish to an unknown stream, by a token whose {@code publish} covers the
+ * name, creates the stream through the {@link StreamCatalog} (persisted, audited as the token's principal), waits
+ * for the core to start it and goes on as for any whip stream; a first offer the transport refuses removes it again.
  */
 @Component(service = {}, configurationPid = WhepServlet.PID)
 public final class WhipServlet extends HttpServlet {
@@ -60,8 +68,15 @@ public final class WhipServlet extends HttpServlet {
     private transient volatile RequestRateLimiter rateLimiter;
     private transient WhiteboardServlet registration;
 
+    /** How long a publish that created its stream waits for the core to start it (file poll, then the source). */
+    static final long CREATE_WAIT_MILLIS = 5000;
+
     @Reference
     private transient StreamRegistry streams;
+    /** Writes the stream a publish creates ({@code whip.auto.create}); absent: no stream is ever created here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile StreamCatalog catalog;
 
     @Activate
     void activate(BundleContext context, WhepConfiguration configuration) {
@@ -161,12 +176,14 @@ public final class WhipServlet extends HttpServlet {
         }
         Optional<Stream> found = streams.find(target.stream());
         AccessGate.Verdict verdict = authorize(req, target.stream(), found);
-        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+        StreamCatalog writer = catalog;
+        boolean create = verdict.outcome() == AccessGate.Outcome.UNKNOWN_STREAM && config.whip_auto_create()
+                && writer != null;
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED && !create) {
             refuseAccess(req, resp, verdict);
             return;
         }
-        Stream stream = found.get();
-        if (stream.status().state() == StreamState.STOPPED) {
+        if (found.isPresent() && found.get().status().state() == StreamState.STOPPED) {
             retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
@@ -183,10 +200,23 @@ public final class WhipServlet extends HttpServlet {
             refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
             return;
         }
+        Actor actor = new Actor(verdict.principal(), "whip", req.getRemoteAddr());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATE_WAIT_MILLIS);
+        if (create) {
+            found = create(writer, target.stream(), actor, deadline, req, resp);
+            if (found.isEmpty()) {
+                return;
+            }
+        }
+        Stream stream = found.get();
         PublisherSession session;
         try {
-            session = transport.publish(stream, new SessionRequest(offer, req.getRemoteAddr(), verdict.principal()));
+            session = publish(transport, stream, new SessionRequest(offer, req.getRemoteAddr(),
+                    verdict.principal()), create, deadline);
         } catch (TransportException e) {
+            if (create) {
+                removeCreated(writer, stream.name(), actor);
+            }
             int status = e.reason().httpStatus();
             if (status == 503) {
                 retryLater(req, resp, status, e.getMessage());
@@ -217,6 +247,72 @@ public final class WhipServlet extends HttpServlet {
         resp.getOutputStream().write(body);
         LOG.info("WHIP 201 POST for {} from {} as {}: publisher {} in {} ms", stream.name(), req.getRemoteAddr(),
                 verdict.principal(), id, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Creates a whip stream for a publish ({@code whip.auto.create}) and waits until the core runs it and its source
+     * waits for a publisher. Empty (the caller was answered) when the catalog refuses the name or the stream does not
+     * come up in time (503: it exists now, a retry finds it).
+     */
+    private Optional<Stream> create(StreamCatalog writer, String name, Actor actor, long deadline,
+            HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            writer.create(name, Map.of("source.type", "whip", Stream.ACCESS, "token"), actor);
+            LOG.info("WHIP: stream '{}' created on first publish by {} from {} (whip.auto.create)", name,
+                    actor.user(), actor.address());
+        } catch (ChangeRefused e) {
+            if (e.reason() != ChangeRefused.Reason.EXISTS) { // EXISTS: another publish created it just now
+                refuse(req, resp, e.reason().httpStatus() == 422 ? 400 : e.reason().httpStatus(), "cannot create stream '"
+                        + name + "': " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        while (System.nanoTime() - deadline < 0) {
+            Optional<Stream> s = streams.find(name);
+            if (s.isPresent()) {
+                return s;
+            }
+            pause();
+        }
+        retryLater(req, resp, 503, "stream '" + name + "' was created and is starting; retry");
+        return Optional.empty();
+    }
+
+    /**
+     * The transport's publish; until {@code deadline} (a stream just created, whose source may not wait for
+     * publishers yet) a conflict is tried again: the transport refuses before it allocates anything.
+     */
+    private static PublisherSession publish(PublishTransport transport, Stream stream, SessionRequest request,
+            boolean retry, long deadline) throws TransportException {
+        while (true) {
+            try {
+                return transport.publish(stream, request);
+            } catch (TransportException e) {
+                if (!retry || e.reason() != TransportException.Reason.PUBLISH_CONFLICT
+                        || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    private void removeCreated(StreamCatalog writer, String name, Actor actor) {
+        try {
+            writer.remove(name, null, actor);
+            LOG.info("WHIP: stream '{}' removed again: its first offer was refused", name);
+        } catch (RuntimeException e) {
+            LOG.warn("WHIP: stream '{}' created for a refused offer could not be removed: {}", name, e.getMessage());
+        }
     }
 
     private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {

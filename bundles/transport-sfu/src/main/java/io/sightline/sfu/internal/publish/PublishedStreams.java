@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>States (through {@code MediaSink.waiting}): {@code idle} "waiting for a publisher" while none is attached;
  * {@code live} with its first media; {@code reconnecting} when it drops (consent expiry, DTLS close, DELETE) for
  * {@code publish.reconnect.seconds}, then {@code idle} again. Viewers stay on their sessions throughout.
+ *
+ * <p>A publisher whose session stays up but whose media stops (a paused encoder, a frozen tab) is noticed here, before
+ * the core's silence watchdog would restart the source (which would drop the session and leave a window in which the
+ * stream takes no publisher): after {@link #silenceMillis} the stream goes {@code reconnecting} while the session
+ * lives, a second publisher gets a 409 that says so (or takes over), media coming back makes it {@code live} again,
+ * and the end of the session leaves it {@code reconnecting} for what remains of {@code publish.reconnect.seconds}
+ * counted from the last media, then {@code idle}.
  */
 @Component(service = {CaptureSourceFactory.class, PublishedStreams.class},
         property = CaptureSourceFactory.SOURCE_TYPE + "=" + PublishedStreams.TYPE,
@@ -38,6 +45,11 @@ public final class PublishedStreams implements CaptureSourceFactory {
     static final String PID = "io.sightline.source.whip";
     static final String TAKEOVER = "publish.takeover";
     static final String RECONNECT_SECONDS = "publish.reconnect.seconds";
+    static final String KEYFRAME_SECONDS = "publish.keyframe.seconds";
+    /** The core's silence watchdog key (read, not owned: the silence check must fire before the watchdog). */
+    static final String SOURCE_TIMEOUT_MS = "source.timeout.ms";
+    static final long SILENCE_MS = 2000;
+    static final long SILENCE_CHECK_MS = 250;
     private static final Logger LOG = LoggerFactory.getLogger(PublishedStreams.class);
 
     private final Map<String, WhipSource> waiting = new ConcurrentHashMap<>();
@@ -66,7 +78,17 @@ public final class PublishedStreams implements CaptureSourceFactory {
         if (reconnect < 1 || reconnect > 3600) {
             throw new IllegalArgumentException(RECONNECT_SECONDS + " must be 1..3600, got " + reconnect);
         }
-        return new WhipSource(context, takeover, reconnect);
+        int keyframe = context.config(KEYFRAME_SECONDS, defaults.publish_keyframe_seconds());
+        if (keyframe < 0 || keyframe > 60) {
+            throw new IllegalArgumentException(KEYFRAME_SECONDS + " must be 0..60, got " + keyframe);
+        }
+        return new WhipSource(context, takeover, reconnect, keyframe,
+                silenceMillis(context.config(SOURCE_TIMEOUT_MS, 10_000)));
+    }
+
+    /** Silence of a live publisher noticed after 2 s, or half the core's watchdog timeout when that is shorter. */
+    static long silenceMillis(int sourceTimeoutMs) {
+        return Math.max(SILENCE_CHECK_MS, Math.min(SILENCE_MS, sourceTimeoutMs / 2L));
     }
 
     /** The waiting stream of this name, or null when no whip source of that stream runs. */
@@ -94,6 +116,9 @@ public final class PublishedStreams implements CaptureSourceFactory {
 
         /** Where the publisher pushes: the current run's context. */
         SourceContext context();
+
+        /** Ask the publisher for a keyframe when it sent none for this long ({@code publish.keyframe.seconds}); 0: never. */
+        long keyframeRefreshNanos();
     }
 
     /** What a waiting stream sees of its publisher. */
@@ -102,6 +127,9 @@ public final class PublishedStreams implements CaptureSourceFactory {
 
         /** Ends the session because the stream no longer wants it (source stopped, taken over). */
         void end(String reason);
+
+        /** {@link System#nanoTime()} of the publisher's last media packet, 0 before the first. */
+        long lastMediaNanos();
     }
 
     /** The source of one whip stream: a slot in {@link #waiting} while started. */
@@ -109,14 +137,22 @@ public final class PublishedStreams implements CaptureSourceFactory {
         private final SourceContext context;
         private final boolean takeover;
         private final int reconnectSeconds;
+        private final long keyframeRefreshNanos;
+        private final long silenceNanos;
         private Publisher current;
         private ScheduledFuture<?> idleTimer;
+        private ScheduledFuture<?> silenceCheck;
         private boolean started;
+        /** The current publisher's session is up but its media stopped: the stream shows reconnecting. */
+        private boolean silent;
 
-        WhipSource(SourceContext context, boolean takeover, int reconnectSeconds) {
+        WhipSource(SourceContext context, boolean takeover, int reconnectSeconds, int keyframeSeconds,
+                long silenceMillis) {
             this.context = context;
             this.takeover = takeover;
             this.reconnectSeconds = reconnectSeconds;
+            this.keyframeRefreshNanos = TimeUnit.SECONDS.toNanos(keyframeSeconds);
+            this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(silenceMillis);
         }
 
         @Override
@@ -124,6 +160,34 @@ public final class PublishedStreams implements CaptureSourceFactory {
             started = true;
             waiting.put(context.streamName(), this);
             context.sink().waiting(StreamState.IDLE, "waiting for a publisher");
+            silenceCheck = timer.scheduleWithFixedDelay(() -> checkSilence(System.nanoTime()), SILENCE_CHECK_MS,
+                    SILENCE_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Puts the stream in {@code reconnecting} when the attached publisher's media stopped for {@link #silenceNanos}
+         * (a publisher that never sent media leaves the stream {@code idle}); notes when it comes back (the core has
+         * made the stream {@code live} again with that media).
+         */
+        synchronized void checkSilence(long now) {
+            if (!started || current == null) {
+                return;
+            }
+            long last = current.lastMediaNanos();
+            if (last == 0) {
+                return;
+            }
+            boolean quiet = now - last >= silenceNanos;
+            if (quiet && !silent) {
+                silent = true;
+                context.sink().waiting(StreamState.RECONNECTING, "publisher connected but sends no media; idle "
+                        + reconnectSeconds + " s after its session ends");
+                LOG.info("Stream '{}': the publisher's session is up but it sent no media for {} ms",
+                        context.streamName(), (now - last) / 1_000_000);
+            } else if (!quiet && silent) {
+                silent = false;
+                LOG.info("Stream '{}': the publisher sends media again", context.streamName());
+            }
         }
 
         @Override
@@ -133,6 +197,9 @@ public final class PublishedStreams implements CaptureSourceFactory {
                 started = false;
                 waiting.remove(context.streamName(), this);
                 cancelIdleTimer();
+                if (silenceCheck != null) {
+                    silenceCheck.cancel(false);
+                }
                 p = current;
                 current = null;
             }
@@ -163,10 +230,13 @@ public final class PublishedStreams implements CaptureSourceFactory {
                 old = current;
                 if (old != null && !takeover) {
                     throw new TransportException(Reason.PUBLISH_CONFLICT, "stream '" + context.streamName()
-                            + "' already has a publisher (" + TAKEOVER + " = false)");
+                            + "' already has a publisher (" + TAKEOVER + " = false)" + (silent
+                            ? "; its session is up but sends no media: it ends when the publisher's ICE consent "
+                            + "expires or it sends DELETE" : ""));
                 }
                 cancelIdleTimer();
                 current = publisher;
+                silent = false;
             }
             if (old != null) {
                 LOG.info("Stream '{}': a new publisher takes over", context.streamName());
@@ -181,10 +251,19 @@ public final class PublishedStreams implements CaptureSourceFactory {
                     return;
                 }
                 current = null;
-                context.sink().waiting(StreamState.RECONNECTING, "publisher left (" + reason + "); idle after "
-                        + reconnectSeconds + " s");
                 cancelIdleTimer();
-                idleTimer = timer.schedule(this::idleIfStillAlone, reconnectSeconds, TimeUnit.SECONDS);
+                // The wait counts from the last media: a publisher that went quiet long ago has had its time.
+                long last = publisher.lastMediaNanos();
+                long quietFor = silent && last != 0 ? System.nanoTime() - last : 0;
+                silent = false;
+                long left = TimeUnit.SECONDS.toNanos(reconnectSeconds) - quietFor;
+                if (left <= 0) {
+                    context.sink().waiting(StreamState.IDLE, "waiting for a publisher");
+                    return;
+                }
+                context.sink().waiting(StreamState.RECONNECTING, "publisher left (" + reason + "); idle after "
+                        + TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L) + " s");
+                idleTimer = timer.schedule(this::idleIfStillAlone, left, TimeUnit.NANOSECONDS);
             }
         }
 
@@ -204,6 +283,11 @@ public final class PublishedStreams implements CaptureSourceFactory {
         @Override
         public SourceContext context() {
             return context;
+        }
+
+        @Override
+        public long keyframeRefreshNanos() {
+            return keyframeRefreshNanos;
         }
     }
 }

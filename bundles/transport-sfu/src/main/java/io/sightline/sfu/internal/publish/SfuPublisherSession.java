@@ -7,6 +7,7 @@ import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.source.MediaSink;
 import io.sightline.api.stream.Track;
 import io.sightline.api.transport.PublisherSession;
+import io.sightline.api.transport.PublisherStats;
 import io.sightline.rtp.rtcp.RtcpWriter;
 import io.sightline.rtp.rtp.H264Depacketizer;
 import io.sightline.rtp.rtp.NackGenerator;
@@ -28,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * ICE receive thread, is decrypted, put back in order in a small {@link ReorderWindow} (video) and depacketized into
  * access units that go into the stream's sink as a capture source's would. Losses are NACKed, the stream's keyframe
  * requests become PLIs (at most one per {@link #PLI_INTERVAL_NANOS}), and a REMB tells the publisher how much it may
- * send (nothing else gives a browser's encoder a bandwidth estimate here).
+ * send (nothing else gives a browser's encoder a bandwidth estimate here). A publisher that sent no keyframe for the
+ * stream's {@code publish.keyframe.seconds} is asked for one, so the SFU's cached GOP stays short enough for a joining
+ * viewer to start on it at once: browsers send keyframes only when asked.
  *
  * <p>Threads: the ICE receive thread (media) and the shared feedback timer (every {@link #TICK_MS} ms: give up
  * stale gaps, send NACK / PLI / reports) both work under {@code receiveLock}; it is held for in-memory work and
@@ -96,6 +100,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private volatile DtlsSession dtls;
     private volatile String state = "new";
     private volatile boolean keyframeWanted = true;
+    /** System.nanoTime() of the last media packet; 0 before the first (read by the stream's silence check). */
+    private volatile long lastMediaNanos;
+    private final long keyframeRefreshNanos;
+    private volatile ScheduledExecutorService timer;
     private ScheduledFuture<?> ticker;
     private SrtpContext inbound;
     private SrtpContext outbound;
@@ -104,6 +112,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     /** Far in the past: the first PLI goes out at once. */
     private long lastPliNanos = Long.MIN_VALUE / 4;
     private long lastReportNanos;
+    private long lastKeyframeNanos;
     private long arrivalNanos;
     private boolean announced;
     private Track videoTrack;
@@ -111,6 +120,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private long undecryptable;
     private long plis;
     private long units;
+    private long bytes;
+    private long bytesAtReport;
+    private volatile long bitrateBps;
+    private final long createdMillis = System.currentTimeMillis();
 
     public SfuPublisherSession(String id, String streamName, String remoteAddress, Host host, PublishedStreams.Slot slot,
             RtpFormat videoFormat, RtpFormat audioFormat, long localSsrc) {
@@ -123,6 +136,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         this.videoFormat = videoFormat;
         this.audioFormat = audioFormat;
         this.localSsrc = localSsrc;
+        this.keyframeRefreshNanos = slot.keyframeRefreshNanos();
         this.video = new H264Ingest(new H264Ingest.Output() {
             @Override
             public void track(Track track) {
@@ -134,6 +148,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             public void unit(EncodedUnit unit) {
                 announce();
                 units++;
+                if (unit.keyframe()) {
+                    lastKeyframeNanos = arrivalNanos;
+                    keyframeWanted = false; // whoever asked is served by this one
+                }
                 sink.push(unit);
             }
 
@@ -153,6 +171,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     /** Wires the session to its ICE and DTLS sessions and starts its feedback timer. */
     public void attach(IceSession iceSession, DtlsSession dtlsSession, String answer, ScheduledExecutorService timer) {
         attach(iceSession::send, iceSession, dtlsSession, answer);
+        this.timer = timer;
         this.ticker = timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -195,6 +214,8 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                 return; // padding-only probes
             }
             packets++;
+            bytes += len;
+            lastMediaNanos = now;
             int pt = header.payloadType();
             if (videoFormat != null && pt == videoFormat.payloadType()) {
                 videoSsrc = header.ssrc();
@@ -254,6 +275,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                     if (nacks.takeKeyframeNeeded()) {
                         keyframeWanted = true;
                     }
+                    if (keyframeRefreshNanos > 0 && lastKeyframeNanos != 0
+                            && now - lastKeyframeNanos >= keyframeRefreshNanos
+                            && now - lastPliNanos >= keyframeRefreshNanos) {
+                        keyframeWanted = true; // the GOP grew past the stream's limit
+                    }
                     if (keyframeWanted && now - lastPliNanos >= PLI_INTERVAL_NANOS) {
                         keyframeWanted = false;
                         lastPliNanos = now;
@@ -262,6 +288,9 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                     }
                 }
                 if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+                    bitrateBps = lastReportNanos == 0 ? 0
+                            : (bytes - bytesAtReport) * 8 * 1_000_000_000L / (now - lastReportNanos);
+                    bytesAtReport = bytes;
                     lastReportNanos = now;
                     len += report(len);
                 }
@@ -301,11 +330,34 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     @Override
     public void requestKeyframe() {
         keyframeWanted = true;
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            try {
+                t.execute(this::tick); // the PLI now, not at the next tick: a joining viewer waits for it
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    @Override
+    public long lastMediaNanos() {
+        return lastMediaNanos;
     }
 
     @Override
     public void end(String reason) {
         close(reason, false);
+    }
+
+    /** The session's measurements for listings; any thread (counters may be a tick apart). */
+    public PublisherStats stats() {
+        synchronized (receiveLock) {
+            return new PublisherStats(id, streamName, remoteAddress, createdMillis, state,
+                    videoFormat == null ? null : videoFormat.encodingName(),
+                    audioFormat == null ? null : audioFormat.encodingName(), bitrateBps, packets, bytes,
+                    reorder.skipped(), nacks.requested(), plis);
+        }
     }
 
     // ---- ICE and DTLS -------------------------------------------------------------------------------------------

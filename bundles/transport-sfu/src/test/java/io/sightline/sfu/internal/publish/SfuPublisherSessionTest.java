@@ -150,6 +150,42 @@ class SfuPublisherSessionTest {
     }
 
     @Test
+    void aPublisherThatSentNoKeyframeForTheStreamsIntervalIsAskedForOne() throws Exception {
+        long t0 = System.nanoTime();
+        keyframe(0);
+        session.tick(t0);
+        assertFalse(rtcp.contains("PLI 2222"), "the keyframe that came answered the start's request: " + rtcp);
+        session.tick(t0 + 1_900 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), rtcp.toString());
+        session.tick(t0 + 2_100 * MS);
+        assertTrue(rtcp.contains("PLI 2222"), "2 s without a keyframe: " + rtcp);
+        rtcp.clear();
+        session.tick(t0 + 2_500 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), "no second refresh before the first could be answered: " + rtcp);
+        keyframe(90_000);
+        session.tick(System.nanoTime() + 1_000 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), rtcp.toString());
+        assertEquals(1, session.stats().plisSent(), "the start's PLI was not needed; one refresh: "
+                + session.stats());
+    }
+
+    @Test
+    void statsCountWhatCameAndWhatWasAskedFor() throws Exception {
+        keyframe(0);
+        int lost = seq++;
+        video(seq++, 3000, true, new byte[] {0x41, 1});
+        session.tick(System.nanoTime());
+        io.sightline.api.transport.PublisherStats stats = session.stats();
+        assertEquals("p1", stats.id());
+        assertEquals("cam", stats.streamName());
+        assertEquals("H264", stats.videoCodec());
+        assertEquals("opus", stats.audioCodec());
+        assertEquals(4, stats.packetsReceived());
+        assertTrue(stats.bytesReceived() > 4 * 12, stats.toString());
+        assertEquals(1, stats.nacksSent(), "the gap at " + lost);
+    }
+
+    @Test
     void aReorderedPacketIsPutBackInPlaceAndALostOneIsNackedThenRepaired() throws Exception {
         keyframe(0);
         session.tick(0);
