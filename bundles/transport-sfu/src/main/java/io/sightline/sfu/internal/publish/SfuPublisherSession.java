@@ -13,6 +13,7 @@ import io.sightline.rtp.rtp.H264Depacketizer;
 import io.sightline.rtp.rtp.NackGenerator;
 import io.sightline.rtp.rtp.ReorderWindow;
 import io.sightline.rtp.rtp.RtpHeader;
+import io.sightline.rtp.rtp.Vp8Depacketizer;
 import io.sightline.rtp.sdp.RtpFormat;
 import io.sightline.rtp.sdp.SdpException;
 import io.sightline.rtp.sdp.TrickleIceFragment;
@@ -90,6 +91,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private final NackGenerator nacks = new NackGenerator(256, 10, 1_000_000_000L);
     private final H264Depacketizer depacketizer;
     private final H264Ingest video;
+    /** VP8 publishers instead of the two above (null for H.264). */
+    private final Vp8Depacketizer vp8;
+    private final H264Ingest.Output videoOut;
+    private boolean vp8WaitingForKeyframe = true;
+    private long vp8Dropped;
     private final Clock videoClock = new Clock(90_000);
     private final Clock audioClock = new Clock(48_000);
     private final List<Track> tracks = new ArrayList<>(2);
@@ -137,7 +143,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         this.audioFormat = audioFormat;
         this.localSsrc = localSsrc;
         this.keyframeRefreshNanos = slot.keyframeRefreshNanos();
-        this.video = new H264Ingest(new H264Ingest.Output() {
+        this.videoOut = new H264Ingest.Output() {
             @Override
             public void track(Track track) {
                 videoTrack = track;
@@ -159,12 +165,18 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             public void keyframeNeeded() {
                 keyframeWanted = true;
             }
-        });
+        };
+        this.video = new H264Ingest(videoOut);
         this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> video.accessUnit(nals, damaged,
                 videoClock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
+        this.vp8 = videoFormat != null && videoFormat.is("VP8") ? new Vp8Depacketizer(this::vp8Frame) : null;
         this.reorder = new ReorderWindow(512, BUFFER, REORDER_HOLD_NANOS, (payload, seq, ts, marker, at) -> {
             arrivalNanos = at;
-            depacketizer.packet(payload, seq, ts, marker);
+            if (vp8 != null) {
+                vp8.packet(payload, seq, ts, marker);
+            } else {
+                depacketizer.packet(payload, seq, ts, marker);
+            }
         });
     }
 
@@ -226,6 +238,27 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                 audio(offset, payload, now);
             }
         }
+    }
+
+    /**
+     * A VP8 frame, as {@link H264Ingest} treats access units: nothing before the first key frame or after a damaged
+     * frame until the next (asked for), and the track (re)announced when a key frame brings a new picture size.
+     */
+    private void vp8Frame(ByteBuffer frame, long ts, boolean damaged, boolean keyframe, int width, int height) {
+        if (damaged || (!keyframe && vp8WaitingForKeyframe)) {
+            vp8Dropped++;
+            vp8WaitingForKeyframe = true;
+            videoOut.keyframeNeeded();
+            return;
+        }
+        if (keyframe) {
+            vp8WaitingForKeyframe = false;
+            if (videoTrack == null || videoTrack.width() != width || videoTrack.height() != height) {
+                videoOut.track(Track.video(CodecParameters.vp8(), width, height, 0));
+            }
+        }
+        videoOut.unit(new EncodedUnit(Track.VIDEO, Codec.VP8, videoClock.micros(ts, arrivalNanos),
+                System.currentTimeMillis(), keyframe, List.of(frame), arrivalNanos));
     }
 
     private void audio(int offset, int length, long now) {
@@ -488,7 +521,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             LOG.info("Publisher {} of '{}' closed ({}): {} packets, {} units, {} reordered late, {} lost after "
                     + "waiting, {} NACKed, {} recovered, {} PLIs, {} undecryptable, {} video units dropped", id,
                     streamName, reason, packets, units, reorder.late(), reorder.skipped(), nacks.requested(),
-                    nacks.recovered(), plis, undecryptable, video.dropped());
+                    nacks.recovered(), plis, undecryptable, video.dropped() + vp8Dropped);
         }
     }
 
