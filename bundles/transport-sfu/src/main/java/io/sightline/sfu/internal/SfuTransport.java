@@ -239,7 +239,7 @@ public final class SfuTransport implements TransportStrategy, PublishTransport, 
         if (session == null) {
             return false;
         }
-        session.close();
+        session.endByOperator();
         return true;
     }
 

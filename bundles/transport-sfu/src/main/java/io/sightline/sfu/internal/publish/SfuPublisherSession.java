@@ -492,6 +492,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         close("deleted by the publisher", true);
     }
 
+    /** Ends the session from the admin API: the stream waits for the publisher as after its DELETE. */
+    public void endByOperator() {
+        close("ended by an operator", true);
+    }
+
     /** Ends the session; {@code detach}: the stream is told its publisher left (not when the stream ended it). */
     private void close(String reason, boolean detach) {
         if (!closed.compareAndSet(false, true)) {
