@@ -152,7 +152,8 @@ class AdminApiHttpTest {
         assertTrue(all.contains("\"id\":\"p1\",\"stream\":\"studio\",\"transport\":\"whip\",\"role\":\"publisher\""),
                 all);
         assertTrue(all.contains("\"videoCodec\":\"H264\",\"audioCodec\":\"opus\",\"stats\":{\"bitrateInBps\":1200000,"
-                + "\"packetsReceived\":900,\"bytesReceived\":1000000,\"packetsLost\":3,\"nacksSent\":7,\"plisSent\":2}"), all);
+                + "\"packetsReceived\":900,\"bytesReceived\":1000000,\"packetsLost\":3,\"nacksSent\":7,"
+                + "\"plisSent\":2}"), all);
         String onlyPublishers = send("GET", "/api/sessions?role=publisher", "admin", "secret").body();
         assertTrue(onlyPublishers.contains("p1") && !onlyPublishers.contains("s1"), onlyPublishers);
         String onlyViewers = send("GET", "/api/sessions?role=viewer", "admin", "secret").body();

@@ -117,7 +117,7 @@ public final class PublishedStreams implements CaptureSourceFactory {
         /** Where the publisher pushes: the current run's context. */
         SourceContext context();
 
-        /** Ask the publisher for a keyframe when it sent none for this long ({@code publish.keyframe.seconds}); 0: never. */
+        /** How long the publisher may go without a keyframe before it is asked for one; 0: never asked. */
         long keyframeRefreshNanos();
     }
 
