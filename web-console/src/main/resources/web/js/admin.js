@@ -270,11 +270,13 @@ function renderSessions(sessions) {
     const cells = row.cells;
     cells[4].textContent = s.state ?? '';
     cells[5].textContent = duration(now - s.created);
-    cells[6].textContent = bytes(st.bytesSent);
+    // A publisher (WHIP) shows what it sent us and its incoming bitrate where a viewer shows sent bytes and estimate.
+    const publisher = s.role === 'publisher';
+    cells[6].textContent = bytes(publisher ? st.bytesReceived : st.bytesSent);
     cells[7].textContent = String(st.packetsLost ?? '');
     cells[8].textContent = String(st.packetsDropped ?? '');
     cells[9].textContent = st.rttMs != null && st.rttMs >= 0 ? `${Math.round(st.rttMs)} ms` : '';
-    cells[10].textContent = st.bandwidthEstimateBps > 0
+    cells[10].textContent = publisher ? `${bitrate(st.bitrateInBps ?? 0)} in` : st.bandwidthEstimateBps > 0
       ? `${bitrate(st.bandwidthEstimateBps)} (${st.bandwidthEstimateSource ?? '?'})` : '';
     body.appendChild(row);
   }
@@ -298,7 +300,9 @@ function sessionRow(s) {
   id.title = s.id;
   head.appendChild(id);
   row.appendChild(head);
-  for (const text of [s.stream, s.transport ?? '', s.remoteAddress ?? '']) row.insertCell().textContent = text;
+  const transport = s.role === 'publisher'
+    ? `publisher (${s.transport}, ${[s.videoCodec, s.audioCodec].filter(Boolean).join(' + ')})` : s.transport ?? '';
+  for (const text of [s.stream, transport, s.remoteAddress ?? '']) row.insertCell().textContent = text;
   for (let i = 4; i < 11; i++) {
     const cell = row.insertCell();
     if (i >= 5) cell.className = 'num';

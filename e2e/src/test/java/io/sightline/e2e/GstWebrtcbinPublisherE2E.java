@@ -33,9 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * GStreamer's {@code webrtcbin} from Debian (1.22), unmodified, as a WHIP publisher ({@code interop/webrtcbin-whip.py}
  * in the test resources: x264enc H.264 and Opus): a read-only token is refused (403) and leaves the stream idle; with
  * a publish token the stream goes live and the bundled player decodes 640x360 pictures; the publisher is killed
- * (SIGKILL: no DELETE, no DTLS close, so the server notices by ICE consent) and the stream goes
- * {@code reconnecting}; a new publisher process makes the same player page decode again (the player may have
- * opened a new WHEP session meanwhile: the publisher was silent for 10 s before the server noticed).
+ * (SIGKILL: no DELETE, no DTLS close) and the stream goes {@code reconnecting} as soon as its media stops (its
+ * session ends only when ICE consent expires); a new publisher process takes over that session
+ * ({@code publish.takeover = true}, as for an encoder that restarts) and the same player page decodes again.
  */
 @ExtendWith(SightlineServerExtension.class)
 class GstWebrtcbinPublisherE2E {
@@ -65,7 +65,8 @@ class GstWebrtcbinPublisherE2E {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(server.home().resolve("etc/io.sightline.stream-" + STREAM + ".cfg"), String.join("\n",
-                "source.type = whip", "access = token", "publish.reconnect.seconds = 120", ""));
+                "source.type = whip", "access = token", "publish.reconnect.seconds = 120",
+                "publish.takeover = true", ""));
         awaitState("idle", Duration.ofSeconds(30));
     }
 
@@ -104,9 +105,8 @@ class GstWebrtcbinPublisherE2E {
                 + " ms after SIGKILL of the publisher");
         double before = HeadlessChromium.number(stats(), "framesDecoded");
 
-        // A publisher that dies silently is noticed by the core's no-media watchdog (10 s), which restarts the whip
-        // source: for about 500 ms the stream takes no publisher (409), so the new one retries as the publish page
-        // does while reconnecting.
+        // The killed publisher's session lives until ICE consent expires; the new one takes it over at once. (It
+        // is retried as the publish page would if a start-up race refused it.)
         Publisher second = null;
         String again = "";
         Instant deadline = Instant.now().plusSeconds(20);

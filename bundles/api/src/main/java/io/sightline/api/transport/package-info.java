@@ -1,8 +1,9 @@
 /**
- * The transport SPI: turns a viewer's SDP offer for a stream into an answer and a viewer session (SFU or P2P).
+ * The transport SPI: turns a viewer's SDP offer for a stream into an answer and a viewer session (SFU or P2P), and a
+ * publisher's into a publisher session (WHIP).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.sightline.api.transport;
 
 import org.osgi.annotation.bundle.Export;

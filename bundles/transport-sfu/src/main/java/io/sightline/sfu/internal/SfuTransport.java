@@ -5,7 +5,9 @@ import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import io.sightline.api.transport.PublishTransport;
+import io.sightline.api.transport.PublisherDirectory;
 import io.sightline.api.transport.PublisherSession;
+import io.sightline.api.transport.PublisherStats;
 import io.sightline.api.transport.SessionRequest;
 import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportException.Reason;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(property = TransportStrategy.TRANSPORT_MODE + "=sfu", configurationPid = SfuTransport.PID)
 @Designate(ocd = SfuConfiguration.class)
-public final class SfuTransport implements TransportStrategy, PublishTransport {
+public final class SfuTransport implements TransportStrategy, PublishTransport, PublisherDirectory {
     static final String PID = "io.sightline.transport.sfu";
     private static final Logger LOG = LoggerFactory.getLogger(SfuTransport.class);
     /** A stream's own playout delay, overriding the SFU's ({@code etc/io.sightline.stream-<name>.cfg}). */
@@ -230,6 +232,21 @@ public final class SfuTransport implements TransportStrategy, PublishTransport {
         DtlsSession dtlsSession = dtls.newSession(answer.publisherFingerprint(), iceSession::send, session);
         session.attach(iceSession, dtlsSession, answer.answerSdp(), published.timer());
         return session;
+    }
+
+    @Override
+    public List<PublisherStats> publishers() {
+        return publishers.values().stream().map(SfuPublisherSession::stats).toList();
+    }
+
+    @Override
+    public boolean close(String id) {
+        SfuPublisherSession session = publishers.get(id);
+        if (session == null) {
+            return false;
+        }
+        session.endByOperator();
+        return true;
     }
 
     /** Publishers currently connected or connecting, for tests. */

@@ -13,6 +13,8 @@ import io.sightline.api.stream.RenditionStatus;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamStats;
+import io.sightline.api.transport.PublisherDirectory;
+import io.sightline.api.transport.PublisherStats;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -47,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * The admin REST API:
  * <ul>
  * <li>{@code GET /api/streams}: every stream with state, viewers and input stats;</li>
- * <li>{@code GET /api/sessions}: every live viewer session;</li>
- * <li>{@code DELETE /api/sessions/<id>}: ends a session;</li>
+ * <li>{@code GET /api/sessions}: every live viewer session ({@code "role": "viewer"}) and WHIP publisher session
+ * ({@code "role": "publisher"}), {@code ?role=} for one kind;</li>
+ * <li>{@code DELETE /api/sessions/<id>}: ends a session (viewer or publisher);</li>
  * <li>{@code POST /api/streams/<name>/share?ttl=10m}: a read-only share link (needs a {@link TokenIssuer}).</li>
  * </ul>
  * Every request needs HTTP Basic credentials of a JAAS realm user with the admin role (401 with a Basic challenge
@@ -78,6 +82,8 @@ public final class AdminApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile ClusterDirectory clusterDirectory;
+    /** The transports that take publishers (the SFU); none without one. */
+    private final transient List<PublisherDirectory> publisherDirectories = new CopyOnWriteArrayList<>();
 
     private transient volatile LoginGuard guard;
     private transient volatile AdminApiConfiguration config;
@@ -106,6 +112,15 @@ public final class AdminApiServlet extends HttpServlet {
         if (resources != null) {
             resources.close();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPublisherDirectory(PublisherDirectory directory) {
+        publisherDirectories.add(directory);
+    }
+
+    void unbindPublisherDirectory(PublisherDirectory directory) {
+        publisherDirectories.remove(directory);
     }
 
     /** For tests: the collaborators DS would inject, and a guard over a JAAS configuration of their own. */
@@ -218,7 +233,7 @@ public final class AdminApiServlet extends HttpServlet {
             case "POST /streams/{name}/stop" -> writes.stopOrStart(p[0], true, actor, req, resp);
             case "POST /streams/{name}/start" -> writes.stopOrStart(p[0], false, actor, req, resp);
             case "POST /streams/{name}/share" -> share(p[0], actor.user(), req, resp);
-            case "GET /sessions" -> json(resp, 200, sessionList());
+            case "GET /sessions" -> sessionList(req, resp);
             case "DELETE /sessions/{id}" -> deleteSession(p[0], actor, req, resp);
             case "GET /sources" -> json(resp, 200, catalog.sourceTypes());
             case "GET /settings" -> json(resp, 200, catalog.settings(req.getParameter("source.type")));
@@ -304,8 +319,45 @@ public final class AdminApiServlet extends HttpServlet {
         json(resp, 200, body);
     }
 
-    private List<Map<String, Object>> sessionList() {
-        return sessions.sessions().stream().map(AdminApiServlet::sessionJson).toList();
+    private void sessionList(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String role = req.getParameter("role");
+        if (role != null && !role.equals("viewer") && !role.equals("publisher")) {
+            error(resp, 400, "role must be viewer or publisher");
+            return;
+        }
+        List<Map<String, Object>> all = new ArrayList<>();
+        if (role == null || role.equals("viewer")) {
+            sessions.sessions().forEach(s -> all.add(sessionJson(s)));
+        }
+        if (role == null || role.equals("publisher")) {
+            for (PublisherDirectory d : publisherDirectories) {
+                d.publishers().forEach(p -> all.add(publisherJson(p)));
+            }
+        }
+        json(resp, 200, all);
+    }
+
+    /** A publisher in the viewers' shape (id, stream, transport, ...) with its own measurements under stats. */
+    private static Map<String, Object> publisherJson(PublisherStats p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("stream", p.streamName());
+        m.put("transport", "whip");
+        m.put("role", "publisher");
+        m.put("remoteAddress", p.remoteAddress());
+        m.put("created", p.createdMillis());
+        m.put("state", p.state());
+        m.put("videoCodec", p.videoCodec());
+        m.put("audioCodec", p.audioCodec());
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("bitrateInBps", p.bitrateInBps());
+        stats.put("packetsReceived", p.packetsReceived());
+        stats.put("bytesReceived", p.bytesReceived());
+        stats.put("packetsLost", p.packetsLost());
+        stats.put("nacksSent", p.nacksSent());
+        stats.put("plisSent", p.plisSent());
+        m.put("stats", stats);
+        return m;
     }
 
     private static Map<String, Object> sessionJson(ViewerSession s) {
@@ -313,6 +365,7 @@ public final class AdminApiServlet extends HttpServlet {
         m.put("id", s.id());
         m.put("stream", s.streamName());
         m.put("transport", s.transportMode());
+        m.put("role", "viewer");
         m.put("remoteAddress", s.remoteAddress());
         m.put("created", s.createdMillis());
         m.put("state", s.state());
@@ -334,6 +387,15 @@ public final class AdminApiServlet extends HttpServlet {
             throws IOException {
         Optional<ViewerSession> session = sessions.session(id);
         if (session.isEmpty()) {
+            for (PublisherDirectory d : publisherDirectories) {
+                Optional<PublisherStats> publisher = d.publishers().stream().filter(p -> p.id().equals(id))
+                        .findFirst();
+                if (publisher.isPresent() && d.close(id)) {
+                    catalog.audit(actor, "kick", publisher.get().streamName() + " publisher " + id);
+                    resp.setStatus(204);
+                    return;
+                }
+            }
             error(resp, 404, "no such session");
             return;
         }

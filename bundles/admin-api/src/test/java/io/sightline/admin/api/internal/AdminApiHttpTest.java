@@ -7,6 +7,8 @@ import io.sightline.api.auth.Action;
 import io.sightline.api.auth.TokenIssuer;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamStatus;
+import io.sightline.api.transport.PublisherDirectory;
+import io.sightline.api.transport.PublisherStats;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
@@ -50,8 +52,10 @@ class AdminApiHttpTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
+    private AdminApiServlet servlet;
+
     private void start(boolean withIssuer) throws Exception {
-        AdminApiServlet servlet = new AdminApiServlet();
+        servlet = new AdminApiServlet();
         servlet.configure((AdminApiConfiguration) Proxy.newProxyInstance(AdminApiConfiguration.class.getClassLoader(),
                 new Class<?>[] {AdminApiConfiguration.class}, (proxy, method, args) -> method.getDefaultValue()));
         TokenIssuer issuer = (pattern, actions, ttl, subject) -> {
@@ -124,6 +128,41 @@ class AdminApiHttpTest {
         assertEquals(404, send("DELETE", "/api/sessions/s1", "admin", "secret").statusCode());
         assertEquals(405, send("POST", "/api/sessions", "admin", "secret").statusCode());
         assertEquals(404, send("GET", "/api/nothing", "admin", "secret").statusCode());
+    }
+
+    @Test
+    void listsPublishersNextToViewersAndEndsOne() throws Exception {
+        start(true);
+        Map<String, PublisherStats> publishers = new ConcurrentHashMap<>();
+        publishers.put("p1", new PublisherStats("p1", "studio", "10.0.0.7", 5, "connected", "H264", "opus", 1_200_000,
+                900, 1_000_000, 3, 7, 2));
+        servlet.bindPublisherDirectory(new PublisherDirectory() {
+            @Override
+            public List<PublisherStats> publishers() {
+                return List.copyOf(publishers.values());
+            }
+
+            @Override
+            public boolean close(String id) {
+                return publishers.remove(id) != null;
+            }
+        });
+        String all = send("GET", "/api/sessions", "admin", "secret").body();
+        assertTrue(all.contains("\"id\":\"s1\",\"stream\":\"demo\",\"transport\":\"sfu\",\"role\":\"viewer\""), all);
+        assertTrue(all.contains("\"id\":\"p1\",\"stream\":\"studio\",\"transport\":\"whip\",\"role\":\"publisher\""),
+                all);
+        assertTrue(all.contains("\"videoCodec\":\"H264\",\"audioCodec\":\"opus\",\"stats\":{\"bitrateInBps\":1200000,"
+                + "\"packetsReceived\":900,\"bytesReceived\":1000000,\"packetsLost\":3,\"nacksSent\":7,"
+                + "\"plisSent\":2}"), all);
+        String onlyPublishers = send("GET", "/api/sessions?role=publisher", "admin", "secret").body();
+        assertTrue(onlyPublishers.contains("p1") && !onlyPublishers.contains("s1"), onlyPublishers);
+        String onlyViewers = send("GET", "/api/sessions?role=viewer", "admin", "secret").body();
+        assertTrue(onlyViewers.contains("s1") && !onlyViewers.contains("p1"), onlyViewers);
+        assertEquals(400, send("GET", "/api/sessions?role=camera", "admin", "secret").statusCode());
+        assertEquals(204, send("DELETE", "/api/sessions/p1", "admin", "secret").statusCode());
+        assertTrue(publishers.isEmpty());
+        assertEquals(1, live.size(), "the viewer stays");
+        assertEquals(404, send("DELETE", "/api/sessions/p1", "admin", "secret").statusCode());
     }
 
     @Test

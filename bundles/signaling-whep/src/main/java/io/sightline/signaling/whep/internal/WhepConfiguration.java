@@ -51,4 +51,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "can be served and that are below this number too (no such node: served here). 0 never "
                     + "redirects. Tokens must be valid on every node (the same auth settings).")
     int cluster_redirect_viewers() default 0;
+
+    @AttributeDefinition(name = "WHIP: create streams on first publish", description = "true: a publish "
+            + "(POST /whip/<name>) to a stream that does not exist, with a token whose action publish covers the "
+            + "name, creates it (source.type=whip, access=token), written to etc/io.sightline.stream-<name>.cfg as "
+            + "if made in the console, and kept; removed again if the server refuses that first offer. false: 404.")
+    boolean whip_auto_create() default false;
 }

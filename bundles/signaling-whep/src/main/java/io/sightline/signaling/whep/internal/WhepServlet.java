@@ -70,7 +70,8 @@ public final class WhepServlet extends HttpServlet {
     /** Who created each session: PATCH and DELETE must come from the same principal. */
     private final transient Map<String, String> owners = new ConcurrentHashMap<>();
     private transient volatile WhepConfiguration config;
-    private transient volatile RequestRateLimiter rateLimiter;
+    /** The request handling shared with the WHIP endpoint, for the current configuration. */
+    private transient volatile SignalingEdge edge;
     private final transient SessionQuota quota = new SessionQuota(0, 0);
 
     @Reference
@@ -99,8 +100,7 @@ public final class WhepServlet extends HttpServlet {
     @Modified
     void configure(WhepConfiguration configuration) {
         this.config = configuration;
-        this.rateLimiter = new RequestRateLimiter(configuration.max_requests_per_second_per_address(),
-                configuration.request_burst_per_address(), configuration.rate_limit_max_addresses(), System::nanoTime);
+        this.edge = new SignalingEdge("WHEP", LOG, REFUSALS, configuration);
         quota.limits(configuration.max_sessions_per_stream(), configuration.max_sessions_total());
     }
 
@@ -140,16 +140,8 @@ public final class WhepServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        cors(resp);
-        Target target = Target.parse(req.getPathInfo());
+        Target target = edge.admit(req, resp);
         if (target == null) {
-            refuse(req, resp, 404, "use /whep/<stream>");
-            return;
-        }
-        long wait = rateLimiter.acquire(req.getRemoteAddr());
-        if (wait > 0) {
-            resp.setHeader("Retry-After", String.valueOf(wait));
-            refuse(req, resp, 429, "too many requests from this address");
             return;
         }
         String method = req.getMethod();
@@ -157,38 +149,34 @@ public final class WhepServlet extends HttpServlet {
             case "OPTIONS" -> options(target, resp);
             case "GET" -> {
                 if (target.session() == null) {
-                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                    edge.methodNotAllowed(req, resp, "POST, OPTIONS");
                 } else {
                     estimate(target, req, resp);
                 }
             }
             case "POST" -> {
                 if (target.session() != null) {
-                    methodNotAllowed(req, resp, SESSION_METHODS);
+                    edge.methodNotAllowed(req, resp, SESSION_METHODS);
                 } else {
                     post(target, req, resp);
                 }
             }
             case "PATCH" -> {
                 if (target.session() == null) {
-                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                    edge.methodNotAllowed(req, resp, "POST, OPTIONS");
                 } else {
                     patch(target, req, resp);
                 }
             }
             case "DELETE" -> {
                 if (target.session() == null) {
-                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                    edge.methodNotAllowed(req, resp, "POST, OPTIONS");
                 } else {
                     delete(target, req, resp);
                 }
             }
-            default -> methodNotAllowed(req, resp, target.session() == null ? "POST, OPTIONS" : SESSION_METHODS);
+            default -> edge.methodNotAllowed(req, resp, target.session() == null ? "POST, OPTIONS" : SESSION_METHODS);
         }
-    }
-
-    private void cors(HttpServletResponse resp) {
-        SignalingHttp.cors(resp, config.cors_allowed_origin());
     }
 
     private void options(Target target, HttpServletResponse resp) {
@@ -205,11 +193,11 @@ public final class WhepServlet extends HttpServlet {
     private void post(Target target, HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = System.nanoTime();
         if (!hasType(req, SDP)) {
-            refuse(req, resp, 415, "Content-Type must be application/sdp");
+            edge.refuse(req, resp, 415, "Content-Type must be application/sdp");
             return;
         }
         if (req.getContentLengthLong() > config.max_body_bytes()) {
-            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
+            edge.refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
             return;
         }
         Optional<Stream> found = streams.find(target.stream());
@@ -222,7 +210,7 @@ public final class WhepServlet extends HttpServlet {
         if (stream.status().state() == StreamState.STOPPED) {
             // 423, not 409/503: a generic WHEP client should not retry in a loop, and the player can say "stopped"
             // (an operator's decision) instead of "offline"; Retry-After tells our player when to look again.
-            retryLater(req, resp, 423, "stream stopped by an operator");
+            edge.retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
         Optional<ClusterNode> elsewhere = ClusterRedirect.target(cluster, stream.name(), sessions.sessions().size(),
@@ -233,7 +221,7 @@ public final class WhepServlet extends HttpServlet {
         }
         SessionQuota.Refusal full = quota.reserve(stream.name());
         if (full != SessionQuota.Refusal.NONE) {
-            retryLater(req, resp, 503, full == SessionQuota.Refusal.STREAM_FULL
+            edge.retryLater(req, resp, 503, full == SessionQuota.Refusal.STREAM_FULL
                     ? "this stream has reached its viewer limit" : "the server has reached its viewer limit");
             return;
         }
@@ -294,17 +282,17 @@ public final class WhepServlet extends HttpServlet {
     /** Reads the offer and opens the session; {@code null} (with the refusal sent) when that fails. */
     private ViewerSession open(Stream stream, AccessGate.Verdict verdict, HttpServletRequest req,
             HttpServletResponse resp) throws IOException {
-        String offer = readBody(req, resp);
+        String offer = edge.readBody(req, resp);
         if (offer == null) {
             return null;
         }
         if (!offer.startsWith("v=0")) {
-            refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
+            edge.refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
             return null;
         }
         TransportStrategy transport = transports.get(stream.transportMode());
         if (transport == null) {
-            retryLater(req, resp, 503, "no " + stream.transportMode() + " transport is installed");
+            edge.retryLater(req, resp, 503, "no " + stream.transportMode() + " transport is installed");
             return null;
         }
         try {
@@ -312,9 +300,9 @@ public final class WhepServlet extends HttpServlet {
         } catch (TransportException e) {
             int status = e.reason().httpStatus();
             if (status == 409 || status == 503) {
-                retryLater(req, resp, status, e.getMessage());
+                edge.retryLater(req, resp, status, e.getMessage());
             } else {
-                refuse(req, resp, status, e.getMessage());
+                edge.refuse(req, resp, status, e.getMessage());
             }
             return null;
         }
@@ -330,18 +318,8 @@ public final class WhepServlet extends HttpServlet {
     /** 401 with a challenge, 403, or 404: the status follows the verdict; the reason is only logged. */
     private void refuseAccess(HttpServletRequest req, HttpServletResponse resp, AccessGate.Verdict verdict)
             throws IOException {
-        String shown = switch (verdict.outcome()) {
-            case UNAUTHENTICATED -> {
-                resp.setHeader("WWW-Authenticate", "Bearer realm=\"sightline\"");
-                yield "a valid token for this stream is required";
-            }
-            case FORBIDDEN -> "this credential does not allow that";
-            default -> "no such stream";
-        };
-        REFUSALS.info(String.valueOf(verdict.outcome().status), "WHEP {} {} from {} as {} -> {}: {}", req.getMethod(),
-                req.getRequestURI(), req.getRemoteAddr(), verdict.principal(), verdict.outcome().status,
-                verdict.reason());
-        text(resp, verdict.outcome().status, shown);
+        edge.refuseAccess(req, resp, verdict, "a valid token for this stream is required",
+                "this credential does not allow that");
     }
 
     // ---- PATCH: trickle ICE and ICE restart ---------------------------------------------------------------------
@@ -352,42 +330,22 @@ public final class WhepServlet extends HttpServlet {
             return;
         }
         ViewerSession session = found.get();
-        if (!hasType(req, SDP_FRAG)) {
-            refuse(req, resp, 415, "Content-Type must be application/trickle-ice-sdpfrag");
-            return;
-        }
-        String ifMatch = req.getHeader("If-Match");
-        if (ifMatch == null) {
-            refuse(req, resp, 428, "If-Match is required");
-            return;
-        }
-        String fragment = readBody(req, resp);
-        if (fragment == null) {
-            return;
-        }
-        try {
-            if (ifMatch.trim().equals("*")) {
-                String answer = session.restartIce(fragment);
-                String etag = newEtag();
-                etags.put(session.id(), etag);
-                resp.setStatus(200);
-                resp.setContentType(SDP_FRAG);
-                resp.setHeader("ETag", etag);
-                resp.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
-                LOG.info("WHEP ICE restart of session {} from {}", session.id(), req.getRemoteAddr());
-                return;
+        edge.patch(new SignalingEdge.IceControl() {
+            @Override
+            public String id() {
+                return session.id();
             }
-            if (!ifMatch.trim().equals(etags.get(session.id()))) {
-                refuse(req, resp, 412, "If-Match does not match the session's current ETag");
-                return;
+
+            @Override
+            public void addRemoteCandidates(String fragment) {
+                session.addRemoteCandidates(fragment);
             }
-            session.addRemoteCandidates(fragment);
-            resp.setStatus(204);
-        } catch (IllegalArgumentException e) {
-            refuse(req, resp, 400, "malformed sdpfrag: " + e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            refuse(req, resp, 422, "this transport cannot restart ICE");
-        }
+
+            @Override
+            public String restartIce(String fragment) {
+                return session.restartIce(fragment);
+            }
+        }, etags, req, resp);
     }
 
     // ---- GET: the server's view of the session ------------------------------------------------------------------
@@ -440,12 +398,12 @@ public final class WhepServlet extends HttpServlet {
         Optional<ViewerSession> session = sessions.session(target.session())
                 .filter(s -> s.streamName().equals(target.stream()));
         if (session.isEmpty()) {
-            refuse(req, resp, 404, "no such session");
+            edge.refuse(req, resp, 404, "no such session");
             return session;
         }
         String owner = owners.get(session.get().id());
         if (owner != null && !owner.equals(verdict.principal())) {
-            refuse(req, resp, 403, "the session belongs to another credential");
+            edge.refuse(req, resp, 403, "the session belongs to another credential");
             return Optional.empty();
         }
         return session;
@@ -455,15 +413,6 @@ public final class WhepServlet extends HttpServlet {
 
     private static boolean hasType(HttpServletRequest req, String type) {
         return SignalingHttp.hasType(req, type);
-    }
-
-    private String readBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        int max = config.max_body_bytes();
-        String body = SignalingHttp.readBody(req, max);
-        if (body == null) {
-            refuse(req, resp, 413, "body larger than " + max + " bytes");
-        }
-        return body;
     }
 
     static String bearerToken(HttpServletRequest req) {
@@ -476,28 +425,6 @@ public final class WhepServlet extends HttpServlet {
 
     private static String newEtag() {
         return SignalingHttp.newEtag();
-    }
-
-    private void retryLater(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
-            throws IOException {
-        resp.setHeader("Retry-After", String.valueOf(config.retry_after_seconds()));
-        refuse(req, resp, status, reason);
-    }
-
-    private void methodNotAllowed(HttpServletRequest req, HttpServletResponse resp, String allow) throws IOException {
-        resp.setHeader("Allow", allow);
-        refuse(req, resp, 405, "use " + allow);
-    }
-
-    private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
-            throws IOException {
-        REFUSALS.info(String.valueOf(status), "WHEP {} {} from {} -> {}: {}", req.getMethod(), req.getRequestURI(),
-                req.getRemoteAddr(), status, reason);
-        text(resp, status, reason);
-    }
-
-    private static void text(HttpServletResponse resp, int status, String reason) throws IOException {
-        SignalingHttp.text(resp, status, reason);
     }
 
     /** For the session id generator of transports that want one. */

@@ -3,6 +3,9 @@ package io.sightline.signaling.whep.internal;
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
+import io.sightline.api.control.Actor;
+import io.sightline.api.control.ChangeRefused;
+import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.stream.StreamState;
@@ -31,6 +34,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>The same edge as the WHEP endpoint, with the same settings ({@code etc/io.sightline.signaling.whep.cfg}): rate
  * limit per address, body limit, the access gate (here with the action {@code publish}, which a public stream does
  * not grant anonymously), precise refusals with a throttled log line, nothing allocated on refusal.
+ *
+ * <p>With {@code whip.auto.create = true} a publish to an unknown stream, by a token whose {@code publish} covers the
+ * name, creates the stream through the {@link StreamCatalog} (persisted, audited as the token's principal), waits
+ * for the core to start it and goes on as for any whip stream; a first offer the transport refuses removes it again.
  */
 @Component(service = {}, configurationPid = WhepServlet.PID)
 public final class WhipServlet extends HttpServlet {
@@ -57,11 +65,19 @@ public final class WhipServlet extends HttpServlet {
     private final transient Map<String, String> etags = new ConcurrentHashMap<>();
     private final transient Map<String, String> owners = new ConcurrentHashMap<>();
     private transient volatile WhepConfiguration config;
-    private transient volatile RequestRateLimiter rateLimiter;
+    /** The request handling shared with the WHEP endpoint, for the current configuration. */
+    private transient volatile SignalingEdge edge;
     private transient WhiteboardServlet registration;
+
+    /** How long a publish that created its stream waits for the core to start it (file poll, then the source). */
+    static final long CREATE_WAIT_MILLIS = 5000;
 
     @Reference
     private transient StreamRegistry streams;
+    /** Writes the stream a publish creates ({@code whip.auto.create}); absent: no stream is ever created here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile StreamCatalog catalog;
 
     @Activate
     void activate(BundleContext context, WhepConfiguration configuration) {
@@ -78,8 +94,7 @@ public final class WhipServlet extends HttpServlet {
     @Modified
     void configure(WhepConfiguration configuration) {
         this.config = configuration;
-        this.rateLimiter = new RequestRateLimiter(configuration.max_requests_per_second_per_address(),
-                configuration.request_burst_per_address(), configuration.rate_limit_max_addresses(), System::nanoTime);
+        this.edge = new SignalingEdge("WHIP", LOG, REFUSALS, configuration);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -102,16 +117,8 @@ public final class WhipServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        SignalingHttp.cors(resp, config.cors_allowed_origin());
-        WhepServlet.Target target = WhepServlet.Target.parse(req.getPathInfo());
+        WhepServlet.Target target = edge.admit(req, resp);
         if (target == null) {
-            refuse(req, resp, 404, "use /whip/<stream>");
-            return;
-        }
-        long wait = rateLimiter.acquire(req.getRemoteAddr());
-        if (wait > 0) {
-            resp.setHeader("Retry-After", String.valueOf(wait));
-            refuse(req, resp, 429, "too many requests from this address");
             return;
         }
         boolean session = target.session() != null;
@@ -123,7 +130,7 @@ public final class WhipServlet extends HttpServlet {
             }
             case "POST" -> {
                 if (session) {
-                    methodNotAllowed(req, resp, SESSION_METHODS);
+                    edge.methodNotAllowed(req, resp, SESSION_METHODS);
                 } else {
                     post(target, req, resp);
                 }
@@ -132,17 +139,17 @@ public final class WhipServlet extends HttpServlet {
                 if (session) {
                     patch(target, req, resp);
                 } else {
-                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                    edge.methodNotAllowed(req, resp, "POST, OPTIONS");
                 }
             }
             case "DELETE" -> {
                 if (session) {
                     delete(target, req, resp);
                 } else {
-                    methodNotAllowed(req, resp, "POST, OPTIONS");
+                    edge.methodNotAllowed(req, resp, "POST, OPTIONS");
                 }
             }
-            default -> methodNotAllowed(req, resp, session ? SESSION_METHODS : "POST, OPTIONS");
+            default -> edge.methodNotAllowed(req, resp, session ? SESSION_METHODS : "POST, OPTIONS");
         }
     }
 
@@ -152,46 +159,61 @@ public final class WhipServlet extends HttpServlet {
             throws IOException {
         long start = System.nanoTime();
         if (!SignalingHttp.hasType(req, SignalingHttp.SDP)) {
-            refuse(req, resp, 415, "Content-Type must be application/sdp");
+            edge.refuse(req, resp, 415, "Content-Type must be application/sdp");
             return;
         }
         if (req.getContentLengthLong() > config.max_body_bytes()) {
-            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
+            edge.refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
             return;
         }
         Optional<Stream> found = streams.find(target.stream());
         AccessGate.Verdict verdict = authorize(req, target.stream(), found);
-        if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
+        StreamCatalog writer = catalog;
+        boolean create = verdict.outcome() == AccessGate.Outcome.UNKNOWN_STREAM && config.whip_auto_create()
+                && writer != null;
+        if (verdict.outcome() != AccessGate.Outcome.ALLOWED && !create) {
             refuseAccess(req, resp, verdict);
             return;
         }
-        Stream stream = found.get();
-        if (stream.status().state() == StreamState.STOPPED) {
-            retryLater(req, resp, 423, "stream stopped by an operator");
+        if (found.isPresent() && found.get().status().state() == StreamState.STOPPED) {
+            edge.retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
         PublishTransport transport = transports.isEmpty() ? null : transports.get(0);
         if (transport == null) {
-            retryLater(req, resp, 503, "no transport that takes publishers is installed");
+            edge.retryLater(req, resp, 503, "no transport that takes publishers is installed");
             return;
         }
-        String offer = readBody(req, resp);
+        String offer = edge.readBody(req, resp);
         if (offer == null) {
             return;
         }
         if (!offer.startsWith("v=0")) {
-            refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
+            edge.refuse(req, resp, 400, "body is not an SDP offer (must start with v=0)");
             return;
         }
+        Actor actor = new Actor(verdict.principal(), "whip", req.getRemoteAddr());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATE_WAIT_MILLIS);
+        if (create) {
+            found = create(writer, target.stream(), actor, deadline, req, resp);
+            if (found.isEmpty()) {
+                return;
+            }
+        }
+        Stream stream = found.get();
         PublisherSession session;
         try {
-            session = transport.publish(stream, new SessionRequest(offer, req.getRemoteAddr(), verdict.principal()));
+            session = publish(transport, stream, new SessionRequest(offer, req.getRemoteAddr(),
+                    verdict.principal()), create, deadline);
         } catch (TransportException e) {
+            if (create) {
+                removeCreated(writer, stream.name(), actor);
+            }
             int status = e.reason().httpStatus();
             if (status == 503) {
-                retryLater(req, resp, status, e.getMessage());
+                edge.retryLater(req, resp, status, e.getMessage());
             } else {
-                refuse(req, resp, status, e.getMessage());
+                edge.refuse(req, resp, status, e.getMessage());
             }
             return;
         }
@@ -219,6 +241,73 @@ public final class WhipServlet extends HttpServlet {
                 verdict.principal(), id, (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * Creates a whip stream for a publish ({@code whip.auto.create}) and waits until the core runs it and its source
+     * waits for a publisher. Empty (the caller was answered) when the catalog refuses the name or the stream does not
+     * come up in time (503: it exists now, a retry finds it).
+     */
+    private Optional<Stream> create(StreamCatalog writer, String name, Actor actor, long deadline,
+            HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            writer.create(name, Map.of("source.type", "whip", Stream.ACCESS, "token"), actor);
+            LOG.info("WHIP: stream '{}' created on first publish by {} from {} (whip.auto.create)", name,
+                    actor.user(), actor.address());
+        } catch (ChangeRefused e) {
+            if (e.reason() != ChangeRefused.Reason.EXISTS) { // EXISTS: another publish created it just now
+                int status = e.reason().httpStatus() == 422 ? 400 : e.reason().httpStatus();
+                edge.refuse(req, resp, status, "cannot create stream '"
+                        + name + "': " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        while (System.nanoTime() - deadline < 0) {
+            Optional<Stream> s = streams.find(name);
+            if (s.isPresent()) {
+                return s;
+            }
+            pause();
+        }
+        edge.retryLater(req, resp, 503, "stream '" + name + "' was created and is starting; retry");
+        return Optional.empty();
+    }
+
+    /**
+     * The transport's publish; until {@code deadline} (a stream just created, whose source may not wait for
+     * publishers yet) a conflict is tried again: the transport refuses before it allocates anything.
+     */
+    private static PublisherSession publish(PublishTransport transport, Stream stream, SessionRequest request,
+            boolean retry, long deadline) throws TransportException {
+        while (true) {
+            try {
+                return transport.publish(stream, request);
+            } catch (TransportException e) {
+                if (!retry || e.reason() != TransportException.Reason.PUBLISH_CONFLICT
+                        || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    private void removeCreated(StreamCatalog writer, String name, Actor actor) {
+        try {
+            writer.remove(name, null, actor);
+            LOG.info("WHIP: stream '{}' removed again: its first offer was refused", name);
+        } catch (RuntimeException e) {
+            LOG.warn("WHIP: stream '{}' created for a refused offer could not be removed: {}", name, e.getMessage());
+        }
+    }
+
     private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {
         AccessRequest request = new AccessRequest(Action.PUBLISH, streamName, SignalingHttp.bearerToken(req),
                 req.getRemoteAddr(), req.getLocalAddr());
@@ -227,18 +316,8 @@ public final class WhipServlet extends HttpServlet {
 
     private void refuseAccess(HttpServletRequest req, HttpServletResponse resp, AccessGate.Verdict verdict)
             throws IOException {
-        String shown = switch (verdict.outcome()) {
-            case UNAUTHENTICATED -> {
-                resp.setHeader("WWW-Authenticate", "Bearer realm=\"sightline\"");
-                yield "a valid token allowing publish on this stream is required";
-            }
-            case FORBIDDEN -> "this credential does not allow publishing here";
-            default -> "no such stream";
-        };
-        REFUSALS.info(String.valueOf(verdict.outcome().status), "WHIP {} {} from {} as {} -> {}: {}",
-                req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), verdict.principal(),
-                verdict.outcome().status, verdict.reason());
-        SignalingHttp.text(resp, verdict.outcome().status, shown);
+        edge.refuseAccess(req, resp, verdict, "a valid token allowing publish on this stream is required",
+                "this credential does not allow publishing here");
     }
 
     // ---- PATCH and DELETE ---------------------------------------------------------------------------------------
@@ -250,42 +329,22 @@ public final class WhipServlet extends HttpServlet {
             return;
         }
         PublisherSession session = found.get();
-        if (!SignalingHttp.hasType(req, SignalingHttp.SDP_FRAG)) {
-            refuse(req, resp, 415, "Content-Type must be application/trickle-ice-sdpfrag");
-            return;
-        }
-        String ifMatch = req.getHeader("If-Match");
-        if (ifMatch == null) {
-            refuse(req, resp, 428, "If-Match is required");
-            return;
-        }
-        String fragment = readBody(req, resp);
-        if (fragment == null) {
-            return;
-        }
-        try {
-            if (ifMatch.trim().equals("*")) {
-                String answer = session.restartIce(fragment);
-                String etag = SignalingHttp.newEtag();
-                etags.put(session.id(), etag);
-                resp.setStatus(200);
-                resp.setContentType(SignalingHttp.SDP_FRAG);
-                resp.setHeader("ETag", etag);
-                resp.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
-                LOG.info("WHIP ICE restart of publisher {} from {}", session.id(), req.getRemoteAddr());
-                return;
+        edge.patch(new SignalingEdge.IceControl() {
+            @Override
+            public String id() {
+                return session.id();
             }
-            if (!ifMatch.trim().equals(etags.get(session.id()))) {
-                refuse(req, resp, 412, "If-Match does not match the session's current ETag");
-                return;
+
+            @Override
+            public void addRemoteCandidates(String fragment) {
+                session.addRemoteCandidates(fragment);
             }
-            session.addRemoteCandidates(fragment);
-            resp.setStatus(204);
-        } catch (IllegalArgumentException e) {
-            refuse(req, resp, 400, "malformed sdpfrag: " + e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            refuse(req, resp, 422, "this transport cannot restart ICE");
-        }
+
+            @Override
+            public String restartIce(String fragment) {
+                return session.restartIce(fragment);
+            }
+        }, etags, req, resp);
     }
 
     private void delete(WhepServlet.Target target, HttpServletRequest req, HttpServletResponse resp)
@@ -308,41 +367,13 @@ public final class WhipServlet extends HttpServlet {
         }
         PublisherSession session = sessions.get(target.session());
         if (session == null || !session.streamName().equals(target.stream())) {
-            refuse(req, resp, 404, "no such session");
+            edge.refuse(req, resp, 404, "no such session");
             return Optional.empty();
         }
         if (!verdict.principal().equals(owners.get(session.id()))) {
-            refuse(req, resp, 403, "the session belongs to another credential");
+            edge.refuse(req, resp, 403, "the session belongs to another credential");
             return Optional.empty();
         }
         return Optional.of(session);
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------------------------
-
-    private String readBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String body = SignalingHttp.readBody(req, config.max_body_bytes());
-        if (body == null) {
-            refuse(req, resp, 413, "body larger than " + config.max_body_bytes() + " bytes");
-        }
-        return body;
-    }
-
-    private void retryLater(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
-            throws IOException {
-        resp.setHeader("Retry-After", String.valueOf(config.retry_after_seconds()));
-        refuse(req, resp, status, reason);
-    }
-
-    private void methodNotAllowed(HttpServletRequest req, HttpServletResponse resp, String allow) throws IOException {
-        resp.setHeader("Allow", allow);
-        refuse(req, resp, 405, "use " + allow);
-    }
-
-    private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, String reason)
-            throws IOException {
-        REFUSALS.info(String.valueOf(status), "WHIP {} {} from {} -> {}: {}", req.getMethod(), req.getRequestURI(),
-                req.getRemoteAddr(), status, reason);
-        SignalingHttp.text(resp, status, reason);
     }
 }

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sightline.api.transport.PublishTransport;
 import io.sightline.api.transport.PublisherSession;
 import io.sightline.api.transport.TransportException;
+import io.sightline.api.control.StreamCatalog;
+import io.sightline.core.internal.MetaTypeFiles;
+import io.sightline.testing.TestStream;
 import io.sightline.testing.TestStreamRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,20 +39,29 @@ class WhipServletHttpTest {
     private final AtomicInteger published = new AtomicInteger();
     private final List<TestPublisher> publishers = new ArrayList<>();
     private volatile TransportException refusal;
+    /** Conflicts the transport answers before it takes a publisher (a created stream's source not waiting yet). */
+    private final AtomicInteger notWaitingYet = new AtomicInteger();
+    private TestStreamRegistry registry;
+    private WhipServlet servlet;
     private Server jetty;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
-        WhipServlet servlet = new WhipServlet();
-        WhepServletHttpTest.set(servlet, "streams", new TestStreamRegistry(
+        servlet = new WhipServlet();
+        registry = new TestStreamRegistry(
                 AccessGateTest.gated("cam", Map.of("access", "token")),
-                AccessGateTest.gated("demo", Map.of("access", "public"))));
+                AccessGateTest.gated("demo", Map.of("access", "public")));
+        WhepServletHttpTest.set(servlet, "streams", registry);
         servlet.configure(WhepServletHttpTest.configuration(Map.of("max.body.bytes", 1000)));
         servlet.bindAuthProvider(new FixedTokenProvider());
         PublishTransport transport = (stream, request) -> {
             if (refusal != null) {
                 throw refusal;
+            }
+            if (notWaitingYet.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new TransportException(TransportException.Reason.PUBLISH_CONFLICT, "does not take publishers "
+                        + "now");
             }
             published.incrementAndGet();
             TestPublisher p = new TestPublisher("p" + published.get(), stream.name());
@@ -158,6 +173,72 @@ class WhipServletHttpTest {
         assertEquals(405, get.statusCode());
         assertEquals("POST, OPTIONS", get.headers().firstValue("Allow").orElse(null));
         assertEquals(404, send("POST", "/whip/", "pub-cam", "application/sdp", OFFER).statusCode());
+    }
+
+    /** Stands in for the core: a stream file the catalog wrote becomes a stream in the registry. */
+    private Thread applyStreamFiles(StreamCatalog catalog) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (String name : catalog.names()) {
+                    if (registry.find(name).isEmpty()) {
+                        Map<String, String> props = catalog.get(name).orElseThrow().properties();
+                        registry.add(new TestStream(name).sourceType(props.get("source.type"))
+                                .properties(new java.util.HashMap<>(props)).readOnly("signaling never subscribes"));
+                    }
+                }
+                for (io.sightline.api.stream.Stream s : registry.streams()) {
+                    if (s.sourceType().equals("whip") && catalog.get(s.name()).isEmpty()) {
+                        registry.remove(s.name());
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void autoCreateMakesAWhipStreamForAPublishTokenAndOnlyThen() throws Exception {
+        Path etc = Files.createTempDirectory("etc");
+        StreamCatalog catalog = MetaTypeFiles.catalog(etc, Set.of("whip", "testpattern"));
+        WhepServletHttpTest.set(servlet, "catalog", catalog);
+        assertEquals(404, post("studio", "pub-studio", OFFER).statusCode(), "whip.auto.create is off by default");
+        assertTrue(catalog.names().isEmpty());
+
+        servlet.configure(WhepServletHttpTest.configuration(Map.of("whip.auto.create", true)));
+        Thread core = applyStreamFiles(catalog);
+        try {
+            assertEquals(401, post("studio", null, OFFER).statusCode());
+            assertEquals(403, post("studio", "good-studio", OFFER).statusCode(), "a read-only token creates nothing");
+            assertEquals(403, post("studio", "pub-cam", OFFER).statusCode(), "a publish token for another name");
+            assertEquals(400, post("studio", "pub-studio", "hello").statusCode(), "not an offer: nothing created");
+            assertTrue(catalog.names().isEmpty(), catalog.names().toString());
+
+            notWaitingYet.set(3);
+            HttpResponse<String> r = post("studio", "pub-studio", OFFER);
+            assertEquals(201, r.statusCode(), r.body());
+            assertEquals("/whip/studio/p1", r.headers().firstValue("Location").orElse(null));
+            Map<String, String> created = catalog.get("studio").orElseThrow().properties();
+            assertEquals("whip", created.get("source.type"), created.toString());
+            assertEquals("token", created.get("access"), created.toString());
+            assertTrue(Files.readString(etc.resolve("io.sightline.stream-studio.cfg")).contains("source.type"));
+            assertTrue(catalog.auditTrail().toString().contains("publisher"), catalog.auditTrail().toString());
+
+            refusal = new TransportException(TransportException.Reason.NOT_ACCEPTABLE, "no H.264");
+            assertEquals(406, post("other", "pub-other", OFFER).statusCode());
+            assertTrue(catalog.get("other").isEmpty(), "a refused first offer leaves no stream behind");
+            assertTrue(catalog.get("studio").isPresent(), "a refusal for an existing stream removes nothing");
+            assertEquals(406, post("studio", "pub-studio", OFFER).statusCode());
+            assertTrue(catalog.get("studio").isPresent());
+        } finally {
+            core.interrupt();
+        }
     }
 
     private static final class TestPublisher implements PublisherSession {

@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The server's side of a WHIP publisher's offer (RFC 9725 section 4.2): it takes the first sending video section
- * with H.264 in packetization mode 1 (what the SFU passes through to viewers unchanged) and the first sending audio
+ * with H.264 in packetization mode 1, or VP8 when the section offers no such H.264 (a publisher that was told to
+ * send VP8; the SFU passes either through to viewers unchanged), and the first sending audio
  * section with Opus, and answers them {@code recvonly} as an ICE-lite DTLS server, with NACK, PLI and REMB feedback
  * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). Other sections are
  * rejected with port 0. No I/O: every refusal is tested without a socket.
@@ -30,7 +31,7 @@ public final class PublisherNegotiation {
      * @param answerSdp          the SDP answer
      * @param ufrag              the server's ICE username fragment
      * @param pwd                the server's ICE password
-     * @param video              the accepted H.264 format, or null
+     * @param video              the accepted H.264 or VP8 format, or null
      * @param audio              the accepted Opus format, or null
      * @param publisherFingerprint what the publisher's DTLS certificate must hash to
      */
@@ -63,6 +64,9 @@ public final class PublisherNegotiation {
             }
             if (videoSection == null && "video".equals(m.kind())) {
                 video = h264(m);
+                if (video == null) {
+                    video = vp8(m);
+                }
                 videoSection = video == null ? null : m;
             } else if (audioSection == null && "audio".equals(m.kind())) {
                 audio = opus(m);
@@ -71,7 +75,7 @@ public final class PublisherNegotiation {
         }
         if (videoSection == null && audioSection == null) {
             throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264 (packetization-mode=1)"
-                    + " video nor Opus audio");
+                    + " or VP8 video nor Opus audio");
         }
         MediaDescription first = offer.media().get(0);
         if ("passive".equals(first.setup())) {
@@ -134,6 +138,16 @@ public final class PublisherNegotiation {
             }
         }
         return best;
+    }
+
+    /** Offered VP8 at 90 kHz (RFC 7741), the first of them. */
+    static RtpFormat vp8(MediaDescription m) {
+        for (RtpFormat f : m.formats()) {
+            if (f.is("VP8") && f.clockRate() == 90_000) {
+                return f;
+            }
+        }
+        return null;
     }
 
     static RtpFormat opus(MediaDescription m) {

@@ -7,11 +7,13 @@ import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.source.MediaSink;
 import io.sightline.api.stream.Track;
 import io.sightline.api.transport.PublisherSession;
+import io.sightline.api.transport.PublisherStats;
 import io.sightline.rtp.rtcp.RtcpWriter;
 import io.sightline.rtp.rtp.H264Depacketizer;
 import io.sightline.rtp.rtp.NackGenerator;
 import io.sightline.rtp.rtp.ReorderWindow;
 import io.sightline.rtp.rtp.RtpHeader;
+import io.sightline.rtp.rtp.Vp8Depacketizer;
 import io.sightline.rtp.sdp.RtpFormat;
 import io.sightline.rtp.sdp.SdpException;
 import io.sightline.rtp.sdp.TrickleIceFragment;
@@ -28,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * ICE receive thread, is decrypted, put back in order in a small {@link ReorderWindow} (video) and depacketized into
  * access units that go into the stream's sink as a capture source's would. Losses are NACKed, the stream's keyframe
  * requests become PLIs (at most one per {@link #PLI_INTERVAL_NANOS}), and a REMB tells the publisher how much it may
- * send (nothing else gives a browser's encoder a bandwidth estimate here).
+ * send (nothing else gives a browser's encoder a bandwidth estimate here). A publisher that sent no keyframe for the
+ * stream's {@code publish.keyframe.seconds} is asked for one, so the SFU's cached GOP stays short enough for a joining
+ * viewer to start on it at once: browsers send keyframes only when asked.
  *
  * <p>Threads: the ICE receive thread (media) and the shared feedback timer (every {@link #TICK_MS} ms: give up
  * stale gaps, send NACK / PLI / reports) both work under {@code receiveLock}; it is held for in-memory work and
@@ -86,6 +91,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private final NackGenerator nacks = new NackGenerator(256, 10, 1_000_000_000L);
     private final H264Depacketizer depacketizer;
     private final H264Ingest video;
+    /** VP8 publishers instead of the two above (null for H.264). */
+    private final Vp8Depacketizer vp8;
+    private final H264Ingest.Output videoOut;
+    private boolean vp8WaitingForKeyframe = true;
+    private long vp8Dropped;
     private final Clock videoClock = new Clock(90_000);
     private final Clock audioClock = new Clock(48_000);
     private final List<Track> tracks = new ArrayList<>(2);
@@ -96,6 +106,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private volatile DtlsSession dtls;
     private volatile String state = "new";
     private volatile boolean keyframeWanted = true;
+    /** System.nanoTime() of the last media packet; 0 before the first (read by the stream's silence check). */
+    private volatile long lastMediaNanos;
+    private final long keyframeRefreshNanos;
+    private volatile ScheduledExecutorService timer;
     private ScheduledFuture<?> ticker;
     private SrtpContext inbound;
     private SrtpContext outbound;
@@ -104,6 +118,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     /** Far in the past: the first PLI goes out at once. */
     private long lastPliNanos = Long.MIN_VALUE / 4;
     private long lastReportNanos;
+    private long lastKeyframeNanos;
     private long arrivalNanos;
     private boolean announced;
     private Track videoTrack;
@@ -111,6 +126,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private long undecryptable;
     private long plis;
     private long units;
+    private long bytes;
+    private long bytesAtReport;
+    private volatile long bitrateBps;
+    private final long createdMillis = System.currentTimeMillis();
 
     public SfuPublisherSession(String id, String streamName, String remoteAddress, Host host, PublishedStreams.Slot slot,
             RtpFormat videoFormat, RtpFormat audioFormat, long localSsrc) {
@@ -123,7 +142,8 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         this.videoFormat = videoFormat;
         this.audioFormat = audioFormat;
         this.localSsrc = localSsrc;
-        this.video = new H264Ingest(new H264Ingest.Output() {
+        this.keyframeRefreshNanos = slot.keyframeRefreshNanos();
+        this.videoOut = new H264Ingest.Output() {
             @Override
             public void track(Track track) {
                 videoTrack = track;
@@ -134,6 +154,10 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             public void unit(EncodedUnit unit) {
                 announce();
                 units++;
+                if (unit.keyframe()) {
+                    lastKeyframeNanos = arrivalNanos;
+                    keyframeWanted = false; // whoever asked is served by this one
+                }
                 sink.push(unit);
             }
 
@@ -141,18 +165,25 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             public void keyframeNeeded() {
                 keyframeWanted = true;
             }
-        });
+        };
+        this.video = new H264Ingest(videoOut);
         this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> video.accessUnit(nals, damaged,
                 videoClock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
+        this.vp8 = videoFormat != null && videoFormat.is("VP8") ? new Vp8Depacketizer(this::vp8Frame) : null;
         this.reorder = new ReorderWindow(512, BUFFER, REORDER_HOLD_NANOS, (payload, seq, ts, marker, at) -> {
             arrivalNanos = at;
-            depacketizer.packet(payload, seq, ts, marker);
+            if (vp8 != null) {
+                vp8.packet(payload, seq, ts, marker);
+            } else {
+                depacketizer.packet(payload, seq, ts, marker);
+            }
         });
     }
 
     /** Wires the session to its ICE and DTLS sessions and starts its feedback timer. */
     public void attach(IceSession iceSession, DtlsSession dtlsSession, String answer, ScheduledExecutorService timer) {
         attach(iceSession::send, iceSession, dtlsSession, answer);
+        this.timer = timer;
         this.ticker = timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -195,6 +226,8 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                 return; // padding-only probes
             }
             packets++;
+            bytes += len;
+            lastMediaNanos = now;
             int pt = header.payloadType();
             if (videoFormat != null && pt == videoFormat.payloadType()) {
                 videoSsrc = header.ssrc();
@@ -205,6 +238,27 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                 audio(offset, payload, now);
             }
         }
+    }
+
+    /**
+     * A VP8 frame, as {@link H264Ingest} treats access units: nothing before the first key frame or after a damaged
+     * frame until the next (asked for), and the track (re)announced when a key frame brings a new picture size.
+     */
+    private void vp8Frame(ByteBuffer frame, long ts, boolean damaged, boolean keyframe, int width, int height) {
+        if (damaged || (!keyframe && vp8WaitingForKeyframe)) {
+            vp8Dropped++;
+            vp8WaitingForKeyframe = true;
+            videoOut.keyframeNeeded();
+            return;
+        }
+        if (keyframe) {
+            vp8WaitingForKeyframe = false;
+            if (videoTrack == null || videoTrack.width() != width || videoTrack.height() != height) {
+                videoOut.track(Track.video(CodecParameters.vp8(), width, height, 0));
+            }
+        }
+        videoOut.unit(new EncodedUnit(Track.VIDEO, Codec.VP8, videoClock.micros(ts, arrivalNanos),
+                System.currentTimeMillis(), keyframe, List.of(frame), arrivalNanos));
     }
 
     private void audio(int offset, int length, long now) {
@@ -254,6 +308,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                     if (nacks.takeKeyframeNeeded()) {
                         keyframeWanted = true;
                     }
+                    if (keyframeRefreshNanos > 0 && lastKeyframeNanos != 0
+                            && now - lastKeyframeNanos >= keyframeRefreshNanos
+                            && now - lastPliNanos >= keyframeRefreshNanos) {
+                        keyframeWanted = true; // the GOP grew past the stream's limit
+                    }
                     if (keyframeWanted && now - lastPliNanos >= PLI_INTERVAL_NANOS) {
                         keyframeWanted = false;
                         lastPliNanos = now;
@@ -262,6 +321,9 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                     }
                 }
                 if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+                    bitrateBps = lastReportNanos == 0 ? 0
+                            : (bytes - bytesAtReport) * 8 * 1_000_000_000L / (now - lastReportNanos);
+                    bytesAtReport = bytes;
                     lastReportNanos = now;
                     len += report(len);
                 }
@@ -301,11 +363,34 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     @Override
     public void requestKeyframe() {
         keyframeWanted = true;
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            try {
+                t.execute(this::tick); // the PLI now, not at the next tick: a joining viewer waits for it
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    @Override
+    public long lastMediaNanos() {
+        return lastMediaNanos;
     }
 
     @Override
     public void end(String reason) {
         close(reason, false);
+    }
+
+    /** The session's measurements for listings; any thread (counters may be a tick apart). */
+    public PublisherStats stats() {
+        synchronized (receiveLock) {
+            return new PublisherStats(id, streamName, remoteAddress, createdMillis, state,
+                    videoFormat == null ? null : videoFormat.encodingName(),
+                    audioFormat == null ? null : audioFormat.encodingName(), bitrateBps, packets, bytes,
+                    reorder.skipped(), nacks.requested(), plis);
+        }
     }
 
     // ---- ICE and DTLS -------------------------------------------------------------------------------------------
@@ -407,6 +492,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         close("deleted by the publisher", true);
     }
 
+    /** Ends the session from the admin API: the stream waits for the publisher as after its DELETE. */
+    public void endByOperator() {
+        close("ended by an operator", true);
+    }
+
     /** Ends the session; {@code detach}: the stream is told its publisher left (not when the stream ended it). */
     private void close(String reason, boolean detach) {
         if (!closed.compareAndSet(false, true)) {
@@ -436,7 +526,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             LOG.info("Publisher {} of '{}' closed ({}): {} packets, {} units, {} reordered late, {} lost after "
                     + "waiting, {} NACKed, {} recovered, {} PLIs, {} undecryptable, {} video units dropped", id,
                     streamName, reason, packets, units, reorder.late(), reorder.skipped(), nacks.requested(),
-                    nacks.recovered(), plis, undecryptable, video.dropped());
+                    nacks.recovered(), plis, undecryptable, video.dropped() + vp8Dropped);
         }
     }
 

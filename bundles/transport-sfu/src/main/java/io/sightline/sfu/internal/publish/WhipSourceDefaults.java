@@ -18,4 +18,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Reconnect wait (s)", description = "After the publisher drops, the stream shows "
             + "reconnecting this long (viewers stay), then idle: 1..3600.")
     int publish_reconnect_seconds() default 15;
+
+    @AttributeDefinition(name = "Keyframe at least every (s)", description = "When the publisher sent no keyframe "
+            + "for this long the server asks it for one (PLI), so a joining viewer starts on a short cached GOP: "
+            + "browsers send keyframes only when asked. 0: never ask (the publisher's own interval); 0..60.")
+    int publish_keyframe_seconds() default 2;
 }

@@ -43,11 +43,21 @@ class PublisherNegotiationTest {
     }
 
     @Test
-    void anOfferWithoutH264OrOpusIsNotAcceptable() {
-        String vp8Only = ChromeOffers.offer("sendonly", "actpass", true, "96 97").replace("opus/48000/2",
-                "G722/8000");
-        TransportException e = assertThrows(TransportException.class, () -> answer(vp8Only));
+    void anOfferWithoutH264Vp8OrOpusIsNotAcceptable() {
+        String vp9Only = ChromeOffers.offer("sendonly", "actpass", true, "96 97").replace("opus/48000/2",
+                "G722/8000").replace("VP8/90000", "VP9/90000");
+        TransportException e = assertThrows(TransportException.class, () -> answer(vp9Only));
         assertEquals(406, e.reason().httpStatus());
+    }
+
+    @Test
+    void vp8IsTakenWhenTheOfferHasNoH264AndH264IsPreferredOtherwise() throws Exception {
+        PublisherNegotiation.Answer vp8 = answer(ChromeOffers.offer("sendonly", "actpass", true, "96 97"));
+        assertEquals("VP8", vp8.video().encodingName());
+        assertEquals(96, vp8.video().payloadType());
+        assertTrue(vp8.answerSdp().contains("m=video 18189 UDP/TLS/RTP/SAVPF 96\r\n"), vp8.answerSdp());
+        assertTrue(vp8.answerSdp().contains("a=rtcp-fb:96 nack pli\r\n"), vp8.answerSdp());
+        assertEquals("H264", answer(ChromeOffers.chrome()).video().encodingName(), "VP8 listed first changes nothing");
     }
 
     @Test

@@ -33,6 +33,11 @@ final class RecordingSlot implements PublishedStreams.Slot, SourceContext, Media
     }
 
     @Override
+    public long keyframeRefreshNanos() {
+        return 2_000_000_000L;
+    }
+
+    @Override
     public String streamName() {
         return "cam";
     }

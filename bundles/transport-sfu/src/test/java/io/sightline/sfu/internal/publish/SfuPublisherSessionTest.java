@@ -44,8 +44,12 @@ class SfuPublisherSessionTest {
 
     @BeforeEach
     void connect() throws Exception {
+        connect(ChromeOffers.chrome());
+    }
+
+    private void connect(String offer) throws Exception {
         PublisherNegotiation.Answer answer = new PublisherNegotiation(new Random(2)).answer(
-                SdpParser.parseOffer(ChromeOffers.chrome()), List.of(),
+                SdpParser.parseOffer(offer), List.of(),
                 io.sightline.rtp.sdp.Fingerprint.sha256(new byte[32]));
         session = new SfuPublisherSession("p1", "cam", "127.0.0.1", new SfuPublisherSession.Host() {
             @Override
@@ -147,6 +151,79 @@ class SfuPublisherSessionTest {
         assertFalse(rtcp.contains("PLI 2222"), "at most one PLI per 300 ms");
         session.tick(300 * MS);
         assertTrue(rtcp.contains("PLI 2222"));
+    }
+
+    @Test
+    void aPublisherThatSentNoKeyframeForTheStreamsIntervalIsAskedForOne() throws Exception {
+        long t0 = System.nanoTime();
+        keyframe(0);
+        session.tick(t0);
+        assertFalse(rtcp.contains("PLI 2222"), "the keyframe that came answered the start's request: " + rtcp);
+        session.tick(t0 + 1_900 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), rtcp.toString());
+        session.tick(t0 + 2_100 * MS);
+        assertTrue(rtcp.contains("PLI 2222"), "2 s without a keyframe: " + rtcp);
+        rtcp.clear();
+        session.tick(t0 + 2_500 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), "no second refresh before the first could be answered: " + rtcp);
+        keyframe(90_000);
+        session.tick(System.nanoTime() + 1_000 * MS);
+        assertFalse(rtcp.contains("PLI 2222"), rtcp.toString());
+        assertEquals(1, session.stats().plisSent(), "the start's PLI was not needed; one refresh: "
+                + session.stats());
+    }
+
+    /** One VP8 packet: descriptor with S (and PID 0) on a frame's first packet, then the bytes. */
+    private void vp8(int sequence, long ts, boolean start, boolean marker, byte... bytes) throws Exception {
+        byte[] payload = new byte[bytes.length + 1];
+        payload[0] = (byte) (start ? 0x10 : 0x00);
+        System.arraycopy(bytes, 0, payload, 1, bytes.length);
+        session.onRtp(null, packet(96, 3333, sequence, ts, marker, payload));
+    }
+
+    @Test
+    void aVp8PublisherPushesWholeFramesFromAKeyframeOnWithItsSize() throws Exception {
+        connect(ChromeOffers.offer("sendonly", "actpass", true, "96 97"));
+        byte[] keyHead = {0x10, 0x02, 0x00, (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x02, 0x68, 0x01};
+        vp8(seq++, 0, true, true, (byte) 0x31, (byte) 1); // an inter frame before any key frame: dropped
+        assertTrue(slot.units.isEmpty());
+        vp8(seq++, 3000, true, false, keyHead);
+        vp8(seq++, 3000, false, true, (byte) 7, (byte) 8);
+        vp8(seq++, 6000, true, true, (byte) 0x31, (byte) 9);
+        assertEquals(2, slot.units.size(), slot.units.toString());
+        EncodedUnit key = slot.units.get(0);
+        assertEquals(Codec.VP8, key.codec());
+        assertTrue(key.keyframe());
+        assertEquals(keyHead.length + 2, key.parts().get(0).remaining());
+        assertFalse(slot.units.get(1).keyframe());
+        Track video = slot.announced.get(0).get(0);
+        assertEquals(Codec.VP8, video.parameters().codec());
+        assertEquals(640, video.width());
+        assertEquals(360, video.height());
+        int lost = seq++;
+        vp8(seq++, 9000, false, true, (byte) 5); // the frame's start was lost
+        vp8(seq++, 12000, true, true, (byte) 0x31, (byte) 6); // refers to the damaged one: held back
+        assertEquals(2, slot.units.size(), "nothing after a damaged frame until a key frame");
+        session.tick(System.nanoTime() + 400 * MS);
+        assertTrue(rtcp.contains("PLI 3333"), "a key frame is asked for: " + rtcp);
+        assertTrue(rtcp.contains("NACK 3333 " + lost), rtcp.toString());
+        assertEquals("VP8", session.stats().videoCodec());
+    }
+
+    @Test
+    void statsCountWhatCameAndWhatWasAskedFor() throws Exception {
+        keyframe(0);
+        int lost = seq++;
+        video(seq++, 3000, true, new byte[] {0x41, 1});
+        session.tick(System.nanoTime());
+        io.sightline.api.transport.PublisherStats stats = session.stats();
+        assertEquals("p1", stats.id());
+        assertEquals("cam", stats.streamName());
+        assertEquals("H264", stats.videoCodec());
+        assertEquals("opus", stats.audioCodec());
+        assertEquals(4, stats.packetsReceived());
+        assertTrue(stats.bytesReceived() > 4 * 12, stats.toString());
+        assertEquals(1, stats.nacksSent(), "the gap at " + lost);
     }
 
     @Test
