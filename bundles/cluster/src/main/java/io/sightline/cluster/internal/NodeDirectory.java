@@ -1,6 +1,7 @@
 package io.sightline.cluster.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
@@ -34,7 +35,9 @@ final class NodeDirectory implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final ClusterSettings settings;
     private final IMap<String, String> records;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Fields a later build adds are skipped, so nodes of two builds read each other's records. */
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final UUID membershipListener;
     private final Runnable onMemberRemoved;
 

@@ -83,7 +83,8 @@ final class PullSourceKeeper {
         }
         Map<String, String> properties = config.get().properties();
         boolean mine = entry != null && entry.originId().equals(localId);
-        if (!types.contains(properties.getOrDefault(Stream.SOURCE_TYPE, ""))) {
+        // A relay follows its origin (decision 0045); re-homing it would make a relay somebody's origin.
+        if (!types.contains(properties.getOrDefault(Stream.SOURCE_TYPE, "")) || RelayKeeper.isRelay(properties)) {
             if (mine) {
                 origins.remove(entry); // its source type changed to one that is not re-homed
             }
