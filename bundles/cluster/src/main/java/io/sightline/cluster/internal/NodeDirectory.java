@@ -109,13 +109,16 @@ final class NodeDirectory implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
-    /** For each stream name, the members whose last record lists it (from one read of the directory). */
+    /**
+     * For each stream name, the members whose last record lists it as their own (from one read of the directory). A
+     * relay does not count: the node relaying a camera is not where the camera can be read (decision 0045).
+     */
     Map<String, Set<String>> streamHolders() {
         Map<String, Set<String>> holders = new HashMap<>();
         for (NodeView node : nodes()) {
             if (node.record() != null) {
-                node.record().streams().forEach(s -> holders.computeIfAbsent(s.name(), k -> new HashSet<>())
-                        .add(node.id()));
+                node.record().streams().stream().filter(s -> !s.relay()).forEach(s -> holders
+                        .computeIfAbsent(s.name(), k -> new HashSet<>()).add(node.id()));
             }
         }
         return holders;

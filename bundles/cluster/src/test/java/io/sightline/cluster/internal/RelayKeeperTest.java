@@ -123,6 +123,8 @@ class RelayKeeperTest {
         RelayKeeper edge = keeper(c, "c");
         await(() -> edge.remote("door").isPresent(), "c to see b's record");
         assertTrue(edge.remote("cam").isEmpty(), "b only relays cam: nobody to pull it from");
+        assertEquals(Set.of("door", "lobby"), c.streamHolders().keySet(),
+                "a relay is not where a camera can be re-homed to (decision 0040's holders)");
         assertTrue(edge.remote("lobby").isEmpty(), "a failed stream is no origin");
         assertFalse(edge.relay("cam", Duration.ofMillis(200)), "no relay without an origin");
         assertEquals(0, catalog.creates.get());
