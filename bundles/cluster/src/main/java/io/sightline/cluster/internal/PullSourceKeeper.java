@@ -114,12 +114,21 @@ final class PullSourceKeeper {
         if (!origins.replace(entry, entry.movedTo(localId, localName))) {
             return; // another member changed the entry first: it is theirs
         }
-        if (definedHere) {
+        Optional<StreamConfig> here = definedHere ? catalog.get(entry.stream()) : Optional.empty();
+        if (here.isPresent() && !RelayKeeper.isRelay(here.get().properties())) {
             LOG.warn("Cluster: stream {} of failed node {} is read by this node now (it was defined here too)",
                     entry.stream(), entry.originName());
             return;
         }
         try {
+            if (here.isPresent()) {
+                // This node relayed the camera from the failed node: the camera replaces the relay in the same
+                // stream, whose viewers here keep their sessions (core restarts the source only).
+                catalog.replace(entry.stream(), entry.config(), null, actor);
+                LOG.warn("Cluster: stream {} re-homed from failed node {} to this node, which relayed it; its viewers "
+                        + "here stay", entry.stream(), entry.originName());
+                return;
+            }
             catalog.create(entry.stream(), entry.config(), actor);
             LOG.warn("Cluster: stream {} re-homed from failed node {} to this node", entry.stream(),
                     entry.originName());

@@ -64,12 +64,20 @@ final class RelayKeeper implements EdgeRelays {
         }
     }
 
+    /**
+     * A new relay is kept at least this long even without a session: its first viewer's POST waits for the file to be
+     * read, the pull to connect and the tracks, and only then registers its session.
+     */
+    static final Duration FIRST_VIEWER_GRACE = Duration.ofSeconds(30);
+
     /** A relay's bookkeeping; guarded by the stream's lock. */
     private static final class Relay {
+        final long createdMillis;
         long lastUsedMillis;
         long tokenIssuedMillis;
 
         Relay(long now, long tokenIssued) {
+            this.createdMillis = now;
             this.lastUsedMillis = now;
             this.tokenIssuedMillis = tokenIssued;
         }
@@ -170,7 +178,8 @@ final class RelayKeeper implements EdgeRelays {
         if (viewers.applyAsInt(name) > 0) {
             relay.lastUsedMillis = now;
         }
-        if (now - relay.lastUsedMillis >= idleMillis) {
+        boolean young = now - relay.createdMillis < Math.max(idleMillis, FIRST_VIEWER_GRACE.toMillis());
+        if (now - relay.lastUsedMillis >= idleMillis && !young) {
             try {
                 catalog.remove(name, null, actor);
                 relays.remove(name);

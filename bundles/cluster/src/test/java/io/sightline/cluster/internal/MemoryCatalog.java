@@ -24,6 +24,7 @@ final class MemoryCatalog implements StreamCatalog {
     private final BiConsumer<String, Map<String, String>> onChange;
     final AtomicInteger creates = new AtomicInteger();
     final AtomicInteger edits = new AtomicInteger();
+    final AtomicInteger replaces = new AtomicInteger();
     volatile Actor lastActor;
 
     MemoryCatalog() {
@@ -64,7 +65,11 @@ final class MemoryCatalog implements StreamCatalog {
 
     @Override
     public StreamConfig replace(String name, Map<String, String> properties, String version, Actor actor) {
-        throw new UnsupportedOperationException();
+        files.put(name, new TreeMap<>(properties));
+        replaces.incrementAndGet();
+        lastActor = actor;
+        onChange.accept(name, properties);
+        return get(name).orElseThrow();
     }
 
     @Override

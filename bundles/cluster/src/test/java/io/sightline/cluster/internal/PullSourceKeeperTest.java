@@ -106,6 +106,28 @@ class PullSourceKeeperTest {
         assertFalse(b.catalog.get("cam").isPresent(), "a still reads its camera: b must not");
     }
 
+    /** The survivor that relayed the camera (decision 0045) turns its relay into the camera: same stream, its viewers. */
+    @Test
+    void aSurvivorThatRelayedTheCameraReplacesItsRelayWithTheCamera() throws Exception {
+        int[] ports = {freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        await(() -> b.directory.memberCount() == 2, "two members");
+        a.catalog.create("cam", CAM, null);
+        a.reconcile();
+        b.catalog.create("cam", Map.of("source.type", "whep", "source.url", "http://a/whep/cam", "source.relay",
+                "true"), null);
+        b.reconcile();
+        assertEquals("a", b.directory.origins().all().get("cam").originName(), "a relay is not announced");
+
+        a.directory.terminate();
+        await(() -> b.directory.memberCount() == 1, "a gone");
+        b.reconcile();
+        assertEquals(CAM, b.catalog.get("cam").orElseThrow().properties(), "the relay became the camera");
+        assertEquals(1, b.catalog.replaces.get(), "replaced in place, not removed and created");
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
     /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
     @Test
     void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {

@@ -76,7 +76,7 @@ class RelayKeeperTest {
         NodeDirectory c = member("c", ports[1], ports);
         await(() -> c.memberCount() == 2, "two members");
         a.publish(record("a", new NodeRecord.StreamEntry("cam", "live", 0, false, "public", "10.0.0.0/8")));
-        RelayKeeper edge = keeper(c, "c");
+        RelayKeeper edge = keeper(c, "c", 5);
         await(() -> edge.remote("cam").isPresent(), "c to see a's record");
 
         RemoteStream remote = edge.remote("cam").orElseThrow();
@@ -110,6 +110,15 @@ class RelayKeeperTest {
         assertEquals(List.of("cam " + Set.of(Action.READ) + " PT1H relay:c"), issued,
                 "a view token for this stream only, as the relay of node c");
         assertEquals("cluster", catalog.lastActor.surface());
+
+        // The first viewer's session is not registered yet (its POST waits for the pull): the new relay stays
+        // longer than its 5 s idle time.
+        clock.addAndGet(Duration.ofSeconds(6).toMillis());
+        edge.tick();
+        assertTrue(catalog.get("cam").isPresent(), "a relay younger than its first viewer's grace stays");
+        clock.addAndGet(RelayKeeper.FIRST_VIEWER_GRACE.toMillis());
+        edge.tick();
+        assertTrue(catalog.get("cam").isEmpty(), "nobody came: closed");
     }
 
     @Test
@@ -179,8 +188,12 @@ class RelayKeeperTest {
     }
 
     private RelayKeeper keeper(NodeDirectory directory, String name) {
+        return keeper(directory, name, IDLE_SECONDS);
+    }
+
+    private RelayKeeper keeper(NodeDirectory directory, String name, int idleSeconds) {
         return new RelayKeeper(catalog, registry, s -> viewers.getOrDefault(s, 0), directory::nodes,
-                directory.staleAfterMillis(), () -> issuer, name, IDLE_SECONDS, clock::get);
+                directory.staleAfterMillis(), () -> issuer, name, idleSeconds, clock::get);
     }
 
     private static NodeRecord record(String name, NodeRecord.StreamEntry... streams) {
