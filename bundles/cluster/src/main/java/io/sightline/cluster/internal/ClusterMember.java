@@ -131,8 +131,9 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor,
         }
         try {
             Map<String, Set<String>> holders = directory.streamHolders();
+            Map<String, Set<String>> relayers = directory.streamRelayers();
             pullSources.reconcile(directory.localId(), directory.liveMemberIds(),
-                    name -> holders.getOrDefault(name, Set.of()));
+                    name -> holders.getOrDefault(name, Set.of()), name -> relayers.getOrDefault(name, Set.of()));
         } catch (RuntimeException e) {
             // The next interval tries again; a take-over is only decided by a successful compare-and-set.
             LOG.warn("Cluster: origin table not reconciled: {}", e.toString());

@@ -124,6 +124,18 @@ final class NodeDirectory implements AutoCloseable {
         return holders;
     }
 
+    /** For each stream name, the members whose last record lists it as a relay (decision 0045). */
+    Map<String, Set<String>> streamRelayers() {
+        Map<String, Set<String>> relayers = new HashMap<>();
+        for (NodeView node : nodes()) {
+            if (node.record() != null) {
+                node.record().streams().stream().filter(NodeRecord.StreamEntry::relay).forEach(s -> relayers
+                        .computeIfAbsent(s.name(), k -> new HashSet<>()).add(node.id()));
+            }
+        }
+        return relayers;
+    }
+
     /** A record older than this counts as stale: its node has missed three publish intervals. */
     long staleAfterMillis() {
         return TimeUnit.SECONDS.toMillis(3L * settings.publishIntervalSeconds());

@@ -54,6 +54,16 @@ final class PullSourceKeeper {
      * @param holders for a stream name, the ids of the members whose last record lists it
      */
     void reconcile(String localId, Set<String> live, Function<String, Set<String>> holders) {
+        reconcile(localId, live, holders, name -> Set.of());
+    }
+
+    /**
+     * As {@link #reconcile(String, Set, Function)}; {@code relayers} gives the members that relay a stream (decision
+     * 0045): they are chosen only when no other member is left, so an edge stays an edge and its relay follows the
+     * camera to its new origin.
+     */
+    void reconcile(String localId, Set<String> live, Function<String, Set<String>> holders,
+            Function<String, Set<String>> relayers) {
         if (types.isEmpty()) {
             return;
         }
@@ -66,7 +76,7 @@ final class PullSourceKeeper {
             if (entry.originId().equals(localId) && !local.contains(entry.stream())) {
                 origins.remove(entry); // the operator removed the stream here: it is nobody's to take over
             } else if (!live.contains(entry.originId())) {
-                takeOverIfChosen(entry, localId, live, holders, local.contains(entry.stream()));
+                takeOverIfChosen(entry, localId, live, holders, relayers, local.contains(entry.stream()));
             }
         }
     }
@@ -102,9 +112,13 @@ final class PullSourceKeeper {
     }
 
     private void takeOverIfChosen(OriginEntry entry, String localId, Set<String> live,
-            Function<String, Set<String>> holders, boolean definedHere) {
+            Function<String, Set<String>> holders, Function<String, Set<String>> relayers, boolean definedHere) {
         Set<String> candidates = new HashSet<>(holders.apply(entry.stream()));
         candidates.retainAll(live);
+        if (candidates.isEmpty()) {
+            candidates = new HashSet<>(live);
+            candidates.removeAll(relayers.apply(entry.stream()));
+        }
         if (candidates.isEmpty()) {
             candidates = live;
         }

@@ -128,6 +128,29 @@ class PullSourceKeeperTest {
         assertEquals("b", b.directory.origins().all().get("cam").originName());
     }
 
+    /** With a survivor that does not relay the camera, that one takes it, whatever the hash: the relay follows. */
+    @Test
+    void aSurvivorThatDoesNotRelayTheCameraIsPreferred() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        Node c = node("c", ports[2], ports);
+        await(() -> c.directory.memberCount() == 3, "three members");
+        a.catalog.create("cam", CAM, null);
+        a.reconcile();
+        c.catalog.create("cam", Map.of("source.type", "whep", "source.url", "http://a/whep/cam", "source.relay",
+                "true"), null);
+        a.directory.terminate();
+        await(() -> b.directory.memberCount() == 2 && c.directory.memberCount() == 2, "a gone");
+        Set<String> relayers = Set.of(c.directory.localId());
+        for (Node n : List.of(c, b, c)) {
+            n.keeper.reconcile(n.directory.localId(), n.directory.liveMemberIds(), s -> Set.of(), s -> relayers);
+        }
+        assertEquals(CAM, b.catalog.get("cam").orElseThrow().properties(), "b reads the camera now");
+        assertEquals("true", c.catalog.get("cam").orElseThrow().properties().get("source.relay"), "c still relays");
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
     /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
     @Test
     void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {
