@@ -16,6 +16,7 @@
 //                [--port-base 20300]
 // Ports are port-base .. port-base+19 (HTTP, SSH, RMI, SFU and cluster port of each node).
 
+const fs = require('fs');
 const path = require('path');
 const media = require('../load/media');
 const {
@@ -75,7 +76,12 @@ async function main() {
   ].map((n, i) => ({ ...n, httpPort: a.portBase + 7 * i, base: a.portBase + 7 * i,
     clusterPort: a.portBase + 7 * i + 5, redirectAt: 0, relayIdle: 3 }));
   const members = nodes.map((n) => '127.0.0.1:' + n.clusterPort).join(',');
-  nodes.forEach((n) => startNode(n, a, n.clip, members));
+  nodes.forEach((n) => {
+    // Relays authenticate with a token signed by the JWT secret, which the nodes of a cluster share (docs/cluster.md).
+    fs.writeFileSync(path.join(n.dist, 'etc', 'io.sightline.auth.jwt.cfg'),
+      'hmac.secret = sightline-edge-benchmark-secret-0123456789\n');
+    startNode(n, a, n.clip, members);
+  });
   const stop = () => nodes.forEach((n) => { try { process.kill(-n.child.pid, 'SIGTERM'); } catch (e) { /* gone */ } });
   process.on('exit', stop);
   process.on('SIGINT', () => process.exit(130));

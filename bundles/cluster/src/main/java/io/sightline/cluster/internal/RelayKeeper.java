@@ -207,7 +207,7 @@ final class RelayKeeper implements EdgeRelays {
         boolean stale = now - relay.tokenIssuedMillis >= TOKEN_TTL.toMillis() / 2;
         boolean down = running.map(s -> s.status().state() != StreamState.LIVE).orElse(true);
         if (!set.isEmpty() || (stale && down)) {
-            set.put("source.token", token(name));
+            set.put("source.token", token(name, o));
             Set<String> unset = config.properties().containsKey(PUBLIC_FROM) && !o.access().containsKey(PUBLIC_FROM)
                     ? Set.of(PUBLIC_FROM) : Set.of();
             try {
@@ -227,7 +227,7 @@ final class RelayKeeper implements EdgeRelays {
         Map<String, String> properties = new HashMap<>(origin.access());
         properties.put("source.type", "whep");
         properties.put("source.url", origin.whepUrl(stream));
-        properties.put("source.token", token(stream));
+        properties.put("source.token", token(stream, origin));
         properties.put(RELAY_KEY, "true");
         // The origin may move (re-homing): come back quickly rather than after the default 10 s backoff.
         properties.put("reconnect.max.delay.ms", "2000");
@@ -269,8 +269,14 @@ final class RelayKeeper implements EdgeRelays {
                 : Optional.ofNullable(Rendezvous.pick(stream, candidates.keySet())).map(candidates::get);
     }
 
-    /** A view token for this stream only; empty (public origins need none) when no token issuer is installed. */
-    private String token(String stream) {
+    /**
+     * A view token for this stream only. None for a stream public to every address (a token the origin cannot verify,
+     * signed with another secret, would be refused there), and none when no token issuer is installed.
+     */
+    private String token(String stream, Origin origin) {
+        if ("public".equals(origin.entry().access()) && origin.entry().publicFrom() == null) {
+            return "";
+        }
         TokenIssuer issuer = tokens.get();
         if (issuer == null) {
             LOG.warn("Cluster: no token issuer installed (auth-jwt): the relay of {} presents no credential", stream);

@@ -128,7 +128,7 @@ class RelayKeeperTest {
         NodeDirectory c = member("c", ports[1], ports);
         await(() -> c.memberCount() == 2, "two members");
         b.publish(record("b", new NodeRecord.StreamEntry("cam", "live", 4, true, null, null),
-                new NodeRecord.StreamEntry("lobby", "failed", 0), new NodeRecord.StreamEntry("door", "live", 0)));
+                new NodeRecord.StreamEntry("lobby", "failed", 0), new NodeRecord.StreamEntry("door", "live", 0, false, "public", null)));
         RelayKeeper edge = keeper(c, "c");
         await(() -> edge.remote("door").isPresent(), "c to see b's record");
         assertTrue(edge.remote("cam").isEmpty(), "b only relays cam: nobody to pull it from");
@@ -137,6 +137,10 @@ class RelayKeeperTest {
         assertTrue(edge.remote("lobby").isEmpty(), "a failed stream is no origin");
         assertFalse(edge.relay("cam", Duration.ofMillis(200)), "no relay without an origin");
         assertEquals(0, catalog.creates.get());
+        assertTrue(edge.relay("door", Duration.ofSeconds(5)));
+        assertEquals("", catalog.get("door").orElseThrow().properties().get("source.token"),
+                "a stream public to everyone needs no token (one signed with another secret would be refused)");
+        catalog.remove("door", null, null);
 
         catalog.create("door", Map.of("source.type", "rtsp"), null);
         assertTrue(edge.remote("door").isEmpty(), "c ingests door itself");
