@@ -86,7 +86,7 @@ async function main() {
   process.on('exit', stop);
   process.on('SIGINT', () => process.exit(130));
   try {
-    await waitReady(nodes, 300000);
+    await waitReady(nodes, 600000);
     nodes.forEach((n) => { n.pid = jvmPid(n.child.pid); });
     if (nodes.some((n) => !n.pid)) throw new Error('no Karaf JVM found');
     console.error('edge: cluster up, ' + STREAM + ' live on node-o; pids ' + nodes.map((n) => n.pid).join(', '));
