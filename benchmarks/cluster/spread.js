@@ -64,10 +64,12 @@ function startNode(node, a, clip, members) {
     'max.requests.per.second.per.address = 1000', 'request.burst.per.address = 1000',
     'max.sessions.per.stream = 2000', 'max.sessions.total = 2000',
     'cluster.redirect.viewers = ' + node.redirectAt, ''].join('\n'));
-  fs.writeFileSync(path.join(etc, 'io.sightline.stream-' + STREAM + '.cfg'), media.streamConfig(clip));
+  if (clip) {
+    fs.writeFileSync(path.join(etc, 'io.sightline.stream-' + STREAM + '.cfg'), media.streamConfig(clip));
+  }
   fs.writeFileSync(path.join(etc, 'io.sightline.cluster.cfg'), [
     'node.name = ' + node.name, 'members = ' + members, 'bind.address = 127.0.0.1', 'port = ' + node.clusterPort,
-    'publish.interval.seconds = 1', ''].join('\n'));
+    'publish.interval.seconds = 1', 'relay.idle.seconds = ' + (node.relayIdle || 30), ''].join('\n'));
   fs.mkdirSync(path.join(node.dist, 'deploy'), { recursive: true });
   fs.writeFileSync(path.join(node.dist, 'deploy', 'bench-cluster.xml'),
     '<features name="bench-cluster" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">\n'
@@ -122,9 +124,10 @@ async function waitReady(nodes, timeoutMs) {
 }
 
 /** Opens `count` viewers by POSTing to `node`, `concurrency` at a time; each records the node that answered. */
-async function openViewers(a, node, count) {
+async function openViewers(a, node, count, firstIndex = 0) {
   const viewers = [];
-  let next = 0;
+  let next = firstIndex;
+  count += firstIndex;
   const failures = [];
   const worker = async () => {
     while (next < count) {
@@ -231,7 +234,12 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { STREAM, sleep, startNode, jvmPid, cpuSeconds, health, openViewers, measure, printRow, closeAll,
+  fmt };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

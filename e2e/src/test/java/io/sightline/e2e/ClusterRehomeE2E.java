@@ -156,7 +156,7 @@ class ClusterRehomeE2E {
     }
 
     /** The cluster settings, the feature through deploy/ (and the FFmpeg sources if they are not booted). */
-    private static void clusterMember(Path home, String name, int port, String members) throws IOException {
+    static void clusterMember(Path home, String name, int port, String members) throws IOException {
         Files.writeString(home.resolve("etc/io.sightline.cluster.cfg"), String.join("\n",
                 "node.name = " + name, "members = " + members, "bind.address = 127.0.0.1", "port = " + port,
                 "failure.detection.seconds = 5", "publish.interval.seconds = 1", ""));
@@ -169,7 +169,7 @@ class ClusterRehomeE2E {
                 "  </feature>", "</features>", ""));
     }
 
-    private static Process startCamera(Path dir, int port) throws IOException, InterruptedException {
+    static Process startCamera(Path dir, int port) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("rtsp_server.py"), String.join("\n",
                 "import sys, gi",
@@ -203,7 +203,7 @@ class ClusterRehomeE2E {
         throw new IllegalStateException("RTSP server did not start: " + Files.readString(log));
     }
 
-    private static String health(SightlineServer server) throws InterruptedException {
+    static String health(SightlineServer server) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(server.url("/health")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -212,7 +212,7 @@ class ClusterRehomeE2E {
         }
     }
 
-    private static String awaitHealth(SightlineServer server, Predicate<String> ready, Duration timeout, String what)
+    static String awaitHealth(SightlineServer server, Predicate<String> ready, Duration timeout, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String body = "";
@@ -228,12 +228,12 @@ class ClusterRehomeE2E {
     }
 
     /** The state the stream's health entry reports, or empty when the node does not define the stream. */
-    private static String streamState(String health, String stream) {
+    static String streamState(String health, String stream) {
         Matcher m = Pattern.compile("\"" + stream + "\":\\{[^}]*\"state\":\"([a-z]+)\"").matcher(health);
         return m.find() ? m.group(1) : "";
     }
 
-    private static int members(String health) {
+    static int members(String health) {
         Matcher m = MEMBERS.matcher(health);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }

@@ -3,7 +3,7 @@
  * Provided by the optional cluster feature; absent on a single node.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sightline.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

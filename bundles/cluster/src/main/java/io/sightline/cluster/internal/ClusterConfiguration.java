@@ -43,6 +43,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "the stream when this node fails (decision 0040). Empty: no stream is re-homed.")
     String rehome_source_types() default "rtsp,rtmp,srt,http";
 
+    @AttributeDefinition(name = "Relay idle time (s)", min = "1",
+            description = "A stream this node relays from another node (its origin) because a viewer asked for it "
+                    + "here is closed this long after its last viewer left (decision 0045).")
+    int relay_idle_seconds() default 30;
+
     @AttributeDefinition(name = "Publish interval (s)",
             description = "How often this node publishes its streams, viewers and load.")
     int publish_interval_seconds() default 2;

@@ -3,6 +3,9 @@ package io.sightline.cluster.internal;
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
 import io.sightline.api.cluster.ClusterOrigin;
+import io.sightline.api.cluster.EdgeRelays;
+import io.sightline.api.cluster.RemoteStream;
+import io.sightline.api.auth.TokenIssuer;
 import io.sightline.api.control.StreamCatalog;
 import io.sightline.api.health.HealthContributor;
 import io.sightline.api.health.HealthReport;
@@ -10,6 +13,8 @@ import io.sightline.api.health.HealthStatus;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +34,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * It also keeps this node's pull sources in the origin table and takes over those of failed members (decision 0040).
  */
 @Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterDirectory.class, HealthContributor.class})
+        service = {ClusterDirectory.class, HealthContributor.class, EdgeRelays.class})
 @Designate(ocd = ClusterConfiguration.class)
-public final class ClusterMember implements ClusterDirectory, HealthContributor {
+public final class ClusterMember implements ClusterDirectory, HealthContributor, EdgeRelays {
     static final String PID = "io.sightline.cluster";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -52,6 +59,10 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
     private final NodeDirectory directory;
     private final ScheduledExecutorService publisher;
     private final PullSourceKeeper pullSources;
+    private final RelayKeeper relays;
+    /** Mints the relays' credentials; optional: without it relays present none (public origins need none). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TokenIssuer tokens;
     private final Bundle framework;
 
     @Activate
@@ -75,10 +86,14 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         this.directory = NodeDirectory.join(settings, ClusterMember.class.getClassLoader(), this::rehomeSoon);
         this.pullSources = new PullSourceKeeper(directory.origins(), catalog, settings.rehomeSourceTypes(),
                 settings.nodeName());
+        this.relays = new RelayKeeper(catalog, streams, name -> (int) sessions.sessions().stream()
+                .filter(s -> s.streamName().equals(name)).count(), directory::nodes, directory.staleAfterMillis(),
+                () -> tokens, settings.nodeName(), settings.relayIdleSeconds(), System::currentTimeMillis);
         LocalLoad load = new LocalLoad();
         publisher.scheduleWithFixedDelay(() -> {
             publish(load, streams, sessions);
             rehome();
+            keepRelays();
         }, 0, settings.publishIntervalSeconds(), TimeUnit.SECONDS);
     }
 
@@ -116,12 +131,36 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         }
         try {
             Map<String, Set<String>> holders = directory.streamHolders();
+            Map<String, Set<String>> relayers = directory.streamRelayers();
             pullSources.reconcile(directory.localId(), directory.liveMemberIds(),
-                    name -> holders.getOrDefault(name, Set.of()));
+                    name -> holders.getOrDefault(name, Set.of()), name -> relayers.getOrDefault(name, Set.of()));
         } catch (RuntimeException e) {
             // The next interval tries again; a take-over is only decided by a successful compare-and-set.
             LOG.warn("Cluster: origin table not reconciled: {}", e.toString());
         }
+    }
+
+    private void keepRelays() {
+        try {
+            relays.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster: relays not kept this interval: {}", e.toString());
+        }
+    }
+
+    @Override
+    public Optional<RemoteStream> remote(String stream) {
+        return relays.remote(stream);
+    }
+
+    @Override
+    public boolean relay(String stream, Duration wait) throws InterruptedException {
+        return relays.relay(stream, wait);
+    }
+
+    @Override
+    public int relayCount() {
+        return relays.relayCount();
     }
 
     private void publish(LocalLoad load, StreamRegistry streams, SessionRegistry sessions) {
@@ -162,8 +201,8 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
 
     /** A stream that is failed or stopped there cannot take a viewer sent to that node. */
     private static List<String> servable(NodeRecord record) {
-        return record.streams().stream().filter(e -> !e.state().equals("failed") && !e.state().equals("stopped"))
-                .map(NodeRecord.StreamEntry::name).toList();
+        return record.streams().stream().filter(NodeRecord.StreamEntry::servable).map(NodeRecord.StreamEntry::name)
+                .toList();
     }
 
     @Override
@@ -193,6 +232,7 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor 
         Map<String, Object> origins = new LinkedHashMap<>();
         origins().forEach(o -> origins.put(o.stream(), o.node()));
         summary.put("origins", origins);
+        summary.put("relays", relays.relayCount());
         reports.add(new HealthReport("membership", nodes.size() < configuredMembers() ? HealthStatus.DEGRADED
                 : HealthStatus.UP, summary));
         for (ClusterNode node : nodes) {

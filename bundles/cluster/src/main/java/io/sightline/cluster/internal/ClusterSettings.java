@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  *
  * @param members the configured members, never empty
  * @param rehomeSourceTypes the {@code source.type}s of streams re-homed when their node fails (decision 0040)
+ * @param relayIdleSeconds how long a relay outlives its last viewer (decision 0045)
  */
 record ClusterSettings(String clusterName, String nodeName, List<String> members, String bindAddress, int port,
-        String httpUrl, int failureDetectionSeconds, int publishIntervalSeconds, Set<String> rehomeSourceTypes) {
+        String httpUrl, int failureDetectionSeconds, int publishIntervalSeconds, Set<String> rehomeSourceTypes, int relayIdleSeconds) {
 
     static ClusterSettings of(ClusterConfiguration c, int httpPort) {
         List<String> members = c.members() == null ? List.of() : Arrays.stream(c.members().split(","))
@@ -29,6 +30,7 @@ record ClusterSettings(String clusterName, String nodeName, List<String> members
         require(c.port() > 0 && c.port() < 65536, "port", c.port());
         require(c.failure_detection_seconds() >= 2, "failure.detection.seconds", c.failure_detection_seconds());
         require(c.publish_interval_seconds() >= 1, "publish.interval.seconds", c.publish_interval_seconds());
+        require(c.relay_idle_seconds() >= 1, "relay.idle.seconds", c.relay_idle_seconds());
         String name = c.node_name() == null || c.node_name().isBlank() ? hostName() : c.node_name().trim();
         String url = c.http_url() == null || c.http_url().isBlank() ? "http://" + hostForUrl(bind) + ":" + httpPort
                 : c.http_url().trim().replaceAll("/+$", "");
@@ -36,7 +38,7 @@ record ClusterSettings(String clusterName, String nodeName, List<String> members
         Set<String> rehome = c.rehome_source_types() == null ? Set.of() : Arrays.stream(c.rehome_source_types()
                 .split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toUnmodifiableSet());
         return new ClusterSettings(clusterName, name, members, bind, c.port(), url, c.failure_detection_seconds(),
-                c.publish_interval_seconds(), rehome);
+                c.publish_interval_seconds(), rehome, c.relay_idle_seconds());
     }
 
     private static void require(boolean ok, String key, int value) {

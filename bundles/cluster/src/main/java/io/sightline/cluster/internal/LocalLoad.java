@@ -45,9 +45,14 @@ final class LocalLoad {
                 Math.round(sent * 8 / 1000.0 / seconds), Math.round(cpu * 10) / 10.0, System.currentTimeMillis());
     }
 
+    /** Access settings are published only where they differ from the default, to keep records small. */
     private static NodeRecord.StreamEntry entry(Stream stream) {
+        Map<String, Object> p = stream.properties();
+        String access = String.valueOf(p.getOrDefault(Stream.ACCESS, "token")).trim();
+        Object publicFrom = p.get(RelayKeeper.PUBLIC_FROM);
         return new NodeRecord.StreamEntry(stream.name(), stream.status().state().name().toLowerCase(),
-                stream.viewerCount());
+                stream.viewerCount(), RelayKeeper.isRelay(p), access.equals("token") ? null : access,
+                publicFrom == null || publicFrom.toString().isBlank() ? null : publicFrom.toString().trim());
     }
 
     /** utime + stime of this process, or -1 where /proc is not there. */

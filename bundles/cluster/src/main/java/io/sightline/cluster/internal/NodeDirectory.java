@@ -1,6 +1,7 @@
 package io.sightline.cluster.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
@@ -34,7 +35,9 @@ final class NodeDirectory implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final ClusterSettings settings;
     private final IMap<String, String> records;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Fields a later build adds are skipped, so nodes of two builds read each other's records. */
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final UUID membershipListener;
     private final Runnable onMemberRemoved;
 
@@ -106,16 +109,31 @@ final class NodeDirectory implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
-    /** For each stream name, the members whose last record lists it (from one read of the directory). */
+    /**
+     * For each stream name, the members whose last record lists it as their own (from one read of the directory). A
+     * relay does not count: the node relaying a camera is not where the camera can be read (decision 0045).
+     */
     Map<String, Set<String>> streamHolders() {
         Map<String, Set<String>> holders = new HashMap<>();
         for (NodeView node : nodes()) {
             if (node.record() != null) {
-                node.record().streams().forEach(s -> holders.computeIfAbsent(s.name(), k -> new HashSet<>())
-                        .add(node.id()));
+                node.record().streams().stream().filter(s -> !s.relay()).forEach(s -> holders
+                        .computeIfAbsent(s.name(), k -> new HashSet<>()).add(node.id()));
             }
         }
         return holders;
+    }
+
+    /** For each stream name, the members whose last record lists it as a relay (decision 0045). */
+    Map<String, Set<String>> streamRelayers() {
+        Map<String, Set<String>> relayers = new HashMap<>();
+        for (NodeView node : nodes()) {
+            if (node.record() != null) {
+                node.record().streams().stream().filter(NodeRecord.StreamEntry::relay).forEach(s -> relayers
+                        .computeIfAbsent(s.name(), k -> new HashSet<>()).add(node.id()));
+            }
+        }
+        return relayers;
     }
 
     /** A record older than this counts as stale: its node has missed three publish intervals. */

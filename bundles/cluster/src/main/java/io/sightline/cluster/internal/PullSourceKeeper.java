@@ -54,6 +54,16 @@ final class PullSourceKeeper {
      * @param holders for a stream name, the ids of the members whose last record lists it
      */
     void reconcile(String localId, Set<String> live, Function<String, Set<String>> holders) {
+        reconcile(localId, live, holders, name -> Set.of());
+    }
+
+    /**
+     * As {@link #reconcile(String, Set, Function)}; {@code relayers} gives the members that relay a stream (decision
+     * 0045): they are chosen only when no other member is left, so an edge stays an edge and its relay follows the
+     * camera to its new origin.
+     */
+    void reconcile(String localId, Set<String> live, Function<String, Set<String>> holders,
+            Function<String, Set<String>> relayers) {
         if (types.isEmpty()) {
             return;
         }
@@ -66,7 +76,7 @@ final class PullSourceKeeper {
             if (entry.originId().equals(localId) && !local.contains(entry.stream())) {
                 origins.remove(entry); // the operator removed the stream here: it is nobody's to take over
             } else if (!live.contains(entry.originId())) {
-                takeOverIfChosen(entry, localId, live, holders, local.contains(entry.stream()));
+                takeOverIfChosen(entry, localId, live, holders, relayers, local.contains(entry.stream()));
             }
         }
     }
@@ -83,7 +93,8 @@ final class PullSourceKeeper {
         }
         Map<String, String> properties = config.get().properties();
         boolean mine = entry != null && entry.originId().equals(localId);
-        if (!types.contains(properties.getOrDefault(Stream.SOURCE_TYPE, ""))) {
+        // A relay follows its origin (decision 0045); re-homing it would make a relay somebody's origin.
+        if (!types.contains(properties.getOrDefault(Stream.SOURCE_TYPE, "")) || RelayKeeper.isRelay(properties)) {
             if (mine) {
                 origins.remove(entry); // its source type changed to one that is not re-homed
             }
@@ -101,9 +112,13 @@ final class PullSourceKeeper {
     }
 
     private void takeOverIfChosen(OriginEntry entry, String localId, Set<String> live,
-            Function<String, Set<String>> holders, boolean definedHere) {
+            Function<String, Set<String>> holders, Function<String, Set<String>> relayers, boolean definedHere) {
         Set<String> candidates = new HashSet<>(holders.apply(entry.stream()));
         candidates.retainAll(live);
+        if (candidates.isEmpty()) {
+            candidates = new HashSet<>(live);
+            candidates.removeAll(relayers.apply(entry.stream()));
+        }
         if (candidates.isEmpty()) {
             candidates = live;
         }
@@ -113,12 +128,21 @@ final class PullSourceKeeper {
         if (!origins.replace(entry, entry.movedTo(localId, localName))) {
             return; // another member changed the entry first: it is theirs
         }
-        if (definedHere) {
+        Optional<StreamConfig> here = definedHere ? catalog.get(entry.stream()) : Optional.empty();
+        if (here.isPresent() && !RelayKeeper.isRelay(here.get().properties())) {
             LOG.warn("Cluster: stream {} of failed node {} is read by this node now (it was defined here too)",
                     entry.stream(), entry.originName());
             return;
         }
         try {
+            if (here.isPresent()) {
+                // This node relayed the camera from the failed node: the camera replaces the relay in the same
+                // stream, whose viewers here keep their sessions (core restarts the source only).
+                catalog.replace(entry.stream(), entry.config(), null, actor);
+                LOG.warn("Cluster: stream {} re-homed from failed node {} to this node, which relayed it; its viewers "
+                        + "here stay", entry.stream(), entry.originName());
+                return;
+            }
             catalog.create(entry.stream(), entry.config(), actor);
             LOG.warn("Cluster: stream {} re-homed from failed node {} to this node", entry.stream(),
                     entry.originName());

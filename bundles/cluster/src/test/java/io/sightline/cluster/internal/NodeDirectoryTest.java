@@ -77,7 +77,7 @@ class NodeDirectoryTest {
             members.add("127.0.0.1:" + p);
         }
         NodeDirectory directory = NodeDirectory.join(new ClusterSettings("test-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, java.util.Set.of("rtsp")),
+                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, java.util.Set.of("rtsp"), 30),
                 NodeDirectoryTest.class.getClassLoader());
         started.add(directory);
         return directory;

@@ -5,22 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sightline.api.control.Actor;
-import io.sightline.api.control.AuditEntry;
-import io.sightline.api.control.ChangeRefused;
-import io.sightline.api.control.Setting;
-import io.sightline.api.control.StreamCatalog;
-import io.sightline.api.control.StreamConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +106,51 @@ class PullSourceKeeperTest {
         assertFalse(b.catalog.get("cam").isPresent(), "a still reads its camera: b must not");
     }
 
+    /** The survivor that relayed the camera (decision 0045) turns its relay into the camera: same stream, its viewers. */
+    @Test
+    void aSurvivorThatRelayedTheCameraReplacesItsRelayWithTheCamera() throws Exception {
+        int[] ports = {freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        await(() -> b.directory.memberCount() == 2, "two members");
+        a.catalog.create("cam", CAM, null);
+        a.reconcile();
+        b.catalog.create("cam", Map.of("source.type", "whep", "source.url", "http://a/whep/cam", "source.relay",
+                "true"), null);
+        b.reconcile();
+        assertEquals("a", b.directory.origins().all().get("cam").originName(), "a relay is not announced");
+
+        a.directory.terminate();
+        await(() -> b.directory.memberCount() == 1, "a gone");
+        b.reconcile();
+        assertEquals(CAM, b.catalog.get("cam").orElseThrow().properties(), "the relay became the camera");
+        assertEquals(1, b.catalog.replaces.get(), "replaced in place, not removed and created");
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
+    /** With a survivor that does not relay the camera, that one takes it, whatever the hash: the relay follows. */
+    @Test
+    void aSurvivorThatDoesNotRelayTheCameraIsPreferred() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort()};
+        Node a = node("a", ports[0], ports);
+        Node b = node("b", ports[1], ports);
+        Node c = node("c", ports[2], ports);
+        await(() -> c.directory.memberCount() == 3, "three members");
+        a.catalog.create("cam", CAM, null);
+        a.reconcile();
+        c.catalog.create("cam", Map.of("source.type", "whep", "source.url", "http://a/whep/cam", "source.relay",
+                "true"), null);
+        a.directory.terminate();
+        await(() -> b.directory.memberCount() == 2 && c.directory.memberCount() == 2, "a gone");
+        Set<String> relayers = Set.of(c.directory.localId());
+        for (Node n : List.of(c, b, c)) {
+            n.keeper.reconcile(n.directory.localId(), n.directory.liveMemberIds(), s -> Set.of(), s -> relayers);
+        }
+        assertEquals(CAM, b.catalog.get("cam").orElseThrow().properties(), "b reads the camera now");
+        assertEquals("true", c.catalog.get("cam").orElseThrow().properties().get("source.relay"), "c still relays");
+        assertEquals("b", b.directory.origins().all().get("cam").originName());
+    }
+
     /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
     @Test
     void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {
@@ -154,7 +190,7 @@ class PullSourceKeeperTest {
             members.add("127.0.0.1:" + p);
         }
         NodeDirectory directory = NodeDirectory.join(new ClusterSettings("rehome-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp")),
+                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp"), 30),
                 PullSourceKeeperTest.class.getClassLoader());
         started.add(directory);
         return new Node(name, directory);
@@ -175,77 +211,6 @@ class PullSourceKeeperTest {
 
         void reconcile() {
             keeper.reconcile(directory.localId(), directory.liveMemberIds(), s -> Set.of());
-        }
-    }
-
-    /** The catalog's contract for stored streams, in memory. */
-    private static final class MemoryCatalog implements StreamCatalog {
-        private final Map<String, Map<String, String>> files = new ConcurrentHashMap<>();
-        volatile Actor lastActor;
-
-        @Override
-        public Optional<StreamConfig> get(String name) {
-            return Optional.ofNullable(files.get(name)).map(p -> new StreamConfig(name, p, "v" + p.hashCode()));
-        }
-
-        @Override
-        public List<String> names() {
-            return files.keySet().stream().sorted().toList();
-        }
-
-        @Override
-        public StreamConfig create(String name, Map<String, String> properties, Actor actor) {
-            if (files.putIfAbsent(name, new TreeMap<>(properties)) != null) {
-                throw new ChangeRefused(ChangeRefused.Reason.EXISTS, "name", name + " exists");
-            }
-            lastActor = actor;
-            return get(name).orElseThrow();
-        }
-
-        @Override
-        public void remove(String name, String version, Actor actor) {
-            files.remove(name);
-            lastActor = actor;
-        }
-
-        @Override
-        public StreamConfig replace(String name, Map<String, String> properties, String version, Actor actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StreamConfig edit(String name, Map<String, String> set, Set<String> unset, String version,
-                Actor actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StreamConfig stop(String name, String version, Actor actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StreamConfig start(String name, String version, Actor actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Setting> settings(String sourceType) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> sourceTypes() {
-            return List.of();
-        }
-
-        @Override
-        public void audit(Actor actor, String action, String target) {
-        }
-
-        @Override
-        public List<AuditEntry> auditTrail() {
-            return List.of();
         }
     }
 

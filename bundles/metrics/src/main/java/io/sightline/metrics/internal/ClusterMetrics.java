@@ -2,6 +2,7 @@ package io.sightline.metrics.internal;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.EdgeRelays;
 import io.sightline.metrics.internal.TextExposition.Type;
 import java.util.List;
 
@@ -14,8 +15,18 @@ final class ClusterMetrics {
     }
 
     static void write(TextExposition out, ClusterDirectory cluster) {
+        write(out, cluster, null);
+    }
+
+    /** With this node's relays of streams ingested elsewhere (decision 0045), when the cluster registers them. */
+    static void write(TextExposition out, ClusterDirectory cluster, EdgeRelays relays) {
         if (cluster == null) {
             return;
+        }
+        if (relays != null) {
+            out.family("sightline_cluster_relays", Type.GAUGE,
+                    "Streams this node relays from their origin node for its own viewers.");
+            out.sample(relays.relayCount(), "cluster", cluster.clusterName());
         }
         List<ClusterNode> nodes = cluster.nodes();
         out.family("sightline_cluster_members", Type.GAUGE, "Members of this node's cluster as it sees them.");

@@ -4,6 +4,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.BundleContext;
 import io.sightline.endpoint.support.WhiteboardServlet;
 import io.sightline.api.cluster.ClusterDirectory;
+import io.sightline.api.cluster.EdgeRelays;
 import io.sightline.api.stream.StreamRegistry;
 import io.sightline.api.transport.SessionRegistry;
 import java.io.IOException;
@@ -49,6 +50,9 @@ public final class MetricsServlet extends HttpServlet {
     /** Present only while this node is a member of a cluster (the optional cluster feature). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile ClusterDirectory cluster;
+    /** This node's relays; registered by the cluster feature next to the directory. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile EdgeRelays relays;
 
     /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
     private transient WhiteboardServlet registration;
@@ -108,7 +112,7 @@ public final class MetricsServlet extends HttpServlet {
     String page() {
         TextExposition out = new TextExposition(lastSize + lastSize / 8);
         streamMetrics.write(out, System.nanoTime());
-        ClusterMetrics.write(out, cluster);
+        ClusterMetrics.write(out, cluster, relays);
         process.write(out);
         String text = out.text();
         lastSize = text.length();

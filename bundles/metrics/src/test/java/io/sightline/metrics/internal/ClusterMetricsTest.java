@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.EdgeRelays;
+import io.sightline.api.cluster.RemoteStream;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,9 +43,26 @@ class ClusterMetricsTest {
                 return 3;
             }
         };
+        EdgeRelays relays = new EdgeRelays() {
+            @Override
+            public Optional<RemoteStream> remote(String stream) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean relay(String stream, Duration wait) {
+                return false;
+            }
+
+            @Override
+            public int relayCount() {
+                return 2;
+            }
+        };
         TextExposition out = new TextExposition(256);
-        ClusterMetrics.write(out, cluster);
+        ClusterMetrics.write(out, cluster, relays);
         String text = out.text();
+        assertTrue(text.contains("sightline_cluster_relays{cluster=\"prod\"} 2\n"), text);
         assertTrue(text.contains("sightline_cluster_members{cluster=\"prod\"} 2\n"), text);
         assertTrue(text.contains("sightline_cluster_configured_members{cluster=\"prod\"} 3\n"), text);
         assertTrue(text.contains("sightline_cluster_node_up{node=\"edge-1\"} 1\n"), text);

@@ -8,6 +8,7 @@ import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.stream.Stream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,15 @@ final class AccessGate {
     }
 
     static Verdict check(AccessRequest request, Optional<Stream> stream, List<AuthProvider> providers) {
+        return checkSettings(request, stream.<Map<String, ?>>map(Stream::properties), providers);
+    }
+
+    /**
+     * As {@link #check(AccessRequest, Optional, List)} on a stream's settings alone: those of a stream another node
+     * ingests, which this node would relay (decision 0045), are judged exactly as a local stream's.
+     */
+    static Verdict checkSettings(AccessRequest request, Optional<? extends Map<String, ?>> stream,
+            List<AuthProvider> providers) {
         AccessDecision allow = null;
         for (AuthProvider provider : providers) {
             AccessDecision d = provider.decide(request);
@@ -92,14 +102,19 @@ final class AccessGate {
                 : "credential not accepted; " + why);
     }
 
-    private static String policy(Stream s) {
-        return String.valueOf(s.properties().getOrDefault(Stream.ACCESS, "token")).trim();
+    private static String policy(Map<String, ?> properties) {
+        Object access = properties.get(Stream.ACCESS);
+        return access == null ? "token" : access.toString().trim();
     }
 
     /** The stream's anonymous-access list; a malformed list admits nobody (fail closed). */
     static AddressRanges publicFrom(Stream s) {
+        return publicFrom(s.properties());
+    }
+
+    private static AddressRanges publicFrom(Map<String, ?> properties) {
         try {
-            return AddressRanges.parse(s.properties().get(PUBLIC_FROM));
+            return AddressRanges.parse(properties.get(PUBLIC_FROM));
         } catch (IllegalArgumentException e) {
             return AddressRanges.NONE;
         }

@@ -10,6 +10,8 @@ import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
 import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
+import io.sightline.api.cluster.EdgeRelays;
+import io.sightline.api.cluster.RemoteStream;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.StreamRegistry;
@@ -21,6 +23,7 @@ import io.sightline.api.transport.ViewerSession;
 import io.sightline.api.transport.ViewerStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +63,8 @@ public final class WhepServlet extends HttpServlet {
     private static final String SDP_FRAG = SignalingHttp.SDP_FRAG;
     /** What a session resource answers to: GET (the server's estimate for it), PATCH, DELETE. */
     private static final String SESSION_METHODS = "GET, PATCH, DELETE, OPTIONS";
+    /** How long a viewer's POST waits for a relay's stream file to be read and its stream registered. */
+    private static final Duration RELAY_WAIT = Duration.ofSeconds(10);
     private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 5, TimeUnit.SECONDS.toNanos(10),
             System::nanoTime);
 
@@ -81,6 +86,10 @@ public final class WhepServlet extends HttpServlet {
     /** Present only while this node is a member of a cluster (the optional cluster feature). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile ClusterDirectory cluster;
+
+    /** Present only while this node is a member of a cluster: relays of streams other nodes ingest. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile EdgeRelays relays;
 
     /** Registered by hand so that configuration changes never unregister it (WhiteboardServlet says why). */
     private transient WhiteboardServlet registration;
@@ -201,10 +210,21 @@ public final class WhepServlet extends HttpServlet {
             return;
         }
         Optional<Stream> found = streams.find(target.stream());
-        AccessGate.Verdict verdict = authorize(req, target.stream(), found);
+        EdgeRelays edgeRelays = relays;
+        Optional<RemoteStream> remote = found.isEmpty() && edgeRelays != null ? edgeRelays.remote(target.stream())
+                : Optional.empty();
+        // A stream another node ingests is judged on its settings there, before anything starts for it here.
+        AccessGate.Verdict verdict = remote.isPresent()
+                ? authorize(req, target.stream(), remote.get().accessProperties()) : authorize(req, target.stream(), found);
         if (verdict.outcome() != AccessGate.Outcome.ALLOWED) {
             refuseAccess(req, resp, verdict);
             return;
+        }
+        if (remote.isPresent()) {
+            found = relayed(req, resp, edgeRelays, remote.get(), verdict);
+            if (found.isEmpty()) {
+                return;
+            }
         }
         Stream stream = found.get();
         if (stream.status().state() == StreamState.STOPPED) {
@@ -213,10 +233,9 @@ public final class WhepServlet extends HttpServlet {
             edge.retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
-        Optional<ClusterNode> elsewhere = ClusterRedirect.target(cluster, stream.name(), sessions.sessions().size(),
-                config.cluster_redirect_viewers());
+        Optional<ClusterNode> elsewhere = redirectTarget(stream.name(), verdict);
         if (elsewhere.isPresent()) {
-            redirect(req, resp, stream, elsewhere.get());
+            redirect(req, resp, stream.name(), elsewhere.get());
             return;
         }
         SessionQuota.Refusal full = quota.reserve(stream.name());
@@ -266,17 +285,53 @@ public final class WhepServlet extends HttpServlet {
     }
 
     /**
+     * A stream this node does not define but another node ingests: a loaded node sends the viewer elsewhere before it
+     * starts anything; otherwise the relay is started (once per stream, however many viewers ask at once) and the
+     * request waits until it is registered here. Then the session opens as on any starting stream: the transport
+     * waits for its tracks (the answer's codecs are the origin's) and the picture follows at the first keyframe.
+     * Empty, with the refusal sent, when the relay cannot be had.
+     */
+    private Optional<Stream> relayed(HttpServletRequest req, HttpServletResponse resp, EdgeRelays edgeRelays,
+            RemoteStream remote, AccessGate.Verdict verdict) throws IOException {
+        Optional<ClusterNode> elsewhere = redirectTarget(remote.stream(), verdict);
+        if (elsewhere.isPresent()) {
+            redirect(req, resp, remote.stream(), elsewhere.get());
+            return Optional.empty();
+        }
+        try {
+            if (edgeRelays.relay(remote.stream(), RELAY_WAIT)) {
+                Optional<Stream> relay = streams.find(remote.stream());
+                if (relay.isPresent()) {
+                    return relay;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        edge.retryLater(req, resp, 503, "the stream's origin (node " + remote.originNode() + ") could not be relayed here");
+        return Optional.empty();
+    }
+
+    /** A relay's own pull is never sent on: it must reach the origin, not another relay (decision 0045). */
+    private Optional<ClusterNode> redirectTarget(String stream, AccessGate.Verdict verdict) {
+        if (verdict.principal().startsWith(EdgeRelays.RELAY_PRINCIPAL_PREFIX)) {
+            return Optional.empty();
+        }
+        return ClusterRedirect.target(cluster, stream, sessions.sessions().size(), config.cluster_redirect_viewers());
+    }
+
+    /**
      * 307 keeps the method and the body: a WHEP client (the player's fetch too) posts the same offer there. The
      * query (a viewer token) goes along; tokens are valid on every node of a cluster that shares its auth settings.
      */
-    private void redirect(HttpServletRequest req, HttpServletResponse resp, Stream stream, ClusterNode node) {
+    private void redirect(HttpServletRequest req, HttpServletResponse resp, String stream, ClusterNode node) {
         String query = req.getQueryString() == null ? "" : "?" + req.getQueryString();
         resp.setStatus(307);
-        resp.setHeader("Location", node.httpUrl() + req.getContextPath() + req.getServletPath() + "/" + stream.name()
+        resp.setHeader("Location", node.httpUrl() + req.getContextPath() + req.getServletPath() + "/" + stream
                 + query);
         resp.setContentLength(0);
         LOG.info("WHEP 307 POST for {} from {}: this node is at {} viewers, sent to node {} ({} viewers)",
-                stream.name(), req.getRemoteAddr(), sessions.sessions().size(), node.name(), node.viewers());
+                stream, req.getRemoteAddr(), sessions.sessions().size(), node.name(), node.viewers());
     }
 
     /** Reads the offer and opens the session; {@code null} (with the refusal sent) when that fails. */
@@ -310,9 +365,16 @@ public final class WhepServlet extends HttpServlet {
 
     /** Asks the gate whether the caller may READ the stream. */
     private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {
-        AccessRequest request = new AccessRequest(Action.READ, streamName, bearerToken(req), req.getRemoteAddr(),
-                req.getLocalAddr());
-        return AccessGate.check(request, stream, authProviders);
+        return AccessGate.check(readRequest(req, streamName), stream, authProviders);
+    }
+
+    /** Asks the gate whether the caller may READ a stream with these access settings (one another node ingests). */
+    private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Map<String, String> settings) {
+        return AccessGate.checkSettings(readRequest(req, streamName), Optional.of(settings), authProviders);
+    }
+
+    private static AccessRequest readRequest(HttpServletRequest req, String streamName) {
+        return new AccessRequest(Action.READ, streamName, bearerToken(req), req.getRemoteAddr(), req.getLocalAddr());
     }
 
     /** 401 with a challenge, 403, or 404: the status follows the verdict; the reason is only logged. */

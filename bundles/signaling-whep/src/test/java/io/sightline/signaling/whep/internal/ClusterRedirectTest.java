@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 /** Which node a new viewer is sent to, from what the nodes published. */
 class ClusterRedirectTest {
-    private static ClusterNode node(String name, boolean local, boolean fresh, int viewers, String... streams) {
+    static ClusterNode node(String name, boolean local, boolean fresh, int viewers, String... streams) {
         return new ClusterNode(name, name, name + ":5701", local, fresh, "http://" + name + ":8080", streams.length,
                 List.of(streams), viewers, 0, 0, 100);
     }
 
-    private static ClusterDirectory of(ClusterNode... nodes) {
+    static ClusterDirectory of(ClusterNode... nodes) {
         return new ClusterDirectory() {
             @Override
             public String clusterName() {

@@ -8,8 +8,9 @@ import io.sightline.api.auth.AuthProvider;
 /**
  * A real, tiny auth provider for tests: token {@code good-<stream>} allows READ of that stream (or of every stream
  * for {@code good-*}), names the caller {@code viewer}, and is "valid but not for this" for other streams and
- * actions; {@code pub-<stream>} also allows PUBLISH of that stream and names the caller {@code publisher}; any
- * other token is unknown. The same shape as a JWT provider's answers.
+ * actions; {@code pub-<stream>} also allows PUBLISH of that stream and names the caller {@code publisher};
+ * {@code relay-<stream>} allows READ of that stream to {@code relay:node-c} (another node's relay); any other token is
+ * unknown. The same shape as a JWT provider's answers.
  */
 final class FixedTokenProvider implements AuthProvider {
     @Override
@@ -24,6 +25,10 @@ final class FixedTokenProvider implements AuthProvider {
                 return AccessDecision.allow("publisher", "test token");
             }
             return new AccessDecision(AccessDecision.Verdict.DENY, "publisher", "token does not cover this");
+        }
+        if (token.startsWith("relay-") && token.substring(6).equals(request.streamName())
+                && request.action() == Action.READ) {
+            return AccessDecision.allow("relay:node-c", "test relay token");
         }
         if (!token.startsWith("good-")) {
             return AccessDecision.deny("unknown token");

@@ -3,6 +3,8 @@ package io.sightline.signaling.whep.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.api.cluster.EdgeRelays;
+import io.sightline.api.cluster.RemoteStream;
 import io.sightline.api.transport.SessionRegistry;
 import io.sightline.api.transport.TransportStrategy;
 import io.sightline.api.transport.ViewerSession;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +39,17 @@ class WhepServletHttpTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicInteger opened = new AtomicInteger();
     private final SessionTable sessions = new SessionTable();
+    private final TestStreamRegistry registry = new TestStreamRegistry(
+            AccessGateTest.gated("secret", Map.of("access", "token")),
+            AccessGateTest.gated("demo", Map.of("access", "public", AccessGate.PUBLIC_FROM, "127.0.0.1/8")));
     private Server jetty;
     private int port;
+    private WhepServlet servlet;
 
     private void start(Map<String, Object> settings) throws Exception {
         WhepServlet servlet = new WhepServlet();
-        set(servlet, "streams", new TestStreamRegistry(AccessGateTest.gated("secret", Map.of("access", "token")),
-                AccessGateTest.gated("demo", Map.of("access", "public", AccessGate.PUBLIC_FROM, "127.0.0.1/8"))));
+        this.servlet = servlet;
+        set(servlet, "streams", registry);
         set(servlet, "sessions", sessions);
         servlet.configure(configuration(settings));
         servlet.bindAuthProvider(new FixedTokenProvider());
@@ -98,6 +105,81 @@ class WhepServletHttpTest {
         assertEquals(201, send("POST", "/whep/secret", "good-secret", OFFER).statusCode());
         assertEquals(201, send("POST", "/whep/demo", null, OFFER).statusCode());
         assertEquals(2, opened.get());
+    }
+
+    /**
+     * The cluster's part as the servlet sees it: node-a ingests {@code far} (token) and {@code open} (public from
+     * loopback); a relay registers the stream here with the origin's access settings, as core would from the file.
+     */
+    private final class Relays implements EdgeRelays {
+        final AtomicInteger asked = new AtomicInteger();
+        volatile boolean works = true;
+
+        @Override
+        public Optional<RemoteStream> remote(String stream) {
+            Map<String, String> access = switch (stream) {
+                case "far" -> Map.of("access", "token");
+                case "open" -> Map.of("access", "public", AccessGate.PUBLIC_FROM, "127.0.0.1/8");
+                default -> null;
+            };
+            return access == null ? Optional.empty() : Optional.of(new RemoteStream(stream, "node-a", access));
+        }
+
+        @Override
+        public boolean relay(String stream, Duration wait) {
+            asked.incrementAndGet();
+            if (works) {
+                registry.add(AccessGateTest.gated(stream, Map.copyOf(remote(stream).orElseThrow()
+                        .accessProperties())));
+            }
+            return works;
+        }
+
+        @Override
+        public int relayCount() {
+            return 0;
+        }
+    }
+
+    @Test
+    void aStreamAnotherNodeIngestsIsRelayedOnlyForCallersItsAccessAdmitsAndOnlyOnce() throws Exception {
+        start(Map.of());
+        Relays relays = new Relays();
+        set(servlet, "relays", relays);
+        assertEquals(401, send("POST", "/whep/far", null, OFFER).statusCode(), "no credential");
+        assertEquals(401, send("POST", "/whep/far", "forged", OFFER).statusCode(), "a forged one");
+        assertEquals(403, send("POST", "/whep/far", "good-demo", OFFER).statusCode(), "a token for another stream");
+        assertEquals(401, send("POST", "/whep/nowhere", null, OFFER).statusCode(), "a stream nobody ingests");
+        assertEquals(404, send("POST", "/whep/nowhere", "good-*", OFFER).statusCode());
+        assertEquals(0, relays.asked.get(), "no relay for a caller the origin's access refuses");
+        assertEquals(0, opened.get());
+
+        assertEquals(201, send("POST", "/whep/far", "good-far", OFFER).statusCode());
+        assertEquals(201, send("POST", "/whep/open", null, OFFER).statusCode(), "public from loopback");
+        assertEquals(2, relays.asked.get());
+        assertEquals(201, send("POST", "/whep/far", "good-far", OFFER).statusCode());
+        assertEquals(2, relays.asked.get(), "the relay is local now: served from it");
+        assertEquals(3, opened.get());
+    }
+
+    @Test
+    void aRelayThatCannotStartIs503AndARelaysOwnPullIsNeverRedirected() throws Exception {
+        start(Map.of("cluster.redirect.viewers", 1));
+        Relays relays = new Relays();
+        relays.works = false;
+        set(servlet, "relays", relays);
+        HttpResponse<String> refused = send("POST", "/whep/far", "good-far", OFFER);
+        assertEquals(503, refused.statusCode());
+        assertEquals("2", refused.headers().firstValue("Retry-After").orElse(null));
+        assertEquals(0, opened.get());
+
+        // This node is at its redirect threshold; node-b serves secret and has room.
+        set(servlet, "cluster", ClusterRedirectTest.of(ClusterRedirectTest.node("node-b", false, true, 0,
+                "secret")));
+        assertEquals(201, send("POST", "/whep/secret", "good-secret", OFFER).statusCode());
+        assertEquals(307, send("POST", "/whep/secret", "good-secret", OFFER).statusCode(), "a viewer is sent on");
+        assertEquals(201, send("POST", "/whep/secret", "relay-secret", OFFER).statusCode(),
+                "another node's relay pulls from here, the origin, never from where viewers are sent");
     }
 
     @Test

@@ -26,4 +26,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Read timeout (ms)", min = "100", description = "How long no media may arrive "
             + "before the source reports failure.")
     int source_read_timeout_ms() default 5000;
+
+    @AttributeDefinition(name = "Cluster relay", description = "Set by the cluster on the streams it relays "
+            + "automatically from their origin node (decision 0045): such a stream is never an origin for other nodes, "
+            + "follows its origin when it moves, and is removed after relay.idle.seconds without viewers. Not read by "
+            + "this plugin; leave it false in streams you define.")
+    boolean source_relay() default false;
 }
