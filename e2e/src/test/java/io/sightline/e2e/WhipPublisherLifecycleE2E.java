@@ -54,45 +54,6 @@ class WhipPublisherLifecycleE2E {
     private static final String ADMIN = "whipadmin";
     private static final String ADMIN_PASSWORD = "wh1p-adm1n";
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
-    /** A WHIP client as in WhipPublishE2E; arguments: token, stream, and 'vp8' to offer VP8 only. */
-    private static final String PUBLISH = String.join("\n",
-            "const token = arguments[0], stream = arguments[1], vp8 = arguments[2] === 'vp8';",
-            "window.pub = {state: 'starting'};",
-            "(async () => {",
-            "  const media = await navigator.mediaDevices.getUserMedia(",
-            "      {video: {width: 640, height: 360, frameRate: 30}, audio: true});",
-            "  const pc = new RTCPeerConnection();",
-            "  window.pubPc = pc;",
-            "  window.pubSenders = [];",
-            "  media.getTracks().forEach(t => {",
-            "    const tr = pc.addTransceiver(t, {direction: 'sendonly', streams: [media]});",
-            "    window.pubSenders.push({sender: tr.sender, track: t});",
-            "    if (vp8 && t.kind === 'video') tr.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs",
-            "        .filter(c => c.mimeType === 'video/VP8'));",
-            "  });",
-            "  await pc.setLocalDescription(await pc.createOffer());",
-            "  await new Promise(done => {",
-            "    if (pc.iceGatheringState === 'complete') { done(); return; }",
-            "    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());",
-            "    setTimeout(done, 3000);",
-            "  });",
-            "  const r = await fetch('/whip/' + stream, {method: 'POST', body: pc.localDescription.sdp,",
-            "      headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}});",
-            "  window.pub.status = r.status;",
-            "  window.pub.location = r.headers.get('Location');",
-            "  const answer = await r.text();",
-            "  if (r.status !== 201) { window.pub.state = 'refused ' + r.status + ': ' + answer; return; }",
-            "  pc.addEventListener('connectionstatechange', () => window.pub.state = pc.connectionState);",
-            "  await pc.setRemoteDescription({type: 'answer', sdp: answer});",
-            "  window.pub.state = pc.connectionState;",
-            "})().catch(e => window.pub.state = 'error ' + e);");
-    private static final String PUBLISHED = String.join("\n",
-            "const pc = window.pubPc; if (!pc || !window.pub) return window.pub || null;",
-            "const out = {state: window.pub.state, status: window.pub.status};",
-            "return pc.getStats().then(stats => { stats.forEach(s => {",
-            "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
-            "    out.packetsSent = s.packetsSent; out.pliCount = s.pliCount; }",
-            "}); return out; });");
     private static final String SILENCE = "window.pubSenders.forEach(x => x.sender.replaceTrack(null));";
     private static final String RESUME = "window.pubSenders.forEach(x => x.sender.replaceTrack(x.track));";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -226,7 +187,7 @@ class WhipPublisherLifecycleE2E {
     private static void publish(String token, String stream, String codec, String... until)
             throws InterruptedException {
         publisher.open(server.url("/health"));
-        publisher.script(PUBLISH, token, stream, codec);
+        publisher.script(WhipTestPublisher.PUBLISH, token, stream, codec);
         String wanted = until.length > 0 ? until[0] : "connected";
         Map<String, Object> s = publisher.await(Duration.ofSeconds(20), wanted, WhipPublisherLifecycleE2E::published,
                 p -> p != null && String.valueOf(p.get("state")).startsWith(wanted.isEmpty() ? "" : wanted)
@@ -286,9 +247,8 @@ class WhipPublisherLifecycleE2E {
                 + timeout.toMillis() + " ms: " + json);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> published() {
-        return (Map<String, Object>) publisher.script(PUBLISHED);
+        return WhipTestPublisher.published(publisher);
     }
 
     @SuppressWarnings("unchecked")

@@ -5,20 +5,26 @@ import java.util.Map;
 /**
  * A minimal WHIP client run in a headless Chromium page (fake camera and microphone): gather, offer, POST to
  * {@code /whip/<stream>} with a publish token, apply the answer. Its state and encoder figures are in
- * {@code window.pub} / {@code window.pubPc}, read back with {@link #published(HeadlessChromium)}.
+ * {@code window.pub} / {@code window.pubPc}, read back with {@link #published(HeadlessChromium)}; its senders and
+ * tracks in {@code window.pubSenders} (a test silences the publisher with {@code replaceTrack(null)}).
  */
 final class WhipTestPublisher {
-    /** Arguments: the publish token, the stream name. */
+    /** Arguments: the publish token, the stream name, and optionally 'vp8' to offer VP8 only. */
     static final String PUBLISH = String.join("\n",
-            "const token = arguments[0];",
-            "const stream = arguments[1];",
+            "const token = arguments[0], stream = arguments[1], vp8 = arguments[2] === 'vp8';",
             "window.pub = {state: 'starting'};",
             "(async () => {",
             "  const media = await navigator.mediaDevices.getUserMedia(",
             "      {video: {width: 640, height: 360, frameRate: 30}, audio: true});",
             "  const pc = new RTCPeerConnection();",
             "  window.pubPc = pc;",
-            "  media.getTracks().forEach(t => pc.addTransceiver(t, {direction: 'sendonly', streams: [media]}));",
+            "  window.pubSenders = [];",
+            "  media.getTracks().forEach(t => {",
+            "    const tr = pc.addTransceiver(t, {direction: 'sendonly', streams: [media]});",
+            "    window.pubSenders.push({sender: tr.sender, track: t});",
+            "    if (vp8 && t.kind === 'video') tr.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs",
+            "        .filter(c => c.mimeType === 'video/VP8'));",
+            "  });",
             "  await pc.setLocalDescription(await pc.createOffer());",
             "  await new Promise(done => {",
             "    if (pc.iceGatheringState === 'complete') { done(); return; }",
@@ -36,11 +42,12 @@ final class WhipTestPublisher {
             "  window.pub.state = pc.connectionState;",
             "})().catch(e => window.pub.state = 'error ' + e);");
     private static final String PUBLISHED = String.join("\n",
-            "const pc = window.pubPc; if (!pc) return null;",
+            "const pc = window.pubPc; if (!pc || !window.pub) return window.pub || null;",
             "const out = {state: window.pub.state, status: window.pub.status};",
             "return pc.getStats().then(stats => { stats.forEach(s => {",
             "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
-            "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount; }",
+            "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount;",
+            "    out.packetsSent = s.packetsSent; }",
             "}); return out; });");
 
     private WhipTestPublisher() {
