@@ -26,6 +26,7 @@
 //          --samples FILE (append every measured picture's capture/display/receive times, one JSON line per run)
 //          --camera whip (also rtsp,whip...): a headless Chromium draws the timecode strip into a canvas and publishes
 //          canvas.captureStream() over WHIP to a whip stream (cam-whip); the JWT provider is booted with a bench secret
+//          --publish-keyframe-seconds 1 (the whip stream's publish.keyframe.seconds; default: the server's, 2)
 //          --trace-start (poll getStats every 20 ms until the first picture: when the first frame was received/decoded)
 //
 // Per run: a fresh browser opens N /play/<stream> pages at once; each page's player fires an 'sl-timecode' event
@@ -140,6 +141,7 @@ function options(argv) {
     else if (a === '--links') o.links = next().split(',');
     else if (a === '--sfu-port') o.sfuPort = +next();
     else if (a === '--seed') o.seed = +next();
+    else if (a === '--publish-keyframe-seconds') o.publishKeyframeSeconds = +next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -214,7 +216,7 @@ async function startDistribution(o) {
       'mode = on-demand', 'on.demand.close.after.seconds = 1', 'transport.mode = sfu', 'access = public',
       'video.codec = h264', 'video.bitrate.kbps = 2000', 'video.gop.frames = 60', `playout.delay = ${delay}`, ''].join('\n'));
   }
-  const camera = o.camera ? await startCamera(home, p + 10, o.camera) : null;
+  const camera = o.camera ? await startCamera(home, p + 10, o.camera, o.publishKeyframeSeconds) : null;
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -261,7 +263,7 @@ async function startDistribution(o) {
  * rtsp: gst-rtsp-server (+ Opus), pulled over TCP by Sightline's own RTSP client and by FFmpeg's. srt: MPEG-TS
  * (mpegtsmux) over SRT, demuxed by Sightline and by FFmpeg. rtmp: FLV pushed to nginx-rtmp, played by FFmpeg.
  */
-async function startCamera(home, port, kinds) {
+async function startCamera(home, port, kinds, publishKeyframeSeconds) {
   const cameras = [];
   const pushed = [];
   if (kinds.includes('srt')) {
@@ -302,7 +304,8 @@ async function startCamera(home, port, kinds) {
     bootJwtProvider(home);
     fs.writeFileSync(path.join(home, 'etc/io.sightline.stream-cam-whip.cfg'), [
       '# The latency benchmark\'s WHIP path: a browser publishing a canvas with the timecode strip.',
-      'source.type = whip', 'access = public', 'publish.reconnect.seconds = 60', ''].join('\n'));
+      'source.type = whip', 'access = public', 'publish.reconnect.seconds = 60',
+      ...(publishKeyframeSeconds ? [`publish.keyframe.seconds = ${publishKeyframeSeconds}`] : []), ''].join('\n'));
   }
   // One camera process per output (each costs an OpenH264 720p encode on this 2-core machine).
   for (const where of pushed) cameras.push(await startCameraProcess(home, where, `camera-${where.split(':')[0]}.log`));
