@@ -15,6 +15,13 @@
 //          server; it needs a public 720p30 2 Mbit/s stream, --stream NAME)  --queue 200 (ms)  --trace (print every
 //          sample)  --media-dir DIR (where the clip is cached)  --open-viewer (a second viewer without the relay)
 //          --debug-log LOGGER,... (DEBUG lines of these server loggers, e.g. io.sightline.sfu.internal.ViewerAdaptation)
+//          --record FILE (write every server -> viewer RTP packet with a transport-wide sequence number as it meets the
+//          relay: "<in us> <seq> <bytes> <out us or -1 when the link dropped it> <1 when sent on an RTX SSRC, else 0>",
+//          one per line, run 1 only; what the receiver's transport-cc feedback reports, for the estimator's unit
+//          tests in bundles/rtp; RTX packets are the probes and the retransmissions)
+//          --link-extra loss=5 (added to the limited direction's link, e.g. random loss on top of the rate)
+//          --transport p2p (the stream's transport.mode: libwebrtc's own encoder per viewer adapts instead of the SFU's
+//          rungs; the server's estimate and rung columns are then empty, the viewer's figures are comparable)
 // Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
 // estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
@@ -35,18 +42,36 @@ const POLL_MS = 250;
 const TOLERANCE = 0.2;
 const HOLD_MS = 2000;
 
-/** In the page: the WHEP answer's candidates become the relay's address; the session URL is kept for the poller. */
-const INSTRUMENT = ({ relay }) => {
+/**
+ * In the page: the WHEP answer's candidates become the relay's address; the session URL is kept for the poller.
+ * With `p2p` (--transport p2p) the server is a full ICE agent that would also try the browser's own candidates and
+ * could find a path around the relay: the offer goes without candidates and trickled ones are not sent, so the only
+ * path the server learns is the relay's (a peer-reflexive candidate from the browser's checks through it); the
+ * answer's first UDP candidate becomes the relay's target (window.__bweTarget, exposed by the benchmark).
+ */
+const INSTRUMENT = ({ relay, p2p }) => {
   window.__bwe = { location: null, whepAt: null, sessions: 0 };
   const originalFetch = window.fetch;
   window.fetch = async function (input, init) {
     const whepPost = init && init.method === 'POST' && String(input).includes('/whep/');
-    if (whepPost) window.__bwe.whepAt = Date.now();
-    const response = await originalFetch.apply(this, arguments);
+    if (p2p && init && init.method === 'PATCH') return new Response(null, { status: 204 });
+    if (whepPost) {
+      window.__bwe.whepAt = Date.now();
+      if (p2p) init = { ...init, body: String(init.body).split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n') };
+    }
+    const response = await originalFetch.call(this, input, init);
     if (!whepPost || response.status !== 201) return response;
     window.__bwe.location = response.headers.get('Location');
     window.__bwe.sessions++;
-    const lines = (await response.text()).split('\r\n').filter((l) => !l.startsWith('a=candidate:'));
+    const answer = (await response.text()).split('\r\n');
+    const tcc = answer.map((l) => /^a=extmap:(\d+) .*transport-wide-cc/.exec(l)).find(Boolean);
+    const rtx = answer.map((l) => /^a=ssrc-group:FID \d+ (\d+)/.exec(l)).filter(Boolean).map((m) => +m[1]);
+    if (tcc && window.__bweTcc) await window.__bweTcc(+tcc[1], rtx);
+    if (p2p) {
+      const udp = answer.map((l) => /^a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host/i.exec(l)).find(Boolean);
+      if (udp) await window.__bweTarget(udp[1], +udp[2]);
+    }
+    const lines = answer.filter((l) => !l.startsWith('a=candidate:'));
     const at = lines.findIndex((l) => l.startsWith('a=ice-pwd:'));
     lines.splice(at + 1, 0, `a=candidate:1 1 udp 2130706431 ${relay.address} ${relay.port} typ host`);
     return new Response(lines.join('\r\n'), { status: response.status, headers: response.headers });
@@ -55,7 +80,7 @@ const INSTRUMENT = ({ relay }) => {
 
 function options(argv) {
   const o = { rates: [3000, 1000, 300], runs: 3, seconds: 30, portBase: 9400, dist: null, url: null, sfuPort: 0,
-    stream: STREAM, queue: 200, step: null, trace: false, mediaDir: media.DEFAULT_DIR };
+    stream: STREAM, queue: 200, step: null, trace: false, mediaDir: media.DEFAULT_DIR, transport: 'sfu' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -73,6 +98,9 @@ function options(argv) {
     else if (a === '--open-viewer') o.openViewer = true;
     else if (a === '--media-dir') o.mediaDir = next();
     else if (a === '--debug-log') o.debugLog = next().split(',');
+    else if (a === '--transport') o.transport = next();
+    else if (a === '--record') o.record = next();
+    else if (a === '--link-extra') o.linkExtra = next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -98,7 +126,8 @@ async function startDistribution(o) {
       `\nlog4j2.logger.bwe${i}.name = ${logger}\nlog4j2.logger.bwe${i}.level = DEBUG\n`);
   }
   const clip = media.ensureClip(o.mediaDir);
-  fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`), media.streamConfig(clip));
+  fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`),
+    media.streamConfig(clip).replace('transport.mode = sfu', `transport.mode = ${o.transport}`));
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -157,9 +186,11 @@ function schedule(o, rate) {
 }
 
 async function run(o, server, browser, rateAt, seed) {
-  const down = impair.parseLink(`rate=${rateAt(0)}+queue=${o.queue}`);
-  const relay = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 },
-    target: { address: '127.0.0.1', port: server.sfuPort }, up: impair.parseLink(''), down, seed });
+  const down = impair.parseLink(`rate=${rateAt(0)}+queue=${o.queue}${o.linkExtra ? '+' + o.linkExtra : ''}`);
+  const target = { address: '127.0.0.1', port: server.sfuPort }; // P2P: the answer's candidate, once it is known
+  const recorder = o.record && seed === 1000 ? new FeedbackRecorder(o.record) : null;
+  const relay = await impair.startRelay({ listen: { address: '127.0.0.2', port: 0 }, target,
+    up: impair.parseLink(''), down, seed, observeDown: recorder && recorder.observe });
   const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
   // --open-viewer: a second viewer of the same stream, straight to the server (no relay), started first.
   const open = o.openViewer ? await browser.newPage({ viewport: { width: 640, height: 360 } }) : null;
@@ -170,7 +201,14 @@ async function run(o, server, browser, rateAt, seed) {
       await open.waitForFunction(() => window.sightlinePlayer && window.sightlinePlayer.stats()
         && window.sightlinePlayer.stats().framesDecoded > 0, null, { timeout: 30000, polling: 100 });
     }
-    await page.addInitScript(INSTRUMENT, { relay: { address: relay.address, port: relay.port } });
+    const p2p = o.transport === 'p2p';
+    if (p2p) {
+      await page.exposeFunction('__bweTarget', (address, port) => { target.address = address; target.port = port; });
+    }
+    if (recorder) {
+      await page.exposeFunction('__bweTcc', (id, rtx) => { recorder.extensionId = id; recorder.rtxSsrcs = new Set(rtx); });
+    }
+    await page.addInitScript(INSTRUMENT, { relay: { address: relay.address, port: relay.port }, p2p });
     await page.goto(`${server.url}/play/${o.stream}?muted=1&stats=1`);
     // Time runs from the WHEP POST (same machine, same clock): on a slow link the first picture may take long or
     // never come (a keyframe larger than the queue), and the estimate is the server's whether or not it does.
@@ -215,7 +253,62 @@ async function run(o, server, browser, rateAt, seed) {
     await page.close();
     if (open) await open.close();
     relay.close();
+    if (recorder) recorder.close();
   }
+}
+
+/**
+ * --record: what transport-cc feedback would tell the server about each packet, seen at the relay (on loopback the
+ * relay's input is the server's send and its output the browser's arrival, give or take the event loop): per RTP
+ * packet to the viewer that carries the transport-wide sequence extension, when it came in, its sequence number and
+ * size, and when the link let it out (-1: dropped). Times in microseconds from the first packet.
+ */
+class FeedbackRecorder {
+  constructor(file) {
+    this.file = file;
+    this.extensionId = 0;
+    this.rtxSsrcs = new Set();
+    this.lines = [];
+    this.pending = new Map(); // Buffer -> [in us, seq, bytes]
+    this.t0 = NaN;
+    this.observe = (event, buf, nowMs) => this.packet(event, buf, nowMs);
+  }
+
+  packet(event, buf, nowMs) {
+    if (event === 'in') {
+      const seq = this.extensionId ? transportSequence(buf, this.extensionId) : -1;
+      if (seq < 0) return;
+      if (Number.isNaN(this.t0)) this.t0 = nowMs;
+      const rtx = this.rtxSsrcs.has(buf.readUInt32BE(8)) ? 1 : 0;
+      this.pending.set(buf, [Math.round((nowMs - this.t0) * 1000), seq, buf.length, rtx]);
+      return;
+    }
+    const p = this.pending.get(buf);
+    if (!p) return;
+    this.pending.delete(buf);
+    this.lines.push(`${p[0]} ${p[1]} ${p[2]} ${event === 'out' ? Math.round((nowMs - this.t0) * 1000) : -1} ${p[3]}`);
+  }
+
+  close() {
+    fs.writeFileSync(this.file, `# in_us seq bytes out_us rtx (bwe.js --record)\n${this.lines.join('\n')}\n`);
+    console.log(`recorded ${this.lines.length} packets to ${this.file}`);
+  }
+}
+
+/** The transport-wide sequence number of an RTP packet (one-byte header extensions), or -1. */
+function transportSequence(buf, id) {
+  if (buf.length < 12 || (buf[0] & 0xc0) !== 0x80 || (buf[1] & 0x7f) >= 72 && (buf[1] & 0x7f) <= 79) return -1;
+  if (!(buf[0] & 0x10)) return -1;
+  const at = 12 + 4 * (buf[0] & 0x0f);
+  if (buf.length < at + 4 || buf.readUInt16BE(at) !== 0xbede) return -1;
+  const end = at + 4 + 4 * buf.readUInt16BE(at + 2);
+  for (let i = at + 4; i < end && i < buf.length;) {
+    if (buf[i] === 0) { i++; continue; }
+    const elementId = buf[i] >> 4; const len = (buf[i] & 0x0f) + 1;
+    if (elementId === id && len === 2) return buf.readUInt16BE(i + 1);
+    i += 1 + len;
+  }
+  return -1;
 }
 
 /**

@@ -62,12 +62,14 @@ function random(seed) {
  * its delay. The clock and the timer are injectable so the model can be tested without waiting.
  */
 class LinkPath {
-  constructor(link, rnd, deliver, clock = () => performance.now(), timer = setTimeout) {
+  /** `observe` (optional): called as observe(event, buf, nowMs) with 'in', 'drop' and 'out' for every packet. */
+  constructor(link, rnd, deliver, clock = () => performance.now(), timer = setTimeout, observe = null) {
     this.link = link;
     this.rnd = rnd;
     this.deliver = deliver;
     this.clock = clock;
     this.timer = timer;
+    this.observe = observe;
     this.lastDeparture = 0;
     this.bucketFreeAt = 0; // when the rate limiter has sent everything queued so far
     this.stats = { in: 0, out: 0, lost: 0, queueDropped: 0, bytes: 0 };
@@ -77,8 +79,10 @@ class LinkPath {
     const l = this.link;
     const now = this.clock();
     this.stats.in++;
+    if (this.observe) this.observe('in', buf, now);
     if (l.loss > 0 && this.rnd() * 100 < l.loss) {
       this.stats.lost++;
+      if (this.observe) this.observe('drop', buf, now);
       return;
     }
     let ready = now;
@@ -91,6 +95,7 @@ class LinkPath {
       const done = start + buf.length / bytesPerMs;
       if (done - now > l.queue + credit) {
         this.stats.queueDropped++;
+        if (this.observe) this.observe('drop', buf, now);
         return;
       }
       this.bucketFreeAt = done;
@@ -116,16 +121,18 @@ class LinkPath {
   send(buf) {
     this.stats.out++;
     this.stats.bytes += buf.length;
+    if (this.observe) this.observe('out', buf, this.clock());
     this.deliver(buf);
   }
 }
 
 /**
  * Starts a relay listening on `listen` ({ address, port }, port 0 = any) forwarding to `target`; `up` applies to
- * client -> target, `down` to target -> client. Resolves to { address, port, stats(), close() }.
+ * client -> target, `down` to target -> client; `observeDown` (optional) sees every target -> client packet as
+ * LinkPath's `observe` does. Resolves to { address, port, stats(), close() }.
  */
 function startRelay({ listen = { address: '127.0.0.2', port: 0 }, target, up = parseLink(''), down = parseLink(''),
-  seed = 1 }) {
+  seed = 1, observeDown = null }) {
   const rnd = random(seed);
   const front = dgram.createSocket('udp4');
   const clients = new Map();
@@ -148,7 +155,8 @@ function startRelay({ listen = { address: '127.0.0.2', port: 0 }, target, up = p
       c = {
         sock,
         up: new LinkPath(up, rnd, safely((buf) => sock.send(buf, target.port, target.address))),
-        down: new LinkPath(down, rnd, safely((buf) => front.send(buf, from.port, from.address))),
+        down: new LinkPath(down, rnd, safely((buf) => front.send(buf, from.port, from.address)), undefined, undefined,
+          observeDown),
       };
       sock.on('message', (back) => c.down.push(back));
       sock.on('error', () => {});

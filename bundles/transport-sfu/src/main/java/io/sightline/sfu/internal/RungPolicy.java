@@ -11,8 +11,11 @@ package io.sightline.sfu.internal;
  *
  * <ul>
  *   <li><b>Down</b> when the estimate has stayed below {@value #DOWN_MARGIN} x the rung's bitrate for
- *       {@value #DOWN_AFTER_MS} ms (two AIMD decreases), straight to the highest rung whose bitrate fits
- *       {@value #FIT} x the estimate (the lowest when none does).</li>
+ *       {@value #DOWN_AFTER_MS} ms (two AIMD decreases), or below {@value #FAST_DOWN_MARGIN} x for
+ *       {@value #FAST_DOWN_AFTER_MS} ms (a link that carries less than half the rung, such as a 300 kbit/s viewer of a
+ *       2 Mbit/s camera: every further 100 ms there loses most of what is sent, and no AIMD wobble of a link that fits
+ *       goes that deep), straight to the highest rung whose bitrate fits {@value #FIT} x the estimate (the lowest when
+ *       none does).</li>
  *   <li><b>Up</b> one rung when, for {@value #UP_AFTER_MS} ms, loss stayed under 2 % and the estimate at least
  *       {@value #UP_MARGIN} x what the viewer is sent, audio included (the rung's bitrate before that is known; the estimator stops at 1.5 x what is sent, so it cannot see
  *       the next rung's rate itself), and not within the hold time after the last move down. The move up is the probe:
@@ -38,6 +41,8 @@ final class RungPolicy {
     static final double DOWN_MARGIN = 0.9;
     static final double FIT = 0.85;
     static final long DOWN_AFTER_MS = 1000;
+    static final double FAST_DOWN_MARGIN = 0.5;
+    static final long FAST_DOWN_AFTER_MS = 250;
     static final double UP_MARGIN = 1.3;
     static final long UP_AFTER_MS = 2000;
     static final double UP_MAX_LOSS = 0.02;
@@ -57,6 +62,7 @@ final class RungPolicy {
     private int rung;
     private int pending = -1;
     private long belowSince = -1;
+    private long farBelowSince = -1;
     private long aboveSince = -1;
     private long lastDown = Long.MIN_VALUE / 2;
     private long lastUp = Long.MIN_VALUE / 2;
@@ -118,7 +124,13 @@ final class RungPolicy {
             if (belowSince < 0) {
                 belowSince = nowMs;
             }
-            if (nowMs - belowSince >= DOWN_AFTER_MS) {
+            boolean farBelow = estimateKbps < FAST_DOWN_MARGIN * rate;
+            if (!farBelow) {
+                farBelowSince = -1;
+            } else if (farBelowSince < 0) {
+                farBelowSince = nowMs;
+            }
+            if (nowMs - belowSince >= DOWN_AFTER_MS || (farBelow && nowMs - farBelowSince >= FAST_DOWN_AFTER_MS)) {
                 probing = -1;
                 confirmed = -1;
                 return propose(fit(estimateKbps));
@@ -126,6 +138,7 @@ final class RungPolicy {
             return -1;
         }
         belowSince = -1;
+        farBelowSince = -1;
         if (hold > baseHold && lastUp > lastDown && nowMs - lastUp >= TRIAL_MS) {
             hold = baseHold; // the last move up held: the link carries it
         }
@@ -236,6 +249,7 @@ final class RungPolicy {
         rung = target;
         pending = -1;
         belowSince = -1;
+        farBelowSince = -1;
         aboveSince = -1;
         probing = -1;
         confirmed = -1;

@@ -27,6 +27,13 @@ final class ViewerAdaptation {
     static final int PROBE_MIN_BYTES = 15_000;
     /** ... unless that is longer than this at the target rate (a probe for the floor's next rung is a few kB). */
     static final long PROBE_MIN_BYTES_MS = 200;
+    /**
+     * What the viewer is sent is measured over windows of this length, the first on a rung over a shorter one: until
+     * it is known nothing is decided, and a viewer behind a link far slower than its rung should not lose most of
+     * its packets for two seconds first (its estimate is known after the estimator's first half second of arrivals).
+     */
+    static final long SENT_WINDOW_MS = 2000;
+    static final long FIRST_SENT_WINDOW_MS = 500;
 
     /** Finds the fan-out of a rung; null rendition: the stream's own media. */
     interface Rungs {
@@ -117,7 +124,7 @@ final class ViewerAdaptation {
             return;
         }
         if (sentBps <= 0) {
-            return; // the first 2 s on a rung: its real rate is not known yet, and the estimate is still rising
+            return; // the first half second on a rung: its real rate is not known yet
         }
         int next = policy.onEstimate(nowMs, estimateBps, sentBps, loss);
         if (next < 0 && probeCluster >= 0) {
@@ -205,7 +212,7 @@ final class ViewerAdaptation {
         if (windowStartMs < 0) {
             windowStartMs = nowMs;
             windowStartBytes = bytesSent;
-        } else if (nowMs - windowStartMs >= 2000) {
+        } else if (nowMs - windowStartMs >= (sentBps > 0 ? SENT_WINDOW_MS : FIRST_SENT_WINDOW_MS)) {
             sentBps = (bytesSent - windowStartBytes) * 8000 / (nowMs - windowStartMs);
             windowStartMs = nowMs;
             windowStartBytes = bytesSent;

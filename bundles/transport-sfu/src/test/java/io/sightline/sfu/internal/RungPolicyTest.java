@@ -22,12 +22,32 @@ class RungPolicyTest {
     @Test
     void anEstimateBelowTheRungForASecondMovesStraightToTheRungThatFits() {
         RungPolicy p = new RungPolicy(LADDER, 0);
-        assertEquals(-1, feed(p, 0, 900, 400_000, 0.3), "not within the first second");
-        assertEquals(2, p.onEstimate(1000, 400_000, 0, 0.3), "400 kbit/s: 600 does not fit 0.85 x 400, 150 does");
+        assertEquals(-1, feed(p, 0, 900, 1_100_000, 0.3), "not within the first second");
+        assertEquals(1, p.onEstimate(1000, 1_100_000, 0, 0.3), "1100 kbit/s: 600 fits 0.85 x 1100");
         assertEquals(-1, p.onEstimate(1100, 100_000, 0, 0.3), "nothing else while the move is pending");
-        p.moved(1200, 2);
-        assertEquals(2, p.rung());
-        assertEquals(-1, feed(p, 1300, 60_000, 50_000, 0.5), "the lowest rung is the floor");
+        p.moved(1200, 1);
+        assertEquals(1, p.rung());
+        assertEquals(2, feed(p, 1300, 2000, 400_000, 0.3), "400 kbit/s: 600 does not fit 0.85 x 400, 150 does");
+        p.moved(3300, 2);
+        assertEquals(-1, feed(p, 3400, 60_000, 50_000, 0.5), "the lowest rung is the floor");
+    }
+
+    @Test
+    void anEstimateUnderHalfTheRungMovesDownAfterAQuarterSecond() {
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        assertEquals(-1, p.onEstimate(0, 300_000, 0, 0));
+        assertEquals(-1, p.onEstimate(200, 300_000, 0, 0), "not within 250 ms");
+        assertEquals(2, p.onEstimate(250, 300_000, 0, 0), "300 kbit/s behind a 2000 kbit/s rung: straight to 150");
+    }
+
+    @Test
+    void aShortDeepDipDoesNotMoveTheViewer() {
+        RungPolicy p = new RungPolicy(LADDER, 0);
+        for (long t = 0; t < 20_000; t += 100) {
+            // Under half the rung for 200 ms in every second, at 0.95 x the rest of it.
+            long bps = t % 1000 < 200 ? 900_000 : 1_900_000;
+            assertEquals(-1, p.onEstimate(t, bps, 0, 0), "no move at " + t);
+        }
     }
 
     @Test
