@@ -125,6 +125,7 @@ async function startDistribution(o) {
     fs.appendFileSync(path.join(home, 'etc/org.ops4j.pax.logging.cfg'),
       `\nlog4j2.logger.bwe${i}.name = ${logger}\nlog4j2.logger.bwe${i}.level = DEBUG\n`);
   }
+  if (o.transport === 'p2p') bootFeature(home, 'sightline-transport-p2p'); // shipped, not booted by default
   const clip = media.ensureClip(o.mediaDir);
   fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`),
     media.streamConfig(clip).replace('transport.mode = sfu', `transport.mode = ${o.transport}`));
@@ -153,6 +154,14 @@ function findDistribution() {
   const file = fs.existsSync(dir) && fs.readdirSync(dir).find((f) => /^sightline-karaf-.*\.tar\.gz$/.test(f));
   if (!file) throw new Error(`no distribution in ${dir}: build karaf-assembly or pass --dist / --url`);
   return path.join(dir, file);
+}
+
+function bootFeature(home, feature) {
+  const file = path.join(home, 'etc/org.apache.karaf.features.cfg');
+  const text = fs.readFileSync(file, 'latin1');
+  const boot = /^(featuresBoot\s*=.*)\)\s*$/m.exec(text);
+  if (!boot) throw new Error(`no featuresBoot line in ${file}`);
+  if (!boot[1].includes(feature)) fs.writeFileSync(file, text.replace(boot[0], `${boot[1]}, ${feature})`));
 }
 
 function setKey(file, key, value) {
