@@ -68,8 +68,12 @@ class FloodE2E {
             String end = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
                     .filter(l -> l.contains("end: stream=demo") && l.contains("client=127.0.0.1 ") && !l.contains(" packets=0 "))
                     .findFirst().orElseThrow(() -> new AssertionError("no delivery end line of the viewer in " + log));
-            System.out.println("flood: viewer's delivery line:" + end.substring(end.lastIndexOf('|') + 1));
-            assertTrue(end.contains(" dropped=0 ") && end.contains(" lost=0 "), "the server dropped or lost: " + end);
+            System.out.println("flood: viewer's delivery line:" + end.substring(end.lastIndexOf('|') + 1)
+                    + "; viewer's own loss count before the flood: " + num(quiet, "viewerLost"));
+            // Not its "lost=": that is the client's receiver-report count since the session began, quiet phase and
+            // start included (it once read 1061 under a load of 16 while the viewer's own count in the flood and
+            // after phases was 0); the flood's effect is what the viewer counted in those phases, asserted above.
+            assertTrue(end.contains(" dropped=0 "), "the server dropped packets for the viewer: " + end);
             assertTrue(result.contains("\"viewerState\":\"connected\""), result);
             assertTrue(result.contains("\"deleteStatus\":200"), result);
 
