@@ -202,6 +202,13 @@ class WhipCodecsE2E {
                 v -> v != null && "live".equals(v.get("state")) && HeadlessChromium.number(v, "framesDecoded") > 30);
         System.out.println(codecName + " viewer: " + s);
         assertTrue(String.valueOf(s.get("codec")).startsWith(codecName), "passed through: " + s);
+        Thread.sleep(4000);
+        Map<String, Object> later = stats();
+        double decoded = HeadlessChromium.number(later, "framesDecoded") - HeadlessChromium.number(s, "framesDecoded");
+        double dropped = HeadlessChromium.number(later, "framesDropped") - HeadlessChromium.number(s, "framesDropped");
+        System.out.println(codecName + " viewer over the next 4 s: " + decoded + " frames decoded, " + dropped
+                + " dropped; " + later);
+        assertTrue(decoded > 20, "goes on decoding: " + later);
         assertEquals(640.0, HeadlessChromium.number(s, "width"), s.toString());
         String json = streamJson(stream);
         System.out.println("stream while only the " + codecName + " viewer watches: " + json);

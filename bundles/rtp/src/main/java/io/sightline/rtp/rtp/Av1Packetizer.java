@@ -11,8 +11,9 @@ import java.util.NoSuchElementException;
  * (what {@link Av1Depacketizer} hands out) is cut into packets of OBU elements, each element with a LEB128 length
  * (W = 0), an OBU too large for the rest of a packet continued in the next (Y, then Z). OBUs are sent without their
  * size field, as the payload format recommends; temporal delimiters, tile lists and padding are left out. The N bit
- * marks the first packet of a key frame (a new coded video sequence). The unit's OBU boundaries are read in
- * {@link #begin}; a unit whose OBU sizes run past its end is sent up to the last whole OBU.
+ * marks the first packet of a key frame (a new coded video sequence). Every packet but the last has Y set
+ * (receivers such as libwebrtc take a packet without it for the end of the frame). The unit's OBU boundaries are
+ * read in {@link #begin}; a unit whose OBU sizes run past its end is sent up to the last whole OBU.
  */
 final class Av1Packetizer implements RtpPacketizer {
     private final int maxPayload;
@@ -122,6 +123,12 @@ final class Av1Packetizer implements RtpPacketizer {
             int remaining = whole - done;
             int room = end - pos;
             int element = Math.min(remaining, room - Av1Depacketizer.leb128Size(Math.min(remaining, room)));
+            if (element == remaining && element > 1 && current + 1 < obus
+                    && room - Av1Depacketizer.leb128Size(element) - element < 3) {
+                // The OBU would end exactly where the packet ends with more to come: libwebrtc takes a packet
+                // without Y for the end of the frame, so keep its last byte for the next packet (Y, then Z).
+                element--;
+            }
             if (element <= 0) {
                 continues = done > 0;
                 break;

@@ -112,6 +112,21 @@ class Av1DepacketizerTest {
     }
 
     @Test
+    void anObuEndingWhereAPacketEndsIsContinuedSoOnlyTheLastPacketLacksY() {
+        Av1Packetizer p = new Av1Packetizer(300);
+        // 1 (aggregation header) + 2 (length) + 1 (OBU header) + 296 = 300: the first OBU would fill the packet
+        byte[] unit = concat(TD, obu(6, filler(296)), obu(6, filler(50)));
+        List<Boolean> markers = new ArrayList<>();
+        List<byte[]> packets = packetize(p, unit, false, markers);
+        for (int i = 0; i < packets.size() - 1; i++) {
+            assertEquals(0x40, packets.get(i)[0] & 0x40, "Y on packet " + i);
+        }
+        assertEquals(0, packets.get(packets.size() - 1)[0] & 0x40);
+        send(packets, markers, 90, -1);
+        assertArrayEquals(unit, units.get(0).bytes());
+    }
+
+    @Test
     void handBuiltPacketsWithCountedElementsAndFragmentsAreJoined() {
         byte[] framePayload = filler(150);
         byte[] frameObu = concat(new byte[] {0x30}, framePayload); // OBU_FRAME without size field
