@@ -195,6 +195,8 @@ class WhipCodecsE2E {
         assertEquals("video/" + codecName, pub.get("mimeType"), pub.toString());
         awaitStream(stream, "live", Duration.ofSeconds(15));
         assertEquals(codecName, publisherEntry(stream).get("videoCodec"));
+        String detail = admin("GET", "/api/streams/" + stream).body();
+        assertTrue(detail.contains("\"codec\":\"" + codec + "\""), "the stream's video track: " + detail);
 
         String read = server.readToken(stream).orElseThrow();
         viewer.open(server.url("/play/" + stream + "?stats=1&token=" + read));

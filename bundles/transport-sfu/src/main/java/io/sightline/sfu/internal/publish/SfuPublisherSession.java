@@ -9,11 +9,11 @@ import io.sightline.api.stream.Track;
 import io.sightline.api.transport.PublisherSession;
 import io.sightline.api.transport.PublisherStats;
 import io.sightline.rtp.rtcp.RtcpWriter;
+import io.sightline.rtp.rtp.Av1Depacketizer;
 import io.sightline.rtp.rtp.H264Depacketizer;
 import io.sightline.rtp.rtp.NackGenerator;
 import io.sightline.rtp.rtp.ReorderWindow;
 import io.sightline.rtp.rtp.RtpHeader;
-import io.sightline.rtp.rtp.Av1Depacketizer;
 import io.sightline.rtp.rtp.Vp8Depacketizer;
 import io.sightline.rtp.rtp.Vp9Depacketizer;
 import io.sightline.rtp.sdp.RtpFormat;
@@ -178,13 +178,9 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         this.video = new H264Ingest(videoOut);
         this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> video.accessUnit(nals, damaged,
                 videoClock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
-        this.frameCodec = videoFormat == null ? null : switch (videoFormat.encodingName().toUpperCase()) {
-            case "VP8" -> Codec.VP8;
-            case "VP9" -> Codec.VP9;
-            case "AV1" -> Codec.AV1;
-            default -> null;
-        };
-        this.frameParameters = frameParameters(frameCodec, videoFormat);
+        Codec codec = videoFormat == null ? null : Codec.fromRtpName(videoFormat.encodingName());
+        this.frameCodec = codec == Codec.VP8 || codec == Codec.VP9 || codec == Codec.AV1 ? codec : null;
+        this.frameParameters = frameParameters(frameCodec);
         this.frames = frameDepacketizer(frameCodec, this::frame);
         this.reorder = new ReorderWindow(512, BUFFER, REORDER_HOLD_NANOS, (payload, seq, ts, marker, at) -> {
             arrivalNanos = at;
@@ -293,8 +289,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         };
     }
 
-    /** What viewers are told of the stream's video: the accepted format's profile, so they answer the same one. */
-    private static CodecParameters frameParameters(Codec codec, RtpFormat format) {
+    /**
+     * What viewers are told of the stream's video: the profile (always 0, the only one accepted), so a viewer is
+     * answered on its payload type of that profile.
+     */
+    private static CodecParameters frameParameters(Codec codec) {
         if (codec == null) {
             return null;
         }
