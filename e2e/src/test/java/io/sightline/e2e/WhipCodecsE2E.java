@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Chromium publishing its fake camera over WHIP with {@code setCodecPreferences} limited to VP9 (profile 0) or AV1,
  * a second Chromium watching in the player (whose offer has every codec: it gets the publisher's packets as they
  * came, no rendition encoder runs), and the same Chromium as a WHEP client whose offer lacks VP9 and AV1: it gets the
- * VP8 rung, decoded from the publisher's VP9 or AV1 by the stream's shared decoder and encoded once. AV1 runs only
- * when the Chromium encodes it ({@code RTCRtpSender.getCapabilities('video')}; the test prints what it offers).
+ * VP8 rung, decoded from the publisher's VP9 or AV1 by the stream's shared decoder and encoded once; a P2P viewer of
+ * a VP9 publisher's stream gets pictures from the same decoder. AV1 runs only when the Chromium encodes it ({@code RTCRtpSender.getCapabilities('video')}; the test prints what it offers).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WhipCodecsE2E {
@@ -45,6 +45,7 @@ class WhipCodecsE2E {
     private static final String VP9 = "vp9cam";
     private static final String AV1 = "av1cam";
     private static final String PAGE = "pagecam";
+    private static final String P2P = "vp9p2p";
     private static final String ADMIN = "codecadmin";
     private static final String ADMIN_PASSWORD = "c0dec-adm1n";
     private static final String STATS = "return window.sightlinePlayer ? window.sightlinePlayer.stats() : null;";
@@ -118,10 +119,18 @@ class WhipCodecsE2E {
         Files.writeString(home.resolve("etc/users.properties"), "\n" + ADMIN + " = " + ADMIN_PASSWORD
                 + ",_g_:codecadmins\n_g_\\:codecadmins = group,admin\n", StandardCharsets.ISO_8859_1,
                 StandardOpenOption.APPEND);
-        for (String name : List.of(VP9, AV1, PAGE)) {
+        for (String name : List.of(VP9, AV1, PAGE, P2P)) {
             Files.writeString(home.resolve("etc/io.sightline.stream-" + name + ".cfg"), String.join("\n",
-                    "source.type = whip", "access = token", "publish.reconnect.seconds = 60", ""));
+                    "source.type = whip", "access = token", "publish.reconnect.seconds = 60",
+                    name.equals(P2P) ? "transport.mode = p2p" : "", ""));
         }
+        // The P2P transport (libwebrtc, ephemeral media ports), installed at boot by a features file in deploy/.
+        Files.writeString(home.resolve("deploy/sightline-p2p-e2e.xml"), String.join("\n",
+                "<features name=\"sightline-p2p-e2e\" xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\">",
+                "  <feature name=\"sightline-p2p-e2e\" version=\"1.0.0\" install=\"auto\">",
+                "    <feature>sightline-transport-p2p</feature>",
+                "  </feature>",
+                "</features>", ""), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -178,6 +187,27 @@ class WhipCodecsE2E {
         assertEquals("live", live.get("state"), live.toString());
         awaitStream(PAGE, "live", Duration.ofSeconds(15));
         publisher.script("window.sightlinePublisher.stop(); return true;");
+    }
+
+    /** A P2P viewer of a VP9 publisher's stream: libwebrtc encodes the pictures of the stream's shared decoder. */
+    @Test
+    @Order(4)
+    void aP2pViewerOfAVp9PublisherGetsThePicturesOfTheSharedDecoder() throws Exception {
+        publisher.open(server.url("/health"));
+        publisher.script(WhipTestPublisher.PUBLISH, server.publishToken(P2P).orElseThrow(), P2P, "vp9");
+        publisher.await(Duration.ofSeconds(30), "publishing VP9", WhipCodecsE2E::published,
+                p -> p != null && "connected".equals(p.get("state")) && HeadlessChromium.number(p, "framesEncoded") > 30);
+        awaitStream(P2P, "live", Duration.ofSeconds(15));
+        viewer.open(server.url("/play/" + P2P + "?stats=1&token=" + server.readToken(P2P).orElseThrow()));
+        Map<String, Object> s = viewer.await(Duration.ofSeconds(45), "decoding over P2P", WhipCodecsE2E::stats,
+                v -> v != null && "live".equals(v.get("state")) && HeadlessChromium.number(v, "framesDecoded") > 30);
+        System.out.println("P2P viewer of the VP9 publisher: " + s);
+        assertEquals(640.0, HeadlessChromium.number(s, "width"), s.toString());
+        String detail = admin("GET", "/api/streams/" + P2P).body();
+        assertTrue(detail.contains("\"viewers\":{\"p2p\":1}") && detail.contains("\"codec\":\"vp9\""),
+                "one P2P viewer of the VP9 stream: " + detail);
+        viewer.screenshot("WhipCodecsE2E-vp9-p2p");
+        publisher.script("window.pubPc.close();");
     }
 
     @SuppressWarnings("unchecked")
