@@ -7,12 +7,18 @@ const TOKEN_KEY = 'sightline.token';
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 /** Refusals worth retrying: the server is busy, rate limits, or a previous publisher still holds the stream. */
 const RETRYABLE = new Set([409, 429, 503]);
+/**
+ * A 409 saying the stream's current publisher is connected but sends no media: its session ends when its ICE consent
+ * expires (30 s) or it sends DELETE, so a new publisher waits for that, this long at most, before giving up.
+ */
+const OLD_PUBLISHER = /sends no media|consent expires/i;
+const OLD_PUBLISHER_WAIT_MS = 45000;
 const REFUSALS = {
   400: 'the server could not read this browser\'s offer',
   401: 'no valid token: enter an access token that allows publishing',
   403: 'this token may not publish to this stream',
   404: 'no such stream',
-  406: 'the server takes H.264 video or Opus audio and this browser offered neither',
+  406: 'the server takes H.264, VP8, VP9 or AV1 video or Opus audio and this browser offered none of them',
   409: 'the stream already has a publisher, or it is not a WHIP stream',
   413: 'the offer is too large',
   415: 'the request was not SDP',
@@ -42,6 +48,7 @@ let pc = null;
 let session = null; // the WHIP session URL (Location)
 let wanted = false; // the user asked to be live; cleared by Stop and by refusals that waiting cannot fix
 let retryTimer = 0;
+let conflictSince = 0; // when 409s about a silent old publisher began (0: none since the last success)
 let lastBytes = null;
 
 form.addEventListener('submit', (event) => {
@@ -66,6 +73,7 @@ async function start() {
   media = await capture();
   $('preview').srcObject = media;
   pub.attempts = 0;
+  conflictSince = 0;
   await connect('connecting');
 }
 
@@ -117,6 +125,7 @@ async function connect(state) {
 function onConnection(state) {
   if (state === 'connected') {
     pub.attempts = 0;
+    conflictSince = 0;
     show('live', '');
   } else if (state === 'failed' || state === 'closed') {
     if (wanted) retry(`connection ${state}`);
@@ -130,8 +139,15 @@ function onConnection(state) {
 function refused(status, body, retryAfterSeconds) {
   const words = `${REFUSALS[status] || 'refused'} (HTTP ${status}${body ? `: ${body.trim().slice(0, 200)}` : ''})`;
   // A 409 right at the start means someone else is live; while reconnecting it is most likely our own old
-  // session that the server has not yet let go, so it is worth waiting for.
-  if (RETRYABLE.has(status) && (status !== 409 || pub.state === 'reconnecting')) {
+  // session that the server has not yet let go, so it is worth waiting for. A 409 saying the old publisher is silent
+  // (a crashed tab or encoder whose session has not timed out) is waited for too, for a bounded time.
+  const oldPublisher = status === 409 && OLD_PUBLISHER.test(body);
+  if (oldPublisher && !conflictSince) conflictSince = Date.now();
+  if (oldPublisher && Date.now() - conflictSince < OLD_PUBLISHER_WAIT_MS) {
+    retry(`${words}; waiting for the old publisher to time out`, retryAfterSeconds * 1000);
+  } else if (oldPublisher) {
+    fail(`${words}; it did not time out within ${OLD_PUBLISHER_WAIT_MS / 1000} s`);
+  } else if (RETRYABLE.has(status) && (status !== 409 || pub.state === 'reconnecting')) {
     retry(words, retryAfterSeconds * 1000);
   } else {
     fail(words);

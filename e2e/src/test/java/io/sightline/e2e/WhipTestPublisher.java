@@ -9,9 +9,13 @@ import java.util.Map;
  * tracks in {@code window.pubSenders} (a test silences the publisher with {@code replaceTrack(null)}).
  */
 final class WhipTestPublisher {
-    /** Arguments: the publish token, the stream name, and optionally 'vp8' to offer VP8 only. */
+    /**
+     * Arguments: the publish token, the stream name, and optionally 'vp8', 'vp9' or 'av1' to offer that video codec
+     * only (VP9 and AV1 of profile 0); the state is 'no codec ...' when the browser cannot send it.
+     */
     static final String PUBLISH = String.join("\n",
-            "const token = arguments[0], stream = arguments[1], vp8 = arguments[2] === 'vp8';",
+            "const token = arguments[0], stream = arguments[1];",
+            "const only = ['vp8', 'vp9', 'av1'].includes(arguments[2]) ? 'video/' + arguments[2] : null;",
             "window.pub = {state: 'starting'};",
             "(async () => {",
             "  const media = await navigator.mediaDevices.getUserMedia(",
@@ -22,8 +26,12 @@ final class WhipTestPublisher {
             "  media.getTracks().forEach(t => {",
             "    const tr = pc.addTransceiver(t, {direction: 'sendonly', streams: [media]});",
             "    window.pubSenders.push({sender: tr.sender, track: t});",
-            "    if (vp8 && t.kind === 'video') tr.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs",
-            "        .filter(c => c.mimeType === 'video/VP8'));",
+            "    if (only && t.kind === 'video') {",
+            "      const codecs = RTCRtpSender.getCapabilities('video').codecs.filter(c => c.mimeType.toLowerCase() === only",
+            "          && !/profile(-id)?=[1-9]/.test(c.sdpFmtpLine || ''));",
+            "      if (codecs.length === 0) throw new Error('no codec ' + only);",
+            "      tr.setCodecPreferences(codecs);",
+            "    }",
             "  });",
             "  await pc.setLocalDescription(await pc.createOffer());",
             "  await new Promise(done => {",
@@ -46,9 +54,10 @@ final class WhipTestPublisher {
             "const out = {state: window.pub.state, status: window.pub.status};",
             "return pc.getStats().then(stats => { stats.forEach(s => {",
             "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
+            "    out.codecId = s.codecId;",
             "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount;",
             "    out.packetsSent = s.packetsSent; }",
-            "}); return out; });");
+            "}); const c = out.codecId && stats.get(out.codecId); if (c) out.mimeType = c.mimeType; return out; });");
 
     private WhipTestPublisher() {
     }

@@ -20,7 +20,7 @@ public interface RtpPacketizer {
 
     /**
      * A packetizer for a codec this library can packetize ({@link Codec#H264}, {@link Codec#VP8},
-     * {@link Codec#OPUS}).
+     * {@link Codec#VP9}, {@link Codec#AV1}, {@link Codec#OPUS}).
      *
      * @param maxPayloadSize the largest payload per packet in bytes (packet size minus header and extensions)
      * @throws IllegalArgumentException for another codec or a payload size too small to packetize with
@@ -31,6 +31,10 @@ public interface RtpPacketizer {
                 return new H264Packetizer(maxPayloadSize);
             case VP8:
                 return new Vp8Packetizer(maxPayloadSize, true);
+            case VP9:
+                return new Vp9Packetizer(maxPayloadSize);
+            case AV1:
+                return new Av1Packetizer(maxPayloadSize);
             case OPUS:
                 return new OpusPacketizer(maxPayloadSize);
             default:

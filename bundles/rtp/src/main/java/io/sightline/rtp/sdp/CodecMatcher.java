@@ -11,7 +11,10 @@ import java.util.Optional;
  * sends STAP-A and FU-A, which mode 0 forbids); among them the exact profile-level-id wins, then the same profile (as
  * browsers classify profiles: 42c01f and 42e01f are both Constrained Baseline) at an equal or higher offered level,
  * then the same profile at a lower level, then any profile the stream conforms to (Constrained Baseline is
- * decodable by an offered 42001f Baseline or 4d001f Main decoder). VP8 takes the first VP8 format. Opus needs {@code opus/48000/2}. Ties go
+ * decodable by an offered 42001f Baseline or 4d001f Main decoder). VP8 takes the first VP8 format; VP9 the first
+ * of the stream's {@code profile-id} and AV1 the first of its {@code profile} (both 0 when absent, RFC 9628 section 6,
+ * the AV1 payload format section 7.2), since a decoder of profile 0 cannot take profile 2 and the browser answers
+ * each profile on its own payload type. Opus needs {@code opus/48000/2}. Ties go
  * to the offerer's preference order.
  */
 public final class CodecMatcher {
@@ -46,9 +49,19 @@ public final class CodecMatcher {
                 return h264Score(f, stream);
             case OPUS:
                 return f.channels() == 2 ? 1 : 0;
+            case VP9:
+                return sameProfile(f, stream, "profile-id") ? 1 : 0;
+            case AV1:
+                return sameProfile(f, stream, "profile") ? 1 : 0;
             default:
                 return 1;
         }
+    }
+
+    private static boolean sameProfile(RtpFormat f, CodecParameters stream, String key) {
+        String offered = f.fmtp(key);
+        String ours = stream.fmtp(key);
+        return (offered == null ? "0" : offered.trim()).equals(ours == null ? "0" : ours.trim());
     }
 
     private static int h264Score(RtpFormat f, CodecParameters stream) {

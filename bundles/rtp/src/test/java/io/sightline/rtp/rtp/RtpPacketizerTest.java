@@ -146,7 +146,7 @@ class RtpPacketizerTest {
         p.begin(unit(Codec.H264, false, nal(0x41, 500)));
         assertThrows(IndexOutOfBoundsException.class, () -> p.next(new byte[100], 0));
         assertThrows(IllegalArgumentException.class, () -> p.begin(unit(Codec.VP8, false, new byte[10])));
-        assertThrows(IllegalArgumentException.class, () -> RtpPacketizer.create(Codec.AV1, 1000));
+        assertThrows(IllegalArgumentException.class, () -> RtpPacketizer.create(Codec.H265, 1000));
         RtpPacketizer empty = RtpPacketizer.create(Codec.OPUS);
         assertThrows(NoSuchElementException.class, () -> empty.next(new byte[10], 0));
     }

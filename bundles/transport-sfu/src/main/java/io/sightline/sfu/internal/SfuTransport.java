@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal;
 
+import io.sightline.api.media.MediaKind;
 import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.Stream;
 import io.sightline.api.stream.StreamState;
@@ -351,7 +352,7 @@ public final class SfuTransport implements TransportStrategy, PublishTransport, 
         IceSession iceSession = ice.register(answer.ufrag(), answer.pwd(), session);
         DtlsSession dtlsSession = dtls.newSession(answer.viewerFingerprint(), iceSession::send, session);
         session.attach(iceSession, dtlsSession, answer.answerSdp());
-        session.adaptation(adaptation(stream, session, fanout));
+        session.adaptation(adaptation(stream, session, fanout, tracks));
         sessions.put(id, session);
         fanout.viewerSessions(sessionsOf(fanout));
         return session;
@@ -390,14 +391,22 @@ public final class SfuTransport implements TransportStrategy, PublishTransport, 
     /**
      * The rungs a new viewer can move between (decision 0039): a viewer of the stream's own media has the stream
      * itself on top and the lower rungs of the ladder in the stream's codec below; a viewer of a rendition (codec
-     * fallback) the whole ladder in its codec. None with fewer than two rungs or adaptation off.
+     * fallback) the whole ladder in its codec. None with fewer than two rungs or adaptation off, and none for a
+     * viewer of a stream whose own codec has no rungs (VP9, AV1: renditions are H.264 or VP8, and a move keeps the
+     * viewer's one RTP stream and payload type, decision 0049).
      */
-    private ViewerAdaptation adaptation(Stream stream, SfuViewerSession session, StreamFanout fanout) {
+    private ViewerAdaptation adaptation(Stream stream, SfuViewerSession session, StreamFanout fanout,
+            List<Track> tracks) {
         List<Rendition> ladder = stream.renditions();
         if (ladder.size() < 2) {
             return null;
         }
         Rendition own = fanout.rendition();
+        boolean rungsInOwnCodec = tracks.stream().filter(t -> t.kind() == MediaKind.VIDEO)
+                .allMatch(t -> t.parameters().codec() == ladder.get(0).codec());
+        if (own == null && !rungsInOwnCodec) {
+            return null;
+        }
         List<Rendition> rungs = new ArrayList<>();
         int[] kbps = new int[ladder.size()];
         for (int i = 0; i < ladder.size(); i++) {

@@ -275,7 +275,8 @@ final class StreamFanout implements MediaSubscriber {
     }
 
     private static boolean isPacketizable(Codec codec) {
-        return codec == Codec.H264 || codec == Codec.VP8 || codec == Codec.OPUS;
+        return codec == Codec.H264 || codec == Codec.VP8 || codec == Codec.VP9 || codec == Codec.AV1
+                || codec == Codec.OPUS;
     }
 
     @Override

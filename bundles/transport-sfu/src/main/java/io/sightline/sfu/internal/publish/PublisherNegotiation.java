@@ -14,8 +14,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The server's side of a WHIP publisher's offer (RFC 9725 section 4.2): it takes the first sending video section
- * with H.264 in packetization mode 1, or VP8 when the section offers no such H.264 (a publisher that was told to
- * send VP8; the SFU passes either through to viewers unchanged), and the first sending audio
+ * with H.264 in packetization mode 1, else VP8, else VP9 profile 0, else AV1 profile 0: the codec the most viewers
+ * decode without transcoding comes first (decision 0049); a publisher told to send only VP9 or AV1 gets it. The SFU
+ * passes the video through to viewers unchanged. Then the first sending audio
  * section with Opus, and answers them {@code recvonly} as an ICE-lite DTLS server, with NACK, PLI and REMB feedback
  * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). Other sections are
  * rejected with port 0. No I/O: every refusal is tested without a socket.
@@ -31,7 +32,7 @@ public final class PublisherNegotiation {
      * @param answerSdp          the SDP answer
      * @param ufrag              the server's ICE username fragment
      * @param pwd                the server's ICE password
-     * @param video              the accepted H.264 or VP8 format, or null
+     * @param video              the accepted H.264, VP8, VP9 or AV1 format, or null
      * @param audio              the accepted Opus format, or null
      * @param publisherFingerprint what the publisher's DTLS certificate must hash to
      */
@@ -67,6 +68,12 @@ public final class PublisherNegotiation {
                 if (video == null) {
                     video = vp8(m);
                 }
+                if (video == null) {
+                    video = vp9(m);
+                }
+                if (video == null) {
+                    video = av1(m);
+                }
                 videoSection = video == null ? null : m;
             } else if (audioSection == null && "audio".equals(m.kind())) {
                 audio = opus(m);
@@ -74,8 +81,8 @@ public final class PublisherNegotiation {
             }
         }
         if (videoSection == null && audioSection == null) {
-            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264 (packetization-mode=1)"
-                    + " or VP8 video nor Opus audio");
+            throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264"
+                    + " (packetization-mode=1), VP8, VP9 (profile-id=0) or AV1 (profile=0) video nor Opus audio");
         }
         MediaDescription first = offer.media().get(0);
         if ("passive".equals(first.setup())) {
@@ -144,6 +151,29 @@ public final class PublisherNegotiation {
     static RtpFormat vp8(MediaDescription m) {
         for (RtpFormat f : m.formats()) {
             if (f.is("VP8") && f.clockRate() == 90_000) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Offered VP9 of profile 0 (RFC 9628 section 6: {@code profile-id} absent means 0), the first of them. Profile 2
+     * (10 bit) is not taken: fewer viewers decode it and the shared decoder's pictures are 8 bit.
+     */
+    static RtpFormat vp9(MediaDescription m) {
+        return firstOfProfile(m, "VP9", "profile-id");
+    }
+
+    /** Offered AV1 of profile 0 (Main; {@code profile} absent means 0), the first of them. */
+    static RtpFormat av1(MediaDescription m) {
+        return firstOfProfile(m, "AV1", "profile");
+    }
+
+    private static RtpFormat firstOfProfile(MediaDescription m, String codec, String key) {
+        for (RtpFormat f : m.formats()) {
+            String profile = f.fmtp(key);
+            if (f.is(codec) && f.clockRate() == 90_000 && (profile == null || "0".equals(profile.trim()))) {
                 return f;
             }
         }

@@ -9,11 +9,13 @@ import io.sightline.api.stream.Track;
 import io.sightline.api.transport.PublisherSession;
 import io.sightline.api.transport.PublisherStats;
 import io.sightline.rtp.rtcp.RtcpWriter;
+import io.sightline.rtp.rtp.Av1Depacketizer;
 import io.sightline.rtp.rtp.H264Depacketizer;
 import io.sightline.rtp.rtp.NackGenerator;
 import io.sightline.rtp.rtp.ReorderWindow;
 import io.sightline.rtp.rtp.RtpHeader;
 import io.sightline.rtp.rtp.Vp8Depacketizer;
+import io.sightline.rtp.rtp.Vp9Depacketizer;
 import io.sightline.rtp.sdp.RtpFormat;
 import io.sightline.rtp.sdp.SdpException;
 import io.sightline.rtp.sdp.TrickleIceFragment;
@@ -29,12 +31,14 @@ import io.sightline.sfu.internal.ice.IceSessionListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,11 +95,16 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private final NackGenerator nacks = new NackGenerator(256, 10, 1_000_000_000L);
     private final H264Depacketizer depacketizer;
     private final H264Ingest video;
-    /** VP8 publishers instead of the two above (null for H.264). */
-    private final Vp8Depacketizer vp8;
+    /** VP8, VP9 or AV1 publishers instead of the two above (null for H.264): one frame per timestamp. */
+    private final FrameDepacketizer frames;
+    /** The video codec of {@link #frames} and its parameters as viewers are told them (null for H.264). */
+    private final Codec frameCodec;
+    private final CodecParameters frameParameters;
     private final H264Ingest.Output videoOut;
-    private boolean vp8WaitingForKeyframe = true;
-    private long vp8Dropped;
+    private boolean framesWaitingForKeyframe = true;
+    private long framesDropped;
+    private long malformedLogNanos = Long.MIN_VALUE / 4;
+    private long malformedLogged;
     private final Clock videoClock = new Clock(90_000);
     private final Clock audioClock = new Clock(48_000);
     private final List<Track> tracks = new ArrayList<>(2);
@@ -169,11 +178,15 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         this.video = new H264Ingest(videoOut);
         this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> video.accessUnit(nals, damaged,
                 videoClock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
-        this.vp8 = videoFormat != null && videoFormat.is("VP8") ? new Vp8Depacketizer(this::vp8Frame) : null;
+        Codec codec = videoFormat == null ? null : Codec.fromRtpName(videoFormat.encodingName());
+        this.frameCodec = codec == Codec.VP8 || codec == Codec.VP9 || codec == Codec.AV1 ? codec : null;
+        this.frameParameters = frameParameters(frameCodec);
+        this.frames = frameDepacketizer(frameCodec, this::frame);
         this.reorder = new ReorderWindow(512, BUFFER, REORDER_HOLD_NANOS, (payload, seq, ts, marker, at) -> {
             arrivalNanos = at;
-            if (vp8 != null) {
-                vp8.packet(payload, seq, ts, marker);
+            if (frames != null) {
+                frames.packet(payload, seq, ts, marker);
+                checkMalformed(at);
             } else {
                 depacketizer.packet(payload, seq, ts, marker);
             }
@@ -240,24 +253,91 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
         }
     }
 
+    /** The frame depacketizers share one shape: packets in, whole or damaged frames out, malformed ones counted. */
+    private record FrameDepacketizer(PacketSink sink, LongSupplier malformed) {
+        void packet(ByteBuffer payload, int seq, long ts, boolean marker) {
+            sink.packet(payload, seq, ts, marker);
+        }
+
+        long malformedPackets() {
+            return malformed.getAsLong();
+        }
+    }
+
+    @FunctionalInterface
+    private interface PacketSink {
+        void packet(ByteBuffer payload, int seq, long ts, boolean marker);
+    }
+
+    private static FrameDepacketizer frameDepacketizer(Codec codec, Vp8Depacketizer.FrameListener listener) {
+        if (codec == null) {
+            return null;
+        }
+        return switch (codec) {
+            case VP8 -> {
+                Vp8Depacketizer d = new Vp8Depacketizer(listener);
+                yield new FrameDepacketizer(d::packet, d::malformedPackets);
+            }
+            case VP9 -> {
+                Vp9Depacketizer d = new Vp9Depacketizer(listener);
+                yield new FrameDepacketizer(d::packet, d::malformedPackets);
+            }
+            default -> {
+                Av1Depacketizer d = new Av1Depacketizer(listener);
+                yield new FrameDepacketizer(d::packet, d::malformedPackets);
+            }
+        };
+    }
+
     /**
-     * A VP8 frame, as {@link H264Ingest} treats access units: nothing before the first key frame or after a damaged
-     * frame until the next (asked for), and the track (re)announced when a key frame brings a new picture size.
+     * What viewers are told of the stream's video: the profile (always 0, the only one accepted), so a viewer is
+     * answered on its payload type of that profile.
      */
-    private void vp8Frame(ByteBuffer frame, long ts, boolean damaged, boolean keyframe, int width, int height) {
-        if (damaged || (!keyframe && vp8WaitingForKeyframe)) {
-            vp8Dropped++;
-            vp8WaitingForKeyframe = true;
+    private static CodecParameters frameParameters(Codec codec) {
+        if (codec == null) {
+            return null;
+        }
+        return switch (codec) {
+            case VP8 -> CodecParameters.vp8();
+            case VP9 -> CodecParameters.of(Codec.VP9, 1, Map.of("profile-id", "0"));
+            default -> CodecParameters.of(Codec.AV1, 1, Map.of("profile", "0"));
+        };
+    }
+
+    /**
+     * Malformed payload descriptors (truncated, inconsistent) drop their packet's frame like a loss; they are logged
+     * at most once per 10 s per publisher with the count so far, so a broken or hostile sender cannot flood the log.
+     */
+    private void checkMalformed(long now) {
+        long malformed = frames.malformedPackets();
+        if (malformed > malformedLogged && now - malformedLogNanos >= 10_000_000_000L) {
+            LOG.warn("Publisher {} of '{}': {} {} packet(s) with a malformed payload descriptor dropped so far",
+                    id, streamName, malformed, frameCodec);
+            malformedLogged = malformed;
+            malformedLogNanos = now;
+        }
+    }
+
+    /**
+     * A VP8/VP9/AV1 frame, as {@link H264Ingest} treats access units: nothing before the first key frame or after a
+     * damaged frame until the next (asked for), and the track (re)announced when a key frame brings a new picture
+     * size (a key frame whose size could not be read keeps the track's).
+     */
+    private void frame(ByteBuffer frame, long ts, boolean damaged, boolean keyframe, int width, int height) {
+        if (damaged || (!keyframe && framesWaitingForKeyframe)) {
+            framesDropped++;
+            framesWaitingForKeyframe = true;
             videoOut.keyframeNeeded();
             return;
         }
         if (keyframe) {
-            vp8WaitingForKeyframe = false;
-            if (videoTrack == null || videoTrack.width() != width || videoTrack.height() != height) {
-                videoOut.track(Track.video(CodecParameters.vp8(), width, height, 0));
+            framesWaitingForKeyframe = false;
+            boolean sized = width > 0 && height > 0;
+            if (videoTrack == null || (sized && (videoTrack.width() != width || videoTrack.height() != height))) {
+                videoOut.track(Track.video(frameParameters, width, height, 0));
             }
         }
-        videoOut.unit(new EncodedUnit(Track.VIDEO, Codec.VP8, videoClock.micros(ts, arrivalNanos),
+        videoOut.unit(new EncodedUnit(Track.VIDEO, frameCodec, videoClock.micros(ts, arrivalNanos),
                 System.currentTimeMillis(), keyframe, List.of(frame), arrivalNanos));
     }
 
@@ -526,7 +606,7 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
             LOG.info("Publisher {} of '{}' closed ({}): {} packets, {} units, {} reordered late, {} lost after "
                     + "waiting, {} NACKed, {} recovered, {} PLIs, {} undecryptable, {} video units dropped", id,
                     streamName, reason, packets, units, reorder.late(), reorder.skipped(), nacks.requested(),
-                    nacks.recovered(), plis, undecryptable, video.dropped() + vp8Dropped);
+                    nacks.recovered(), plis, undecryptable, video.dropped() + framesDropped);
         }
     }
 

@@ -26,6 +26,11 @@ final class ChromeOffers {
                 + "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"
                 + "a=rtpmap:108 H264/90000\r\n"
                 + "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f\r\n"
+                + "a=rtpmap:98 VP9/90000\r\na=rtcp-fb:98 nack\r\na=rtcp-fb:98 nack pli\r\na=fmtp:98 profile-id=0\r\n"
+                + "a=rtpmap:100 VP9/90000\r\na=rtcp-fb:100 nack pli\r\na=fmtp:100 profile-id=2\r\n"
+                + "a=rtpmap:45 AV1/90000\r\na=rtcp-fb:45 nack\r\na=rtcp-fb:45 nack pli\r\n"
+                + "a=fmtp:45 level-idx=5;profile=0;tier=0\r\n"
+                + "a=rtpmap:35 AV1/90000\r\na=fmtp:35 level-idx=5;profile=1;tier=0\r\n"
                 + "a=ssrc:2222 cname:x\r\n";
     }
 

@@ -43,11 +43,30 @@ class PublisherNegotiationTest {
     }
 
     @Test
-    void anOfferWithoutH264Vp8OrOpusIsNotAcceptable() {
-        String vp9Only = ChromeOffers.offer("sendonly", "actpass", true, "96 97").replace("opus/48000/2",
-                "G722/8000").replace("VP8/90000", "VP9/90000");
-        TransportException e = assertThrows(TransportException.class, () -> answer(vp9Only));
+    void anOfferWithoutAUsableVideoCodecOrOpusIsNotAcceptable() {
+        // VP9 profile 2 (10 bit) and AV1 profile 1 (4:4:4) only, and no Opus
+        String other = ChromeOffers.offer("sendonly", "actpass", true, "100 35").replace("opus/48000/2",
+                "G722/8000");
+        TransportException e = assertThrows(TransportException.class, () -> answer(other));
         assertEquals(406, e.reason().httpStatus());
+        assertTrue(e.getMessage().contains("VP9 (profile-id=0)"), e.getMessage());
+    }
+
+    @Test
+    void vp9ThenAv1AreTakenOnlyWhenTheOfferHasNeitherH264NorVp8() throws Exception {
+        PublisherNegotiation.Answer vp9 = answer(ChromeOffers.offer("sendonly", "actpass", true, "45 100 98"));
+        assertEquals("VP9", vp9.video().encodingName());
+        assertEquals(98, vp9.video().payloadType(), "profile 0, not the 10-bit profile 2");
+        assertTrue(vp9.answerSdp().contains("a=fmtp:98 profile-id=0\r\n"), vp9.answerSdp());
+        assertTrue(vp9.answerSdp().contains("a=rtcp-fb:98 nack pli\r\n"), vp9.answerSdp());
+        PublisherNegotiation.Answer av1 = answer(ChromeOffers.offer("sendonly", "actpass", true, "35 45"));
+        assertEquals("AV1", av1.video().encodingName());
+        assertEquals(45, av1.video().payloadType(), "profile 0, not profile 1");
+        assertTrue(av1.answerSdp().contains("a=fmtp:45 level-idx=5;profile=0;tier=0\r\n"), av1.answerSdp());
+        assertEquals("VP8", answer(ChromeOffers.offer("sendonly", "actpass", true, "45 98 96")).video()
+                .encodingName(), "VP8 before VP9 and AV1 whatever the offer's order");
+        assertEquals("H264", answer(ChromeOffers.offer("sendonly", "actpass", true, "45 98 96 106")).video()
+                .encodingName());
     }
 
     @Test

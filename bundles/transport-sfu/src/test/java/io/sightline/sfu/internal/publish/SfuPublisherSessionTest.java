@@ -210,6 +210,77 @@ class SfuPublisherSessionTest {
         assertEquals("VP8", session.stats().videoCodec());
     }
 
+    private void sendVideo(int pt, long ts, boolean marker, byte[] payload) throws Exception {
+        session.onRtp(null, packet(pt, 4444, seq++, ts, marker, payload));
+    }
+
+    private void sendVideo(int pt, long ts, boolean marker, int... bytes) throws Exception {
+        byte[] payload = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            payload[i] = (byte) bytes[i];
+        }
+        sendVideo(pt, ts, marker, payload);
+    }
+
+    @Test
+    void aVp9PublisherPushesFramesFromAKeyframeOnWithTheSizeOfItsScalabilityStructure() throws Exception {
+        connect(ChromeOffers.offer("sendonly", "actpass", true, "98 100"));
+        sendVideo(98, 0, true, (byte) 0xcc, (byte) 0x80, 0x01, 0x01, 0x31); // I, P, B, E: no key frame yet
+        assertTrue(slot.units.isEmpty());
+        // I, B, V; picture 2; SS: one layer 640x360; then the frame's first bytes; the rest in a packet with E
+        sendVideo(98, 3000, false, (byte) 0x8a, (byte) 0x80, 0x02, 0x10, 0x02, (byte) 0x80, 0x01, 0x68,
+                (byte) 0x82, 0x49);
+        sendVideo(98, 3000, true, (byte) 0x84, (byte) 0x80, 0x02, (byte) 0x83, 0x42);
+        sendVideo(98, 6000, true, (byte) 0xcc, (byte) 0x80, 0x03, 0x01, 0x31); // inter frame
+        assertEquals(2, slot.units.size(), slot.units.toString());
+        EncodedUnit key = slot.units.get(0);
+        assertEquals(Codec.VP9, key.codec());
+        assertTrue(key.keyframe());
+        assertEquals(4, key.parts().get(0).remaining());
+        assertFalse(slot.units.get(1).keyframe());
+        Track video = slot.announced.get(0).get(0);
+        assertEquals("0", video.parameters().fmtp("profile-id"), "viewers are answered profile 0");
+        assertEquals(640, video.width());
+        assertEquals(360, video.height());
+
+        sendVideo(98, 9000, true, (byte) 0x88); // I and B but no picture ID: malformed
+        sendVideo(98, 12000, true, (byte) 0xcc, (byte) 0x80, 0x05, 0x01, 0x31); // refers to it: held back
+        assertEquals(2, slot.units.size(), "the malformed packet's frame and what follows are dropped");
+        session.tick(System.nanoTime() + 400 * MS);
+        assertTrue(rtcp.contains("PLI 4444"), "a key frame is asked for: " + rtcp);
+        assertEquals("VP9", session.stats().videoCodec());
+    }
+
+    @Test
+    void anAv1PublisherPushesTemporalUnitsWithTheSequenceHeadersSize() throws Exception {
+        connect(ChromeOffers.offer("sendonly", "actpass", true, "45"));
+        byte[] sequenceHeader = java.util.HexFormat.of().parseHex("0200000561e7f66357cc02"); // SVT-AV1, 320x180
+        byte[] key = new byte[2 + 1 + sequenceHeader.length + 4];
+        key[0] = 0x18 | 0x20; // N, W = 2
+        key[1] = (byte) (1 + sequenceHeader.length);
+        key[2] = 0x08; // OBU_SEQUENCE_HEADER without size field
+        System.arraycopy(sequenceHeader, 0, key, 3, sequenceHeader.length);
+        key[key.length - 4] = 0x30; // OBU_FRAME, the last element (no length)
+        key[key.length - 3] = 1;
+        key[key.length - 2] = 2;
+        key[key.length - 1] = 3;
+        key[0] = 0x28;
+        sendVideo(45, 3000, true, key);
+        sendVideo(45, 6000, true, (byte) 0x10, (byte) 0x30, 4, 5); // W = 1: one frame OBU
+        assertEquals(2, slot.units.size(), slot.units.toString());
+        assertEquals(Codec.AV1, slot.units.get(0).codec());
+        assertTrue(slot.units.get(0).keyframe());
+        assertFalse(slot.units.get(1).keyframe());
+        Track video = slot.announced.get(0).get(0);
+        assertEquals("0", video.parameters().fmtp("profile"));
+        assertEquals(320, video.width());
+        assertEquals(180, video.height());
+        ByteBuffer second = slot.units.get(1).parts().get(0);
+        assertEquals(0x12, second.get(0), "a temporal delimiter first");
+        assertEquals(0x32, second.get(2), "then the frame OBU with its size field");
+        assertEquals("AV1", session.stats().videoCodec());
+    }
+
     @Test
     void statsCountWhatCameAndWhatWasAskedFor() throws Exception {
         keyframe(0);
