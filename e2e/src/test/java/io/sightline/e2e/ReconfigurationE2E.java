@@ -35,12 +35,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * server (the test rewrites its etc/ files), while one node-datachannel viewer plays {@code demo} and two client loops
  * run (WHEP POST + DELETE with a token on a token stream; GET /metrics and GET /health), each of these files is
  * rewritten 10 times, one write every 1.2 s (Karaf's file watcher polls every second, so each write is its own
- * configuration update): the WHEP and WHIP limits (one file), the metrics access list, the SFU's playout.delay, the JWT
- * provider's settings, non-source settings of the stream the viewer plays (access list, rendition ladder and its stop
- * delay), the publish settings of a {@code whip} stream that a headless Chromium publishes to (takeover, reconnect
- * delay) and the defaults of all {@code whip} streams. Every request must succeed, the viewers' sessions (one on the
- * demo, one on the published stream) must stay up (no gap over 1.5 s between packets, still known to the server at the
- * end), and the publisher must stay connected, its stream {@code live}.
+ * configuration update): the WHEP and WHIP limits and {@code whip.auto.create} (one file), the metrics access list,
+ * the SFU's playout.delay, the JWT provider's settings, non-source settings of the stream the viewer plays (access
+ * list, rendition ladder and its stop delay), the publish settings of a {@code whip} stream that a headless Chromium
+ * publishes to (takeover, reconnect delay, keyframe refresh) and the defaults of all {@code whip} streams. Every
+ * request must succeed, the viewers' sessions (one on the demo, one on the published stream) must stay up (no gap
+ * over 1.5 s between packets, still known to the server at the end), and the publisher must stay connected, its
+ * stream {@code live}.
  *
  * <p>Issue 18 point 7, on the same server afterwards: bad files are refused with a log line naming the file and the
  * key, the stream concerned (when it can be defined) is {@code failed} with a reason, nothing else is affected and
@@ -108,7 +109,7 @@ class ReconfigurationE2E {
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < CHANGES; i++) {
             put(etc.resolve("io.sightline.signaling.whep.cfg"), Map.of("max.requests.per.second.per.address",
-                    String.valueOf(1000 + i)));
+                    String.valueOf(1000 + i), "whip.auto.create", String.valueOf(i % 2 == 0)));
             pause();
             put(etc.resolve("io.sightline.metrics.cfg"), Map.of("allow.from", i % 2 == 0 ? "127.0.0.1/8" : "127.0.0.1/8, ::1"));
             pause();
@@ -122,9 +123,11 @@ class ReconfigurationE2E {
                     "renditions.stop.after.seconds", String.valueOf(10 + i)));
             pause();
             put(etc.resolve("io.sightline.stream-" + PUBLISHED + ".cfg"), Map.of("publish.takeover",
-                    String.valueOf(i % 2 == 0), "publish.reconnect.seconds", String.valueOf(60 + i)));
+                    String.valueOf(i % 2 == 0), "publish.reconnect.seconds", String.valueOf(60 + i),
+                    "publish.keyframe.seconds", String.valueOf(1 + i % 2)));
             pause();
-            put(etc.resolve("io.sightline.source.whip.cfg"), Map.of("publish.reconnect.seconds", String.valueOf(15 + i)));
+            put(etc.resolve("io.sightline.source.whip.cfg"), Map.of("publish.reconnect.seconds", String.valueOf(15 + i),
+                    "publish.keyframe.seconds", String.valueOf(2 + i % 2)));
             pause();
             changed.add("round " + i);
         }
