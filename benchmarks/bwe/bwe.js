@@ -242,7 +242,10 @@ async function run(o, server, browser, rateAt, seed) {
       }
       if (Date.now() - lastAt >= 1000) {
         const p = await page.evaluate(() => window.sightlinePlayer && window.sightlinePlayer.stats());
-        if (p) player.push([ms, p.framesDecoded, p.packetsLost, p.packetsReceived ?? 0, p.height ?? 0, r ? r.rendition : null]);
+        if (p) {
+          player.push([ms, p.framesDecoded, p.packetsLost, p.packetsReceived ?? 0, p.height ?? 0, r ? r.rendition : null,
+            p.freezeCount ?? NaN, p.freezesMs ?? NaN]);
+        }
         if (open) {
           const q = await open.evaluate(() => window.sightlinePlayer.stats());
           if (q) openSeen.push([ms, q.framesDecoded, q.packetsLost, q.packetsReceived ?? 0, q.height ?? 0, q.serverRendition]);
@@ -357,6 +360,18 @@ function settledAt(player, fromMs, toMs) {
   return at;
 }
 
+/**
+ * Chromium's freezes (a picture shown more than max(3 x the average frame time, average + 150 ms) after the one
+ * before) that began from `fromMs` to `toMs`: how many and how long in all, from the player's per-second counters.
+ */
+function freezes(player, fromMs, toMs) {
+  const inPhase = player.filter((x) => x[0] >= fromMs && x[0] < toMs && Number.isFinite(x[6]));
+  const before = player.filter((x) => x[0] < fromMs && Number.isFinite(x[6])).pop() || inPhase[0];
+  const last = inPhase[inPhase.length - 1];
+  if (!before || !last || last[6] < before[6]) return { count: NaN, ms: NaN };
+  return { count: last[6] - before[6], ms: last[7] - before[7] };
+}
+
 /** Seconds of the phase in which the viewer decoded fewer than 5 pictures (a freeze, at 1 s resolution). */
 function frozenSeconds(player, fromMs, toMs) {
   const out = [];
@@ -465,9 +480,11 @@ async function main() {
           console.log(`  server rung at the phase's start ${moves.start}; moves: ${moves.changes.join(', ') || 'none'};`
             + ` first move after ${fmt(moves.firstChange / 1000, 2)} s, on the top rung from ${fmt(moves.top / 1000, 2)} s`);
           const after3 = playerFigures(result.player, from + 3000, to);
+          const frozen = freezes(result.player, from + 3000, to);
           console.log(`  viewer from 3 s into the phase: ${fmt(after3.fps, 1)} fps, video loss ${fmt(after3.lossPct, 2)} %,`
             + ` ${frozenSeconds(result.player, from + 3000, to).split(',').filter((x) => x !== 'none').length}`
-            + ` seconds with fewer than 5 pictures`);
+            + ` seconds with fewer than 5 pictures, ${fmt(frozen.count)} freezes (Chromium's freezeCount) lasting`
+            + ` ${fmt(frozen.ms)} ms in all`);
           const settle = settledAt(result.player, from, to);
           console.log(`  constrained viewer settled (final picture height, no loss from then on) after`
             + ` ${fmt(settle / 1000, 1)} s of the phase; seconds with fewer than 5 pictures: ${frozenSeconds(result.player, from, to)}`);

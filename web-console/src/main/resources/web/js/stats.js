@@ -19,6 +19,10 @@ export class StatsMeter {
       keyFramesDecoded: video?.keyFramesDecoded ?? null,
       packetsLost: video?.packetsLost ?? 0,
       packetsReceived: video?.packetsReceived ?? 0,
+      // Chromium's count of pictures shown more than max(3 x the average frame time, average + 150 ms) after the one
+      // before, and their total time (the WebRTC stats spec's freezes); null where the browser has none.
+      freezeCount: video?.freezeCount ?? null,
+      freezesMs: video?.totalFreezesDuration != null ? video.totalFreezesDuration * 1000 : null,
       codec: codecOf(report, video),
       bitrateKbps: null,
       packetLossPct: null,
