@@ -95,7 +95,8 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor,
         this.relays = new RelayKeeper(catalog, streams, name -> (int) sessions.sessions().stream()
                 .filter(s -> s.streamName().equals(name)).count(), directory::nodes, directory.staleAfterMillis(),
                 () -> tokens, settings.nodeName(), settings.relayIdleSeconds(), System::currentTimeMillis);
-        this.publications = new PublicationKeeper(directory.origins(), catalog, streams, relays, PublicationKeeper.View.of(directory),
+        this.publications = new PublicationKeeper(directory.origins(), catalog, streams, relays,
+                PublicationKeeper.View.of(directory),
                 () -> takeoverDefault(configAdmin), settings.rehomeSourceTypes().contains(PublicationKeeper.WHIP),
                 () -> publishSoon(streams, sessions), settings.nodeName());
         publisher.scheduleWithFixedDelay(() -> {
