@@ -110,14 +110,21 @@ final class PublicationKeeper implements Publications {
         if (!enabled) {
             return Optional.empty();
         }
-        Optional<StreamConfig> here = catalog.get(stream);
-        if (here.isPresent() && !RelayKeeper.isRelay(here.get().properties())) {
-            return Optional.empty(); // defined here: the local stream's own policy applies
+        Optional<OriginEntry> entry = origins.read(stream).map(Origins.Read::entry).filter(e -> isWhip(e.config()));
+        if (entry.isEmpty()) {
+            return Optional.empty();
         }
-        return origins.read(stream).map(Origins.Read::entry)
-                .filter(e -> isWhip(e.config()) && !e.originId().equals(view.localId()))
-                .map(e -> new Publication(stream, e.originName(), view.liveMemberIds().contains(e.originId()),
-                        access(e.config())));
+        Optional<StreamConfig> here = catalog.get(stream);
+        boolean definedHere = here.isPresent() && !RelayKeeper.isRelay(here.get().properties());
+        boolean ours = entry.get().originId().equals(view.localId());
+        // Defined here: the local stream's own policy applies, unless this node claimed it a moment ago and the
+        // core does not run it yet (a publisher retrying after a 503 must not get a 404 meanwhile).
+        if (ours ? !definedHere || runsHere(stream) : definedHere) {
+            return Optional.empty();
+        }
+        OriginEntry e = entry.get();
+        return Optional.of(new Publication(stream, e.originName(), ours || view.liveMemberIds()
+                .contains(e.originId()), access(e.config())));
     }
 
     @Override

@@ -114,6 +114,14 @@ class PublicationKeeperTest {
         assertEquals(Claim.TAKEN, b.publications.claim("studio", WAIT));
         a.reconcile();
         assertFalse(a.catalog.get("studio").isPresent());
+        assertEquals(Optional.empty(), b.publications.elsewhere("studio"), "b's now, and running");
+
+        // Claimed, but the core does not run it (yet): a retrying publisher is still answered through the cluster.
+        b.registry.remove("studio");
+        assertEquals("b", b.publications.elsewhere("studio").orElseThrow().originNode());
+        assertEquals(Claim.STARTING, b.publications.claim("studio", Duration.ofMillis(200)));
+        b.registry.add(new TestStream("studio").sourceType("whip").properties(Map.copyOf(STUDIO)));
+        assertEquals(Claim.TAKEN, b.publications.claim("studio", WAIT));
     }
 
     @Test
