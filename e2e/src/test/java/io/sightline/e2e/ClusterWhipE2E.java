@@ -22,12 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,8 +46,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <li>while node-a is alive with its live publisher, a publish to node-b follows the stream's policy: 409 naming
  * node-a, nothing defined on node-b; callers without a publish token get 401/403 there;</li>
  * <li>node-a is killed with SIGKILL; the publisher publishes to node-b (its second URL) until it is taken; node-b
- * becomes the origin, node-c's relay follows it and node-c's viewers decode again on the sessions they had (times
- * from the kill and from the republish printed).</li>
+ * becomes the origin, node-c's relay follows it and node-c's node-datachannel viewers receive again on the sessions
+ * they had; the player decodes again (on its session, or on a new one when the outage exceeded its 4 s no-picture
+ * rule: printed); times from the kill and from the republish printed.</li>
  * </ol>
  */
 class ClusterWhipE2E {
@@ -130,6 +135,8 @@ class ClusterWhipE2E {
                 assertTrue(streamState(health(a), STREAM).equals("live"), "node-a's publisher untouched");
 
                 // 3. node-a dies; the publisher publishes to node-b; node-c's viewers continue on their sessions.
+                Set<String> sessionsBefore = sessionIds(get(c, "/api/sessions?role=viewer"));
+                assertEquals(VIEWERS + 1, sessionsBefore.size(), sessionsBefore.toString());
                 long[] atKill = latest.get();
                 double framesAtKill = HeadlessChromium.number(stats(), "framesDecoded");
                 long killed = System.nanoTime();
@@ -170,20 +177,28 @@ class ClusterWhipE2E {
                 }
                 assertTrue(stall.get() > 0, "the media stopped on node-c with node-a");
                 assertTrue(resumed > 0 && decoded > 0, "all " + VIEWERS + " viewers receive and the player decodes "
-                        + "again on their sessions; node-c log " + c.home().resolve("data/log/karaf.log"));
+                        + "again; node-c log " + c.home().resolve("data/log/karaf.log"));
                 System.out.printf("whip-cluster: kill -9 node-a -> media stopped on node-c (1 s without a packet) "
                         + "%d ms, republish taken by node-b %d ms; node-c's %d viewers receive again %d ms after the "
                         + "kill (%d ms after the republish), its player decodes again %d ms after the kill (%d ms "
-                        + "after the republish), same sessions%n", ms(stall.get() - killed) - 1000,
+                        + "after the republish)%n", ms(stall.get() - killed) - 1000,
                         ms(republished - killed), VIEWERS, ms(resumed - killed), ms(resumed - republished),
                         ms(decoded - killed), ms(decoded - republished));
 
                 String cHealth = awaitHealth(c, h -> h.contains("\"" + STREAM + "\":\"node-b\""),
                         Duration.ofSeconds(10), "node-c to see node-b as studio's origin");
                 assertEquals(1, relays(cHealth), cHealth);
-                String cViewers = get(c, "/api/sessions?role=viewer");
-                assertEquals(VIEWERS + 1, count(cViewers, "\"stream\":\"" + STREAM + "\""),
-                        "the same sessions on node-c: " + cViewers);
+                // The node-datachannel viewers never open a new session: theirs are all still there. The player
+                // does after 4 s without a picture (its own rule), so its session may be a new one.
+                Set<String> sessionsAfter = sessionIds(get(c, "/api/sessions?role=viewer"));
+                Set<String> kept = new HashSet<>(sessionsBefore);
+                kept.retainAll(sessionsAfter);
+                assertTrue(kept.size() >= VIEWERS, "the viewers' sessions on node-c are the same: before "
+                        + sessionsBefore + ", after " + sessionsAfter);
+                assertEquals(VIEWERS + 1, sessionsAfter.size(), sessionsAfter.toString());
+                System.out.printf("whip-cluster: node-c sessions kept %d of %d (the player %s)%n", kept.size(),
+                        sessionsBefore.size(), kept.size() == VIEWERS + 1 ? "kept its session"
+                                : "opened a new session after its 4 s no-picture rule");
                 assertTrue(Files.readString(c.home().resolve("etc/io.sightline.stream-" + STREAM + ".cfg"))
                         .contains("source.url = " + b.url("/whep/" + STREAM)), "node-c's relay pulls from node-b");
                 String moved = Files.readString(b.home().resolve("etc/io.sightline.stream-" + STREAM + ".cfg"));
@@ -226,6 +241,16 @@ class ClusterWhipE2E {
         t.setDaemon(true);
         t.start();
         return stall;
+    }
+
+    /** The ids of the studio sessions in an {@code /api/sessions} answer. */
+    private static Set<String> sessionIds(String sessions) {
+        Matcher m = Pattern.compile("\"id\":\"([0-9a-f]+)\",\"stream\":\"" + STREAM + "\"").matcher(sessions);
+        Set<String> ids = new HashSet<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
     }
 
     /** Publishes from the publisher page opened on {@code server}; the page's state once the POST was answered. */
