@@ -166,7 +166,7 @@ final class PublicationKeeper implements Publications {
             return Claim.LOST;
         }
         LOG.warn("Cluster: WHIP stream {} moves from {} node {} to this node: its publisher reached it", stream,
-                up ? "live" : "failed", entry.originName());
+                up ? "running" : "failed", entry.originName());
         return define(entry);
     }
 
