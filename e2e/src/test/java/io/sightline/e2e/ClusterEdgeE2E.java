@@ -213,7 +213,7 @@ class ClusterEdgeE2E {
     }
 
     /** Cluster member with a short relay idle time, and an admin user for /api/sessions. */
-    private static void member(Path home, String name, int port, String members) throws IOException {
+    static void member(Path home, String name, int port, String members) throws IOException {
         ClusterRehomeE2E.clusterMember(home, name, port, members);
         Files.writeString(home.resolve("etc/io.sightline.cluster.cfg"), "relay.idle.seconds = " + IDLE_SECONDS + "\n",
                 StandardOpenOption.APPEND);
@@ -232,7 +232,7 @@ class ClusterEdgeE2E {
     }
 
     /** Each viewer's video packets so far, from the crowd's latest "packets ..." line (read on a thread). */
-    private static AtomicReference<long[]> follow(BufferedReader out) {
+    static AtomicReference<long[]> follow(BufferedReader out) {
         AtomicReference<long[]> latest = new AtomicReference<>(new long[VIEWERS]);
         Thread reader = new Thread(() -> {
             try {
@@ -264,12 +264,12 @@ class ClusterEdgeE2E {
         throw new AssertionError("expected " + expected + " door sessions: " + body);
     }
 
-    private static int relays(String health) {
+    static int relays(String health) {
         Matcher m = RELAYS.matcher(health);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    private static String get(SightlineServer server, String path) throws InterruptedException {
+    static String get(SightlineServer server, String path) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(server.url(path)).header("Authorization", ADMIN)
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -278,7 +278,7 @@ class ClusterEdgeE2E {
         }
     }
 
-    private static int count(String text, String needle) {
+    static int count(String text, String needle) {
         Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
         int n = 0;
         while (m.find()) {
@@ -287,7 +287,7 @@ class ClusterEdgeE2E {
         return n;
     }
 
-    private static Path nodeClientDir() {
+    static Path nodeClientDir() {
         String configured = System.getProperty("e2e.nodeClientDir");
         return configured != null ? Path.of(configured)
                 : Path.of(System.getProperty("user.dir")).resolve("../benchmarks/load").normalize();

@@ -38,10 +38,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int failure_detection_seconds() default 5;
 
     @AttributeDefinition(name = "Re-homed source types",
-            description = "Comma-separated source.type values whose streams are pull sources: their whole stream "
-                    + "configuration (secrets included) is replicated to the other nodes, and one survivor defines "
-                    + "the stream when this node fails (decision 0040). Empty: no stream is re-homed.")
-    String rehome_source_types() default "rtsp,rtmp,srt,http";
+            description = "Comma-separated source.type values whose streams move when this node fails: their whole "
+                    + "stream configuration (secrets included) is replicated to the other nodes; a pull source is "
+                    + "defined by one survivor (decision 0040), a whip stream by the node its publisher reaches "
+                    + "(decision 0050). Empty: no stream is re-homed.")
+    String rehome_source_types() default "rtsp,rtmp,srt,http,whip";
 
     @AttributeDefinition(name = "Relay idle time (s)", min = "1",
             description = "A stream this node relays from another node (its origin) because a viewer asked for it "

@@ -4,6 +4,8 @@ import io.sightline.api.cluster.ClusterDirectory;
 import io.sightline.api.cluster.ClusterNode;
 import io.sightline.api.cluster.ClusterOrigin;
 import io.sightline.api.cluster.EdgeRelays;
+import io.sightline.api.cluster.Publication;
+import io.sightline.api.cluster.Publications;
 import io.sightline.api.cluster.RemoteStream;
 import io.sightline.api.auth.TokenIssuer;
 import io.sightline.api.control.StreamCatalog;
@@ -48,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * It also keeps this node's pull sources in the origin table and takes over those of failed members (decision 0040).
  */
 @Component(configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterDirectory.class, HealthContributor.class, EdgeRelays.class})
+        service = {ClusterDirectory.class, HealthContributor.class, EdgeRelays.class, Publications.class})
 @Designate(ocd = ClusterConfiguration.class)
-public final class ClusterMember implements ClusterDirectory, HealthContributor, EdgeRelays {
+public final class ClusterMember implements ClusterDirectory, HealthContributor, EdgeRelays, Publications {
     static final String PID = "io.sightline.cluster";
+    /** The WHIP publishers' node-wide defaults (transport-sfu's file), read for {@code publish.takeover} only. */
+    static final String WHIP_DEFAULTS_PID = "io.sightline.source.whip";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
 
@@ -60,6 +64,8 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor,
     private final ScheduledExecutorService publisher;
     private final PullSourceKeeper pullSources;
     private final RelayKeeper relays;
+    private final PublicationKeeper publications;
+    private final LocalLoad load = new LocalLoad();
     /** Mints the relays' credentials; optional: without it relays present none (public origins need none). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile TokenIssuer tokens;
@@ -89,7 +95,10 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor,
         this.relays = new RelayKeeper(catalog, streams, name -> (int) sessions.sessions().stream()
                 .filter(s -> s.streamName().equals(name)).count(), directory::nodes, directory.staleAfterMillis(),
                 () -> tokens, settings.nodeName(), settings.relayIdleSeconds(), System::currentTimeMillis);
-        LocalLoad load = new LocalLoad();
+        this.publications = new PublicationKeeper(directory.origins(), catalog, streams, relays,
+                PublicationKeeper.View.of(directory),
+                () -> takeoverDefault(configAdmin), settings.rehomeSourceTypes().contains(PublicationKeeper.WHIP),
+                () -> publishSoon(streams, sessions), settings.nodeName());
         publisher.scheduleWithFixedDelay(() -> {
             publish(load, streams, sessions);
             rehome();
@@ -161,6 +170,36 @@ public final class ClusterMember implements ClusterDirectory, HealthContributor,
     @Override
     public int relayCount() {
         return relays.relayCount();
+    }
+
+    @Override
+    public Optional<Publication> elsewhere(String stream) {
+        return publications.elsewhere(stream);
+    }
+
+    @Override
+    public Claim claim(String stream, Duration wait) throws InterruptedException {
+        return publications.claim(stream, wait);
+    }
+
+    /** A claimed stream runs here: publish the record now, not at the next interval, so relays follow sooner. */
+    private void publishSoon(StreamRegistry streams, SessionRegistry sessions) {
+        try {
+            publisher.execute(() -> publish(load, streams, sessions));
+        } catch (RejectedExecutionException leaving) {
+            // This node is leaving: nothing to publish.
+        }
+    }
+
+    /** This node's {@code publish.takeover} default for whip streams; false (the key's default) when not set. */
+    private static boolean takeoverDefault(ConfigurationAdmin configAdmin) {
+        try {
+            Configuration whip = configAdmin.getConfiguration(WHIP_DEFAULTS_PID, null);
+            Object value = whip.getProperties() == null ? null : whip.getProperties().get(PublicationKeeper.TAKEOVER);
+            return value != null && Boolean.parseBoolean(value.toString().trim());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void publish(LocalLoad load, StreamRegistry streams, SessionRegistry sessions) {

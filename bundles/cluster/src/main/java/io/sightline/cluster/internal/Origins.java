@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.map.IMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The cluster-wide origin table: which member reads which pull source (decision 0040). Entries are JSON text, so
  * that no class of ours travels between JVMs and a conditional replace compares plain values: Hazelcast's
  * {@code replace(key, old, new)} is the compare-and-set that lets exactly one survivor take a failed origin's stream.
- * Used by one thread at a time (the publisher).
+ * {@link #all()} and the methods taking an entry it read are used by one thread at a time (the publisher);
+ * {@link #read(String)} with {@link #replace(Read, OriginEntry)} by any.
  */
 final class Origins {
     static final String MAP = "sightline.origins";
@@ -48,6 +50,32 @@ final class Origins {
             }
         }
         return entries;
+    }
+
+    /** One entry with the exact text it is stored as. */
+    record Read(OriginEntry entry, String text) {
+    }
+
+    /**
+     * One stream's entry read now, with its stored text, for a compare-and-set from any thread (the others share the
+     * last {@link #all()}, which is the publisher thread's); empty when absent or unreadable.
+     */
+    Optional<Read> read(String stream) {
+        String text = map.get(stream);
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Read(json.readValue(text, OriginEntry.class), text));
+        } catch (JsonProcessingException e) {
+            LOG.warn("Cluster: unreadable origin entry for stream {}: {}", stream, e.getOriginalMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Replaces the entry read as {@code current} by {@code next} only if nobody changed it meanwhile. */
+    boolean replace(Read current, OriginEntry next) {
+        return map.replace(current.entry().stream(), current.text(), text(next));
     }
 
     /** Adds the entry unless the stream has one already; true when this one was added. */

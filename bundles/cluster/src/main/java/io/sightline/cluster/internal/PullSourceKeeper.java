@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * <li>an entry whose origin is no longer a member goes to one survivor, chosen by rendezvous hashing among the
  * members that define the stream already, else among all; the chosen one takes it with a compare-and-set on the
  * entry and, if it has no such stream, defines it through the catalog like an operator would;</li>
+ * <li>an entry of a WHIP-published stream ({@code source.type = whip}) is never taken over here: the node its
+ * publisher reaches claims it ({@link PublicationKeeper}, decision 0050);</li>
  * <li>a node listed among an entry's former origins that finds the stream held by another live member removes its
  * own copy: it comes back with the file it had before the stream was re-homed.</li>
  * </ul>
@@ -75,7 +77,8 @@ final class PullSourceKeeper {
         for (OriginEntry entry : table.values()) {
             if (entry.originId().equals(localId) && !local.contains(entry.stream())) {
                 origins.remove(entry); // the operator removed the stream here: it is nobody's to take over
-            } else if (!live.contains(entry.originId())) {
+            } else if (!live.contains(entry.originId()) && !PublicationKeeper.isWhip(entry.config())) {
+                // A whip stream waits for its publisher to reach a node, which claims it (decision 0050).
                 takeOverIfChosen(entry, localId, live, holders, relayers, local.contains(entry.stream()));
             }
         }
@@ -108,6 +111,11 @@ final class PullSourceKeeper {
             }
         } else if (live.contains(entry.originId()) && entry.formerOrigins().contains(localName)) {
             removeStaleCopy(name, entry);
+        } else if (!live.contains(entry.originId()) && entry.originName().equals(localName)
+                && PublicationKeeper.isWhip(entry.config())) {
+            // This node restarted (a new member id) before the stream's publisher reached another node: it is still
+            // the origin, and the publisher may come back here. Cameras are re-homed by the survivors instead.
+            origins.replace(entry, entry.movedTo(localId, localName));
         }
     }
 

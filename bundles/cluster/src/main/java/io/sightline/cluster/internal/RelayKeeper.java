@@ -292,6 +292,13 @@ final class RelayKeeper implements EdgeRelays {
         }
     }
 
+    /** Runs {@code work} under the stream's lock, which every change of its relay takes (decision 0050's claims). */
+    <T> T locked(String stream, Supplier<T> work) {
+        synchronized (lock(stream)) {
+            return work.get();
+        }
+    }
+
     private Object lock(String stream) {
         return locks.computeIfAbsent(Objects.requireNonNull(stream), s -> new Object());
     }

@@ -3,6 +3,8 @@ package io.sightline.signaling.whep.internal;
 import io.sightline.api.auth.AccessRequest;
 import io.sightline.api.auth.Action;
 import io.sightline.api.auth.AuthProvider;
+import io.sightline.api.cluster.Publication;
+import io.sightline.api.cluster.Publications;
 import io.sightline.api.control.Actor;
 import io.sightline.api.control.ChangeRefused;
 import io.sightline.api.control.StreamCatalog;
@@ -17,6 +19,7 @@ import io.sightline.endpoint.support.ThrottledLog;
 import io.sightline.endpoint.support.WhiteboardServlet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +81,13 @@ public final class WhipServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile StreamCatalog catalog;
+
+    /**
+     * Present only while this node is a member of a cluster: whip streams published on another node, which move here
+     * when their publisher reaches this node (decision 0050).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile Publications publications;
 
     @Activate
     void activate(BundleContext context, WhepConfiguration configuration) {
@@ -167,7 +177,14 @@ public final class WhipServlet extends HttpServlet {
             return;
         }
         Optional<Stream> found = streams.find(target.stream());
-        AccessGate.Verdict verdict = authorize(req, target.stream(), found);
+        Publications cluster = publications;
+        // A stream this node lacks, or only relays, may be one the cluster knows as published on another node.
+        Optional<Publication> moving = cluster != null && found.map(s -> !isWhip(s)).orElse(true)
+                ? cluster.elsewhere(target.stream()) : Optional.empty();
+        AccessGate.Verdict verdict = moving.isPresent()
+                ? AccessGate.checkSettings(request(req, target.stream()), Optional.of(moving.get()
+                        .accessProperties()), authProviders)
+                : authorize(req, target.stream(), found);
         StreamCatalog writer = catalog;
         boolean create = verdict.outcome() == AccessGate.Outcome.UNKNOWN_STREAM && config.whip_auto_create()
                 && writer != null;
@@ -175,7 +192,7 @@ public final class WhipServlet extends HttpServlet {
             refuseAccess(req, resp, verdict);
             return;
         }
-        if (found.isPresent() && found.get().status().state() == StreamState.STOPPED) {
+        if (moving.isEmpty() && found.isPresent() && found.get().status().state() == StreamState.STOPPED) {
             edge.retryLater(req, resp, 423, "stream stopped by an operator");
             return;
         }
@@ -199,12 +216,18 @@ public final class WhipServlet extends HttpServlet {
             if (found.isEmpty()) {
                 return;
             }
+        } else if (moving.isPresent()) {
+            found = claim(cluster, moving.get(), req, resp);
+            if (found.isEmpty()) {
+                return;
+            }
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATE_WAIT_MILLIS);
         }
         Stream stream = found.get();
         PublisherSession session;
         try {
             session = publish(transport, stream, new SessionRequest(offer, req.getRemoteAddr(),
-                    verdict.principal()), create, deadline);
+                    verdict.principal()), create || moving.isPresent(), deadline);
         } catch (TransportException e) {
             if (create) {
                 removeCreated(writer, stream.name(), actor);
@@ -272,6 +295,46 @@ public final class WhipServlet extends HttpServlet {
     }
 
     /**
+     * Makes this node the origin of a stream published on another node (decision 0050) and waits until it runs here.
+     * Empty (the caller was answered) when the stream's policy keeps it where it is (409), another node took it at the
+     * same moment (409), or it does not start in time (503: it is this node's now, a retry finds it).
+     */
+    private Optional<Stream> claim(Publications cluster, Publication publication, HttpServletRequest req,
+            HttpServletResponse resp) throws IOException {
+        Publications.Claim claim;
+        try {
+            claim = cluster.claim(publication.stream(), Duration.ofMillis(CREATE_WAIT_MILLIS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            claim = Publications.Claim.STARTING;
+        }
+        switch (claim) {
+            case TAKEN -> {
+                Optional<Stream> s = streams.find(publication.stream());
+                if (s.isPresent()) {
+                    LOG.info("WHIP: stream '{}' moved here from node {} ({}) for its publisher from {}",
+                            publication.stream(), publication.originNode(), publication.originUp() ? "up" : "failed",
+                            req.getRemoteAddr());
+                    return s;
+                }
+                edge.retryLater(req, resp, 503, "stream '" + publication.stream() + "' is starting here; retry");
+            }
+            case PUBLISHED_ELSEWHERE -> edge.refuse(req, resp, 409, "stream '" + publication.stream()
+                    + "' has a live publisher on node " + publication.originNode() + " and publish.takeover is off");
+            case LOST -> edge.refuse(req, resp, 409, "stream '" + publication.stream()
+                    + "' was just taken by a publisher on another node");
+            case STARTING -> edge.retryLater(req, resp, 503, "stream '" + publication.stream()
+                    + "' is starting here; retry");
+            default -> edge.refuse(req, resp, 404, "no such stream");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isWhip(Stream stream) {
+        return "whip".equals(stream.sourceType());
+    }
+
+    /**
      * The transport's publish; until {@code deadline} (a stream just created, whose source may not wait for
      * publishers yet) a conflict is tried again: the transport refuses before it allocates anything.
      */
@@ -309,9 +372,12 @@ public final class WhipServlet extends HttpServlet {
     }
 
     private AccessGate.Verdict authorize(HttpServletRequest req, String streamName, Optional<Stream> stream) {
-        AccessRequest request = new AccessRequest(Action.PUBLISH, streamName, SignalingHttp.bearerToken(req),
-                req.getRemoteAddr(), req.getLocalAddr());
-        return AccessGate.check(request, stream, authProviders);
+        return AccessGate.check(request(req, streamName), stream, authProviders);
+    }
+
+    private static AccessRequest request(HttpServletRequest req, String streamName) {
+        return new AccessRequest(Action.PUBLISH, streamName, SignalingHttp.bearerToken(req), req.getRemoteAddr(),
+                req.getLocalAddr());
     }
 
     private void refuseAccess(HttpServletRequest req, HttpServletResponse resp, AccessGate.Verdict verdict)

@@ -3,6 +3,8 @@ package io.sightline.signaling.whep.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.api.cluster.Publication;
+import io.sightline.api.cluster.Publications;
 import io.sightline.api.transport.PublishTransport;
 import io.sightline.api.transport.PublisherSession;
 import io.sightline.api.transport.TransportException;
@@ -19,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
@@ -201,6 +205,65 @@ class WhipServletHttpTest {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * The cluster's part as the servlet sees it (decision 0050): node-a published {@code studio} (token access); a
+     * claim answers as told and, when taken, registers the whip stream here as core would from the file.
+     */
+    private final class Moves implements Publications {
+        final AtomicInteger claims = new AtomicInteger();
+        volatile Claim answer = Claim.TAKEN;
+
+        @Override
+        public Optional<Publication> elsewhere(String stream) {
+            return stream.equals("studio") && registry.find(stream).map(s -> !"whip".equals(s.sourceType()))
+                    .orElse(true) ? Optional.of(new Publication(stream, "node-a", false, Map.of("access", "token")))
+                    : Optional.empty();
+        }
+
+        @Override
+        public Claim claim(String stream, Duration wait) {
+            claims.incrementAndGet();
+            if (answer == Claim.TAKEN) {
+                registry.remove(stream);
+                registry.add(new TestStream(stream).sourceType("whip").properties(Map.of("access", "token")));
+            }
+            return answer;
+        }
+    }
+
+    @Test
+    void aStreamPublishedOnAnotherNodeMovesHereOnlyForAnAdmittedOfferAndAsItsPolicySays() throws Exception {
+        Moves moves = new Moves();
+        WhepServletHttpTest.set(servlet, "publications", moves);
+        // This node relays studio for its viewers: a relay is no reason to refuse its publisher.
+        registry.add(new TestStream("studio").sourceType("whep").properties(Map.of("access", "public")));
+        assertEquals(401, post("studio", null, OFFER).statusCode(), "judged on the origin's settings, not the relay's");
+        assertEquals(403, post("studio", "good-studio", OFFER).statusCode(), "a read-only token");
+        assertEquals(403, post("studio", "pub-cam", OFFER).statusCode(), "a publish token for another stream");
+        assertEquals(400, post("studio", "pub-studio", "hello").statusCode(), "not an offer");
+        assertEquals(0, moves.claims.get(), "nothing moves for a refused publish");
+
+        moves.answer = Publications.Claim.PUBLISHED_ELSEWHERE;
+        HttpResponse<String> busy = post("studio", "pub-studio", OFFER);
+        assertEquals(409, busy.statusCode());
+        moves.answer = Publications.Claim.LOST;
+        assertEquals(409, post("studio", "pub-studio", OFFER).statusCode());
+        moves.answer = Publications.Claim.STARTING;
+        HttpResponse<String> starting = post("studio", "pub-studio", OFFER);
+        assertEquals(503, starting.statusCode());
+        assertTrue(starting.headers().firstValue("Retry-After").isPresent());
+        assertEquals(0, published.get(), "no publisher taken while the stream is elsewhere");
+
+        moves.answer = Publications.Claim.TAKEN;
+        notWaitingYet.set(2); // the moved stream's source does not wait for publishers at once
+        HttpResponse<String> r = post("studio", "pub-studio", OFFER);
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals("/whip/studio/p1", r.headers().firstValue("Location").orElse(null));
+        assertEquals(4, moves.claims.get());
+        assertEquals(201, post("studio", "pub-studio", OFFER).statusCode(), "the stream is local now");
+        assertEquals(4, moves.claims.get(), "a local whip stream is not asked about again");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sightline.source.whep.internal;
 
+import io.sightline.rtp.dtls.DtlsCertificate;
 import io.sightline.rtp.sdp.Fingerprint;
 import io.sightline.rtp.srtp.SrtpProfile;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.sightline.source.whep.internal;
 
+import io.sightline.rtp.dtls.DtlsCertificate;
 import io.sightline.rtp.h264.H264Ingest;
 import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;

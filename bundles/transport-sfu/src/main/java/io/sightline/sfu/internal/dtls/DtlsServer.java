@@ -1,5 +1,6 @@
 package io.sightline.sfu.internal.dtls;
 
+import io.sightline.rtp.dtls.DtlsCertificate;
 import io.sightline.rtp.sdp.Fingerprint;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.sightline.source.whep.internal;
+package io.sightline.rtp.dtls;
 
 import io.sightline.rtp.sdp.Fingerprint;
 import java.io.IOException;
@@ -36,9 +36,10 @@ import org.bouncycastle.tls.TlsContext;
 
 /**
  * A self-signed ECDSA P-256 certificate for DTLS-SRTP. WebRTC peers authenticate it by the fingerprint in the SDP
- * (RFC 8122), not by a CA, so one generated at start is enough.
+ * (RFC 8122), not by a CA, so one generated at start is enough. Shared by the SFU's DTLS server and the WHEP pull
+ * source's DTLS client, which both present one (RFC 5763).
  */
-final class DtlsCertificate {
+public final class DtlsCertificate {
 
     /** Browsers ignore the validity of DTLS certificates; a year covers a long-running server anyway. */
     private static final Duration VALIDITY = Duration.ofDays(365);
@@ -87,10 +88,11 @@ final class DtlsCertificate {
         return encoded.clone();
     }
 
-    /** TLS signing credentials for one handshake (ECDSA with SHA-256). */
-    TlsCredentialedSigner signer(BcTlsCrypto crypto, TlsContext context) throws IOException {
+    /** TLS signing credentials for one handshake (ECDSA with SHA-256), server or client side alike. */
+    public TlsCredentialedSigner signer(BcTlsCrypto crypto, TlsContext context) throws IOException {
         TlsCertificate tlsCertificate = crypto.createCertificate(encoded);
         return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey,
-                new Certificate(new TlsCertificate[] {tlsCertificate}), SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                new Certificate(new TlsCertificate[] {tlsCertificate}),
+                SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }
 }
