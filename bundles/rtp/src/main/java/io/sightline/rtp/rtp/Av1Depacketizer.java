@@ -17,95 +17,34 @@ import java.util.Arrays;
  * its forbidden bit set) makes the unit damaged and is counted; the caller drops damaged units and asks for a key
  * frame. Not thread-safe; one per track.
  */
-public final class Av1Depacketizer {
-    private static final int MAX_FRAME_BYTES = 8 << 20;
+public final class Av1Depacketizer extends FrameAssembler {
     static final int OBU_SEQUENCE_HEADER = 1;
     static final int OBU_TEMPORAL_DELIMITER = 2;
     static final int OBU_TILE_LIST = 8;
     static final int OBU_PADDING = 15;
 
-    private final Vp8Depacketizer.FrameListener listener;
-    private byte[] buffer = new byte[64 * 1024];
-    private int length;
     private byte[] obu = new byte[16 * 1024];
     private int obuLength;
     private boolean obuOpen;
-    private boolean started;
-    private boolean damaged;
     private boolean newSequence;
     private int width;
     private int height;
     private boolean sequenceHeader;
-    private long timestamp = -1;
-    private int lastSequence = -1;
-    private long lostPackets;
-    private long latePackets;
-    private long malformedPackets;
 
     /** {@code listener} receives each temporal unit in order, with the same meaning of its arguments as for VP8. */
     public Av1Depacketizer(Vp8Depacketizer.FrameListener listener) {
-        this.listener = listener;
+        super(listener);
     }
 
-    /**
-     * Takes one RTP packet's payload (from position to limit; read, never kept).
-     *
-     * @param sequenceNumber the packet's 16-bit sequence number
-     * @param rtpTimestamp   the packet's 32-bit timestamp
-     * @param marker         the packet's marker bit (last packet of a temporal unit)
-     */
-    public void packet(ByteBuffer payload, int sequenceNumber, long rtpTimestamp, boolean marker) {
-        if (!inSequence(sequenceNumber)) {
-            return;
-        }
-        if (rtpTimestamp != timestamp) {
-            if (started) {
-                damaged = true; // the marker packet was lost
-                emit();
-            }
-            timestamp = rtpTimestamp;
-        }
-        read(payload.duplicate());
-        if (marker) {
-            emit();
-        }
-    }
-
-    /** Packets missing from the sequence so far. */
-    public long lostPackets() {
-        return lostPackets;
-    }
-
-    /** Packets that arrived after a later one and were dropped. */
-    public long latePackets() {
-        return latePackets;
-    }
-
-    /** Packets with a malformed aggregation header, element length or OBU header. */
-    public long malformedPackets() {
-        return malformedPackets;
-    }
-
-    private boolean inSequence(int sequenceNumber) {
-        if (lastSequence >= 0) {
-            int delta = (short) (sequenceNumber - lastSequence - 1);
-            if (delta < 0) {
-                latePackets++;
-                return false;
-            }
-            if (delta > 0) {
-                lostPackets += delta;
-                damaged = true;
-                obuOpen = false; // a fragment's continuation may be among the lost
-                obuLength = 0;
-            }
-        }
-        lastSequence = sequenceNumber & 0xffff;
-        return true;
+    /** A fragment's continuation may be among the lost packets. */
+    @Override
+    void gap() {
+        dropObu();
     }
 
     /** Section 4.4: Z|Y|W|N|-|-|-, then OBU elements, each with a LEB128 length but (when W > 0) the W-th. */
-    private void read(ByteBuffer p) {
+    @Override
+    void read(ByteBuffer p) {
         if (!p.hasRemaining()) {
             malformed();
             return;
@@ -120,8 +59,7 @@ public final class Av1Depacketizer {
         }
         if (continuation != obuOpen) {
             damaged = true; // a fragment's start or end was lost
-            obuOpen = false;
-            obuLength = 0;
+            dropObu();
         }
         int element = 1;
         for (; p.hasRemaining(); element++) {
@@ -202,12 +140,9 @@ public final class Av1Depacketizer {
             height = size & 0xffff;
         }
         int needed = headerBytes + 8 + payloadSize;
-        if (length + needed > MAX_FRAME_BYTES) {
+        if (!reserve(needed)) {
             malformed();
             return false;
-        }
-        if (length + needed > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(length + needed, buffer.length * 2));
         }
         buffer[length++] = (byte) (header | 0x02);
         if (headerBytes == 2) {
@@ -219,28 +154,31 @@ public final class Av1Depacketizer {
         return true;
     }
 
-    private void malformed() {
-        malformedPackets++;
-        damaged = true;
+    @Override
+    void malformed() {
+        super.malformed();
+        dropObu();
+    }
+
+    private void dropObu() {
         obuOpen = false;
         obuLength = 0;
     }
 
-    private void emit() {
-        if (length > 0 || damaged) {
-            boolean whole = !damaged && started && length > 0 && !obuOpen;
-            boolean key = whole && newSequence && sequenceHeader;
-            byte[] unit = new byte[length + 2];
-            unit[0] = (byte) (OBU_TEMPORAL_DELIMITER << 3 | 0x02);
-            unit[1] = 0;
-            System.arraycopy(buffer, 0, unit, 2, length);
-            listener.frame(ByteBuffer.wrap(unit), timestamp, !whole, key, key ? width : 0, key ? height : 0);
-        }
-        length = 0;
-        obuLength = 0;
-        obuOpen = false;
-        started = false;
-        damaged = false;
+    @Override
+    void handOut(boolean whole) {
+        boolean complete = whole && !obuOpen;
+        boolean key = complete && newSequence && sequenceHeader;
+        byte[] unit = new byte[length + 2];
+        unit[0] = (byte) (OBU_TEMPORAL_DELIMITER << 3 | 0x02);
+        unit[1] = 0;
+        System.arraycopy(buffer, 0, unit, 2, length);
+        listener.frame(ByteBuffer.wrap(unit), timestamp, !complete, key, key ? width : 0, key ? height : 0);
+    }
+
+    @Override
+    void clear() {
+        dropObu();
         newSequence = false;
         sequenceHeader = false;
         width = 0;

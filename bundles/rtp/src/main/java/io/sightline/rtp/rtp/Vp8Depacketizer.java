@@ -14,7 +14,7 @@ import java.util.Arrays;
  * part of a frame shows garbage until the next key frame; the caller decides). Packets older than the last are
  * dropped as late (a reorder window in front puts them back in order). Not thread-safe; one per track.
  */
-public final class Vp8Depacketizer {
+public final class Vp8Depacketizer extends FrameAssembler {
     /** Receives each frame, in order. */
     @FunctionalInterface
     public interface FrameListener {
@@ -29,80 +29,19 @@ public final class Vp8Depacketizer {
         void frame(ByteBuffer frame, long rtpTimestamp, boolean damaged, boolean keyframe, int width, int height);
     }
 
-    private static final int MAX_FRAME_BYTES = 8 << 20;
-
-    private final FrameListener listener;
-    private byte[] buffer = new byte[64 * 1024];
-    private int length;
-    private boolean started;
-    private boolean damaged;
-    private long timestamp = -1;
-    private int lastSequence = -1;
-    private long lostPackets;
-    private long latePackets;
-    private long malformedPackets;
-
     public Vp8Depacketizer(FrameListener listener) {
-        this.listener = listener;
+        super(listener);
     }
 
-    /**
-     * Takes one RTP packet's payload (from position to limit; read, never kept).
-     *
-     * @param sequenceNumber the packet's 16-bit sequence number
-     * @param rtpTimestamp   the packet's 32-bit timestamp
-     * @param marker         the packet's marker bit (last packet of a frame)
-     */
-    public void packet(ByteBuffer payload, int sequenceNumber, long rtpTimestamp, boolean marker) {
-        if (!inSequence(sequenceNumber)) {
-            return;
-        }
-        if (rtpTimestamp != timestamp) {
-            if (length > 0) {
-                damaged = true; // the marker packet was lost
-                emit();
-            } // else a gap stays with the new frame: it depends on whatever was lost before it
-            timestamp = rtpTimestamp;
-        }
-        read(payload.duplicate());
-        if (marker) {
-            emit();
-        }
-    }
-
-    /** Packets missing from the sequence so far. */
-    public long lostPackets() {
-        return lostPackets;
-    }
-
-    /** Packets that arrived after a later one and were dropped. */
-    public long latePackets() {
-        return latePackets;
-    }
-
-    /** Packets whose payload descriptor was cut short. */
-    public long malformedPackets() {
-        return malformedPackets;
-    }
-
-    private boolean inSequence(int sequenceNumber) {
-        if (lastSequence >= 0) {
-            int delta = (short) (sequenceNumber - lastSequence - 1);
-            if (delta < 0) {
-                latePackets++;
-                return false;
-            }
-            if (delta > 0) {
-                lostPackets += delta;
-                damaged = true;
-            }
-        }
-        lastSequence = sequenceNumber & 0xffff;
-        return true;
+    /** A frame that began with no media yet is not cut short by the next timestamp (its start bit still counts). */
+    @Override
+    boolean unfinished() {
+        return length > 0;
     }
 
     /** Section 4.2: X|R|N|S|R|PID, then the optional I/L/T/K byte and the fields it announces. */
-    private void read(ByteBuffer p) {
+    @Override
+    void read(ByteBuffer p) {
         if (!p.hasRemaining()) {
             return;
         }
@@ -135,48 +74,26 @@ public final class Vp8Depacketizer {
         }
         boolean startOfFrame = (first & 0x10) != 0 && (first & 0x07) == 0;
         if (startOfFrame) {
-            if (length > 0) {
-                damaged = true; // a new frame began in the same timestamp without the old one's end
-                emit();
-            }
+            cutShort(); // a new frame began in the same timestamp without the old one's end
             started = true;
         } else if (!started) {
             damaged = true; // the frame's first packet was lost: nothing to append to
             return;
         }
-        int n = p.remaining();
-        if (length + n > MAX_FRAME_BYTES) {
-            damaged = true;
-            return;
-        }
-        if (length + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(length + n, buffer.length * 2));
-        }
-        p.get(buffer, length, n);
-        length += n;
+        append(p);
     }
 
-    private void malformed() {
-        malformedPackets++;
-        damaged = true;
-    }
-
-    private void emit() {
-        if (length > 0 || damaged) {
-            boolean key = length >= 3 && (buffer[0] & 0x01) == 0;
-            int width = 0;
-            int height = 0;
-            // Section 9.1: a key frame's 3-byte tag is followed by the start code 9d 01 2a and the 14-bit sizes.
-            if (key && length >= 10 && (buffer[3] & 0xff) == 0x9d && buffer[4] == 0x01 && buffer[5] == 0x2a) {
-                width = ((buffer[6] & 0xff) | (buffer[7] & 0xff) << 8) & 0x3fff;
-                height = ((buffer[8] & 0xff) | (buffer[9] & 0xff) << 8) & 0x3fff;
-            }
-            boolean whole = !damaged && started && length > 0;
-            ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
-            listener.frame(frame, timestamp, !whole, whole && key, width, height);
+    @Override
+    void handOut(boolean whole) {
+        boolean key = length >= 3 && (buffer[0] & 0x01) == 0;
+        int width = 0;
+        int height = 0;
+        // Section 9.1: a key frame's 3-byte tag is followed by the start code 9d 01 2a and the 14-bit sizes.
+        if (key && length >= 10 && (buffer[3] & 0xff) == 0x9d && buffer[4] == 0x01 && buffer[5] == 0x2a) {
+            width = ((buffer[6] & 0xff) | (buffer[7] & 0xff) << 8) & 0x3fff;
+            height = ((buffer[8] & 0xff) | (buffer[9] & 0xff) << 8) & 0x3fff;
         }
-        length = 0;
-        started = false;
-        damaged = false;
+        ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
+        listener.frame(frame, timestamp, !whole, whole && key, width, height);
     }
 }

@@ -16,85 +16,19 @@ import java.util.Arrays;
  * announce is missing) makes the packet and its frame damaged and is counted in {@link #malformedPackets()}; the caller
  * drops damaged frames and asks for a key frame. Not thread-safe; one per track.
  */
-public final class Vp9Depacketizer {
-    private static final int MAX_FRAME_BYTES = 8 << 20;
-
-    private final Vp8Depacketizer.FrameListener listener;
-    private byte[] buffer = new byte[64 * 1024];
-    private int length;
-    private boolean started;
-    private boolean damaged;
+public final class Vp9Depacketizer extends FrameAssembler {
     private boolean keyframe;
     private int width;
     private int height;
-    private long timestamp = -1;
-    private int lastSequence = -1;
-    private long lostPackets;
-    private long latePackets;
-    private long malformedPackets;
 
     /** {@code listener} receives each frame in order, with the same meaning of its arguments as for VP8. */
     public Vp9Depacketizer(Vp8Depacketizer.FrameListener listener) {
-        this.listener = listener;
-    }
-
-    /**
-     * Takes one RTP packet's payload (from position to limit; read, never kept).
-     *
-     * @param sequenceNumber the packet's 16-bit sequence number
-     * @param rtpTimestamp   the packet's 32-bit timestamp
-     * @param marker         the packet's marker bit (last packet of a picture)
-     */
-    public void packet(ByteBuffer payload, int sequenceNumber, long rtpTimestamp, boolean marker) {
-        if (!inSequence(sequenceNumber)) {
-            return;
-        }
-        if (rtpTimestamp != timestamp) {
-            if (length > 0 || started) {
-                damaged = true; // the marker packet was lost
-                emit();
-            }
-            timestamp = rtpTimestamp;
-        }
-        read(payload.duplicate());
-        if (marker) {
-            emit();
-        }
-    }
-
-    /** Packets missing from the sequence so far. */
-    public long lostPackets() {
-        return lostPackets;
-    }
-
-    /** Packets that arrived after a later one and were dropped. */
-    public long latePackets() {
-        return latePackets;
-    }
-
-    /** Packets whose payload descriptor was cut short or inconsistent. */
-    public long malformedPackets() {
-        return malformedPackets;
-    }
-
-    private boolean inSequence(int sequenceNumber) {
-        if (lastSequence >= 0) {
-            int delta = (short) (sequenceNumber - lastSequence - 1);
-            if (delta < 0) {
-                latePackets++;
-                return false;
-            }
-            if (delta > 0) {
-                lostPackets += delta;
-                damaged = true;
-            }
-        }
-        lastSequence = sequenceNumber & 0xffff;
-        return true;
+        super(listener);
     }
 
     /** Section 4.2: I|P|L|F|B|E|V|Z, then picture ID, layer indices, reference indices and scalability structure. */
-    private void read(ByteBuffer p) {
+    @Override
+    void read(ByteBuffer p) {
         if (!p.hasRemaining()) {
             malformed();
             return;
@@ -141,11 +75,8 @@ public final class Vp9Depacketizer {
             ssWidth = (int) (size >>> 16);
             ssHeight = (int) (size & 0xffff);
         }
-        if (begin && (length > 0 || started) && spatialId == 0) {
-            damaged = true; // a new picture began in the same timestamp without the old one's end
-            emit();
-        }
         if (begin && spatialId == 0) {
+            cutShort(); // a new picture began in the same timestamp without the old one's end
             started = true;
             keyframe = !interPredicted;
             width = ssWidth;
@@ -154,16 +85,7 @@ public final class Vp9Depacketizer {
             damaged = true; // the frame's first packet was lost: nothing to append to
             return;
         }
-        int n = p.remaining();
-        if (length + n > MAX_FRAME_BYTES) {
-            damaged = true;
-            return;
-        }
-        if (length + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(length + n, buffer.length * 2));
-        }
-        p.get(buffer, length, n);
-        length += n;
+        append(p);
     }
 
     /**
@@ -212,26 +134,20 @@ public final class Vp9Depacketizer {
         return true;
     }
 
-    private void malformed() {
-        malformedPackets++;
-        damaged = true;
+    @Override
+    void handOut(boolean whole) {
+        boolean key = whole && keyframe;
+        if (key && (width == 0 || height == 0)) {
+            int size = keyframeSize(buffer, length);
+            width = size >>> 16;
+            height = size & 0xffff;
+        }
+        ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
+        listener.frame(frame, timestamp, !whole, key, key ? width : 0, key ? height : 0);
     }
 
-    private void emit() {
-        if (length > 0 || damaged) {
-            boolean whole = !damaged && started && length > 0;
-            boolean key = whole && keyframe;
-            if (key && (width == 0 || height == 0)) {
-                int size = keyframeSize(buffer, length);
-                width = size >>> 16;
-                height = size & 0xffff;
-            }
-            ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
-            listener.frame(frame, timestamp, !whole, key, key ? width : 0, key ? height : 0);
-        }
-        length = 0;
-        started = false;
-        damaged = false;
+    @Override
+    void clear() {
         keyframe = false;
         width = 0;
         height = 0;
