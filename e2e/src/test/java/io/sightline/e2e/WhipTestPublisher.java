@@ -9,22 +9,34 @@ import java.util.Map;
  * tracks in {@code window.pubSenders} (a test silences the publisher with {@code replaceTrack(null)}).
  */
 final class WhipTestPublisher {
-    /** Arguments: the publish token, the stream name, and optionally 'vp8' to offer VP8 only. */
+    /**
+     * Arguments: the publish token, the stream name, optionally 'vp8' to offer VP8 only, and optionally 'simulcast'
+     * to send 1280x720 as three simulcast layers (rids l, m, h at a quarter, half and full size, sizes kept under CPU
+     * pressure: frame rate is shed instead).
+     */
     static final String PUBLISH = String.join("\n",
             "const token = arguments[0], stream = arguments[1], vp8 = arguments[2] === 'vp8';",
+            "const simulcast = arguments[3] === 'simulcast';",
             "window.pub = {state: 'starting'};",
             "(async () => {",
-            "  const media = await navigator.mediaDevices.getUserMedia(",
-            "      {video: {width: 640, height: 360, frameRate: 30}, audio: true});",
+            "  const media = await navigator.mediaDevices.getUserMedia({video: simulcast",
+            "      ? {width: 1280, height: 720, frameRate: 30} : {width: 640, height: 360, frameRate: 30}, audio: true});",
             "  const pc = new RTCPeerConnection();",
             "  window.pubPc = pc;",
             "  window.pubSenders = [];",
-            "  media.getTracks().forEach(t => {",
-            "    const tr = pc.addTransceiver(t, {direction: 'sendonly', streams: [media]});",
+            "  for (const t of media.getTracks()) {",
+            "    const init = {direction: 'sendonly', streams: [media]};",
+            "    if (simulcast && t.kind === 'video') init.sendEncodings = [{rid: 'l', scaleResolutionDownBy: 4},",
+            "        {rid: 'm', scaleResolutionDownBy: 2}, {rid: 'h'}];",
+            "    const tr = pc.addTransceiver(t, init);",
+            "    if (simulcast && t.kind === 'video') {",
+            "      const p = tr.sender.getParameters(); p.degradationPreference = 'maintain-resolution';",
+            "      try { await tr.sender.setParameters(p); } catch (e) { window.pub.parameters = String(e); }",
+            "    }",
             "    window.pubSenders.push({sender: tr.sender, track: t});",
             "    if (vp8 && t.kind === 'video') tr.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs",
             "        .filter(c => c.mimeType === 'video/VP8'));",
-            "  });",
+            "  }",
             "  await pc.setLocalDescription(await pc.createOffer());",
             "  await new Promise(done => {",
             "    if (pc.iceGatheringState === 'complete') { done(); return; }",
@@ -43,11 +55,13 @@ final class WhipTestPublisher {
             "})().catch(e => window.pub.state = 'error ' + e);");
     private static final String PUBLISHED = String.join("\n",
             "const pc = window.pubPc; if (!pc || !window.pub) return window.pub || null;",
-            "const out = {state: window.pub.state, status: window.pub.status};",
+            "const out = {state: window.pub.state, status: window.pub.status, layers: {}};",
             "return pc.getStats().then(stats => { stats.forEach(s => {",
             "  if (s.type === 'outbound-rtp' && s.kind === 'video') { out.framesEncoded = s.framesEncoded;",
             "    out.codec = s.encoderImplementation; out.nackCount = s.nackCount; out.pliCount = s.pliCount;",
-            "    out.packetsSent = s.packetsSent; }",
+            "    out.packetsSent = s.packetsSent;",
+            "    if (s.rid) out.layers[s.rid] = {width: s.frameWidth || 0, height: s.frameHeight || 0,",
+            "        framesEncoded: s.framesEncoded || 0, active: s.active, limitation: s.qualityLimitationReason}; }",
             "}); return out; });");
 
     private WhipTestPublisher() {

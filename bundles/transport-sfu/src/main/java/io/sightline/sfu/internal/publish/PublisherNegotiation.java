@@ -8,8 +8,13 @@ import io.sightline.rtp.sdp.IceCandidate;
 import io.sightline.rtp.sdp.MediaDescription;
 import io.sightline.rtp.sdp.RtpFormat;
 import io.sightline.rtp.sdp.SessionDescription;
+import io.sightline.rtp.sdp.ExtMap;
+import io.sightline.rtp.sdp.Rid;
+import io.sightline.rtp.sdp.Simulcast;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,8 +22,10 @@ import java.util.random.RandomGenerator;
  * with H.264 in packetization mode 1, or VP8 when the section offers no such H.264 (a publisher that was told to
  * send VP8; the SFU passes either through to viewers unchanged), and the first sending audio
  * section with Opus, and answers them {@code recvonly} as an ICE-lite DTLS server, with NACK, PLI and REMB feedback
- * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). Other sections are
- * rejected with port 0. No I/O: every refusal is tested without a socket.
+ * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). A video section with
+ * {@code a=simulcast:send} and its {@code a=rid} lines is answered {@code a=simulcast:recv} with the same layers and
+ * the mid and RTP stream id header extensions (decision 0048). Other sections are rejected with port 0. No I/O: every
+ * refusal is tested without a socket.
  */
 public final class PublisherNegotiation {
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -36,8 +43,25 @@ public final class PublisherNegotiation {
      * @param publisherFingerprint what the publisher's DTLS certificate must hash to
      */
     public record Answer(String answerSdp, String ufrag, String pwd, RtpFormat video, RtpFormat audio,
-            Fingerprint publisherFingerprint) {
+            Fingerprint publisherFingerprint, Layers layers) {
+        /** Without simulcast. */
+        public Answer(String answerSdp, String ufrag, String pwd, RtpFormat video, RtpFormat audio,
+                Fingerprint publisherFingerprint) {
+            this(answerSdp, ufrag, pwd, video, audio, publisherFingerprint, null);
+        }
     }
+
+    /**
+     * The simulcast layers of an accepted video section (RFC 8853, decision 0048).
+     *
+     * @param rids         the layers' RTP stream ids in the offer's order (the first alternative of each)
+     * @param ridExtension the id of the RTP stream id header extension in the publisher's packets
+     */
+    public record Layers(List<String> rids, int ridExtension) {
+    }
+
+    /** The most simulcast layers taken from one publisher (browsers send three). */
+    static final int MAX_LAYERS = 4;
 
     private final RandomGenerator random;
 
@@ -77,6 +101,7 @@ public final class PublisherNegotiation {
             throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264 (packetization-mode=1)"
                     + " or VP8 video nor Opus audio");
         }
+        Layers layers = videoSection == null ? null : layers(videoSection, video);
         MediaDescription first = offer.media().get(0);
         if ("passive".equals(first.setup())) {
             throw new TransportException(Reason.NOT_ACCEPTABLE, "a=setup:passive offers are not supported: the "
@@ -104,13 +129,88 @@ public final class PublisherNegotiation {
         for (MediaDescription m : offer.media()) {
             if (m == videoSection) {
                 accepted(sdp, m, video, ufrag, pwd, fingerprint, candidates);
+                if (layers != null) {
+                    simulcast(sdp, m, layers);
+                }
             } else if (m == audioSection) {
                 accepted(sdp, m, audio, ufrag, pwd, fingerprint, candidates);
             } else {
                 rejected(sdp, m, ufrag, pwd, fingerprint);
             }
         }
-        return new Answer(sdp.toString(), ufrag, pwd, video, audio, publisher);
+        return new Answer(sdp.toString(), ufrag, pwd, video, audio, publisher, layers);
+    }
+
+    /**
+     * The simulcast layers a video section sends, checked (RFC 8851, 8853): null without {@code a=simulcast}. Every
+     * refusal is MALFORMED_OFFER (400) naming what is wrong, before anything is allocated.
+     */
+    static Layers layers(MediaDescription m, RtpFormat video) throws TransportException {
+        Simulcast simulcast = m.simulcast();
+        if (simulcast == null) {
+            return null; // a=rid lines alone only restrict one RTP stream: nothing to do for a receiver
+        }
+        if (simulcast.send().isEmpty() || !simulcast.recv().isEmpty()) {
+            throw malformed("a=simulcast of a publisher must list what it sends ('a=simulcast:send l;m;h'), "
+                    + "and nothing it receives");
+        }
+        if (simulcast.send().size() > MAX_LAYERS) {
+            throw malformed("a=simulcast lists " + simulcast.send().size() + " layers; at most " + MAX_LAYERS
+                    + " are taken");
+        }
+        Map<String, Rid> declared = new HashMap<>();
+        for (Rid rid : m.rids()) {
+            if (declared.put(rid.id(), rid) != null) {
+                throw malformed("a=rid:" + rid.id() + " is declared twice");
+            }
+        }
+        List<String> rids = new ArrayList<>();
+        for (List<Simulcast.Stream> alternatives : simulcast.send()) {
+            String id = alternatives.get(0).rid();
+            Rid rid = declared.get(id);
+            if (rid == null) {
+                throw malformed("a=simulcast names rid '" + id + "', which no a=rid line declares");
+            }
+            if (!rid.direction().equals("send")) {
+                throw malformed("a=rid:" + id + " is '" + rid.direction() + "' but a=simulcast sends it");
+            }
+            if (!rid.payloadTypes().isEmpty() && !rid.payloadTypes().contains(video.payloadType())) {
+                throw malformed("a=rid:" + id + " is restricted to payload types " + rid.payloadTypes()
+                        + ", none of which is the accepted " + video.encodingName() + " (" + video.payloadType()
+                        + ")");
+            }
+            if (rids.contains(id)) {
+                throw malformed("a=simulcast lists rid '" + id + "' twice");
+            }
+            rids.add(id);
+        }
+        ExtMap ridExtension = m.extMap(ExtMap.SDES_RTP_STREAM_ID);
+        if (ridExtension == null) {
+            throw malformed("a=simulcast needs the header extension " + ExtMap.SDES_RTP_STREAM_ID
+                    + " (a=extmap) to tell the layers apart");
+        }
+        return new Layers(List.copyOf(rids), ridExtension.id());
+    }
+
+    private static TransportException malformed(String why) {
+        return new TransportException(Reason.MALFORMED_OFFER, why);
+    }
+
+    /**
+     * The simulcast part of the answer: the mid and RTP stream id extensions (and the repaired one, when offered) with
+     * the offer's ids, each layer {@code recv}, and {@code a=simulcast:recv} in the offer's order.
+     */
+    private static void simulcast(StringBuilder sdp, MediaDescription m, Layers layers) {
+        for (String uri : List.of(ExtMap.SDES_MID, ExtMap.SDES_RTP_STREAM_ID, ExtMap.SDES_REPAIRED_RTP_STREAM_ID)) {
+            ExtMap e = m.extMap(uri);
+            if (e != null) {
+                line(sdp, "a=extmap:" + e.id() + " " + e.uri());
+            }
+        }
+        for (String rid : layers.rids()) {
+            line(sdp, "a=rid:" + rid + " recv");
+        }
+        line(sdp, "a=simulcast:recv " + String.join(";", layers.rids()));
     }
 
     private static boolean sends(MediaDescription m) {

@@ -1,0 +1,279 @@
+package io.sightline.sfu.internal.publish;
+
+import io.sightline.api.media.Codec;
+import io.sightline.api.media.CodecParameters;
+import io.sightline.api.media.EncodedUnit;
+import io.sightline.api.stream.Track;
+import io.sightline.rtp.h264.H264Ingest;
+import io.sightline.rtp.rtcp.RtcpWriter;
+import io.sightline.rtp.rtp.H264Depacketizer;
+import io.sightline.rtp.rtp.NackGenerator;
+import io.sightline.rtp.rtp.ReorderWindow;
+import io.sightline.rtp.rtp.Vp8Depacketizer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One video RTP stream of a publisher: the only one, or one simulcast layer (named by its rid). Its own receive
+ * chain: a reorder window, NACKs, the depacketizer and the keyframe rule ({@link H264Ingest}, or the same rule for
+ * VP8), its own RTP clock, and its own keyframe requests (a PLI names the layer's SSRC). Not thread-safe: the session
+ * calls it under its receive lock, from the ICE receive thread and the feedback timer.
+ */
+final class PublishedLayer {
+    /** Where the layer's access units go. */
+    interface Output {
+        /** The layer's video track changed (first keyframe, or a new size or SPS). */
+        void track(PublishedLayer layer, Track track);
+
+        /** One access unit of the layer, keyframes with their parameter sets. */
+        void unit(PublishedLayer layer, EncodedUnit unit);
+    }
+
+    private final String rid;
+    private final byte[] ridBytes;
+    private final Output output;
+    private final ReorderWindow reorder;
+    private final NackGenerator nacks = new NackGenerator(256, 10, 1_000_000_000L);
+    private final H264Depacketizer depacketizer;
+    private final H264Ingest h264;
+    /** VP8 publishers instead of the two above. */
+    private final Vp8Depacketizer vp8;
+    private final RtpClock clock = new RtpClock(90_000);
+    private boolean vp8WaitingForKeyframe = true;
+    private long vp8Dropped;
+    private long ssrc;
+    private Track track;
+    private boolean keyframeWanted = true;
+    /** Far in the past: the first PLI goes out at once. */
+    private long lastPliNanos = Long.MIN_VALUE / 4;
+    private long lastKeyframeNanos;
+    private long lastPacketNanos;
+    private long arrivalNanos;
+    private long packets;
+    private long bytes;
+    private long units;
+    private long plis;
+    private long bytesAtReport;
+    private long reportNanos;
+    private long bitrateBps;
+
+    /**
+     * @param rid     the layer's rid, or null for a publisher without simulcast
+     * @param vp8     whether the publisher sends VP8 (else H.264)
+     * @param maxPayload the largest RTP payload kept for reordering
+     * @param holdNanos how long a gap may hold later packets
+     */
+    PublishedLayer(String rid, boolean vp8, int maxPayload, long holdNanos, Output output) {
+        this.rid = rid;
+        this.ridBytes = rid == null ? new byte[0] : rid.getBytes(StandardCharsets.US_ASCII);
+        this.output = output;
+        H264Ingest.Output ingestOut = new H264Ingest.Output() {
+            @Override
+            public void track(Track t) {
+                track = t;
+                output.track(PublishedLayer.this, t);
+            }
+
+            @Override
+            public void unit(EncodedUnit unit) {
+                deliver(unit);
+            }
+
+            @Override
+            public void keyframeNeeded() {
+                keyframeWanted = true;
+            }
+        };
+        this.h264 = new H264Ingest(ingestOut);
+        this.depacketizer = new H264Depacketizer((nals, ts, damaged) -> h264.accessUnit(nals, damaged,
+                clock.micros(ts, arrivalNanos), System.currentTimeMillis(), arrivalNanos));
+        this.vp8 = vp8 ? new Vp8Depacketizer(this::vp8Frame) : null;
+        this.reorder = new ReorderWindow(512, maxPayload, holdNanos, (payload, seq, ts, marker, at) -> {
+            arrivalNanos = at;
+            if (this.vp8 != null) {
+                this.vp8.packet(payload, seq, ts, marker);
+            } else {
+                depacketizer.packet(payload, seq, ts, marker);
+            }
+        });
+    }
+
+    String rid() {
+        return rid;
+    }
+
+    /** Whether an RTP stream id extension of {@code length} bytes in {@code buf} names this layer; no allocation. */
+    boolean named(byte[] buf, int length) {
+        if (length != ridBytes.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf[i] != ridBytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    long ssrc() {
+        return ssrc;
+    }
+
+    /** The layer's packets come with this SSRC from now on (its first packet, or an encoder restarted by the sender). */
+    void bind(long newSsrc) {
+        if (ssrc != 0 && ssrc != newSsrc) {
+            reorder.reset();
+            nacks.reset();
+            keyframeWanted = true; // a new sequence space: start again at a keyframe
+        }
+        ssrc = newSsrc;
+    }
+
+    /** One decrypted RTP packet of the layer (payload at {@code offset}). */
+    void packet(byte[] packet, int offset, int payload, int sequence, long timestamp, boolean marker, int length,
+            long now) {
+        packets++;
+        bytes += length;
+        lastPacketNanos = now;
+        nacks.received(sequence, now);
+        reorder.add(packet, offset, payload, sequence, timestamp, marker, now);
+    }
+
+    /**
+     * The layer's part of a feedback tick: gives up stale gaps, writes its NACKs and, when a keyframe is wanted (and
+     * no PLI went out within {@code pliIntervalNanos}), a PLI to its SSRC.
+     *
+     * @param refreshNanos ask for a keyframe when none came for this long (0: never)
+     * @return the bytes written at {@code off}
+     */
+    int feedback(byte[] out, int off, long localSsrc, int[] nackList, long now, long pliIntervalNanos,
+            long refreshNanos) {
+        reorder.flush(now);
+        if (ssrc == 0) {
+            return 0;
+        }
+        int n = nacks.due(now, 30_000_000L, nackList);
+        int len = RtcpWriter.writeNack(out, off, localSsrc, ssrc, nackList, n);
+        if (nacks.takeKeyframeNeeded()) {
+            keyframeWanted = true;
+        }
+        if (refreshNanos > 0 && lastKeyframeNanos != 0 && now - lastKeyframeNanos >= refreshNanos
+                && now - lastPliNanos >= refreshNanos) {
+            keyframeWanted = true; // the GOP grew past the stream's limit
+        }
+        if (keyframeWanted && now - lastPliNanos >= pliIntervalNanos) {
+            keyframeWanted = false;
+            lastPliNanos = now;
+            plis++;
+            len += RtcpWriter.writePli(out, off + len, localSsrc, ssrc);
+        }
+        return len;
+    }
+
+    /** Updates the bitrate over the last report interval. */
+    void measure(long now) {
+        bitrateBps = reportNanos == 0 ? 0 : (bytes - bytesAtReport) * 8 * 1_000_000_000L / (now - reportNanos);
+        bytesAtReport = bytes;
+        reportNanos = now;
+    }
+
+    void wantKeyframe() {
+        keyframeWanted = true;
+    }
+
+    /** Whether a packet came within {@code withinNanos} and the layer has a picture size (it sent a keyframe). */
+    boolean live(long now, long withinNanos) {
+        return track != null && lastPacketNanos != 0 && now - lastPacketNanos < withinNanos;
+    }
+
+    Track track() {
+        return track;
+    }
+
+    /** Pixels of a picture, 0 before the first keyframe. */
+    int pixels() {
+        return track == null ? 0 : track.width() * track.height();
+    }
+
+    long bitrateBps() {
+        return bitrateBps;
+    }
+
+    /** When the layer's packets began to be measured (its first report), 0 before. */
+    long packets() {
+        return packets;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long plis() {
+        return plis;
+    }
+
+    long units() {
+        return units;
+    }
+
+    long lastPacketNanos() {
+        return lastPacketNanos;
+    }
+
+    long skipped() {
+        return reorder.skipped();
+    }
+
+    long late() {
+        return reorder.late();
+    }
+
+    long nacked() {
+        return nacks.requested();
+    }
+
+    long recovered() {
+        return nacks.recovered();
+    }
+
+    long dropped() {
+        return h264.dropped() + vp8Dropped;
+    }
+
+    private void deliver(EncodedUnit unit) {
+        units++;
+        if (unit.keyframe()) {
+            lastKeyframeNanos = arrivalNanos;
+            keyframeWanted = false; // whoever asked is served by this one
+        }
+        output.unit(this, unit);
+    }
+
+    /**
+     * A VP8 frame, as {@link H264Ingest} treats access units: nothing before the first key frame or after a damaged
+     * frame until the next (asked for), and the track (re)announced when a key frame brings a new picture size.
+     */
+    private void vp8Frame(ByteBuffer frame, long ts, boolean damaged, boolean keyframe, int width, int height) {
+        if (damaged || (!keyframe && vp8WaitingForKeyframe)) {
+            vp8Dropped++;
+            vp8WaitingForKeyframe = true;
+            keyframeWanted = true;
+            return;
+        }
+        if (keyframe) {
+            vp8WaitingForKeyframe = false;
+            if (track == null || track.width() != width || track.height() != height) {
+                track = Track.video(CodecParameters.vp8(), width, height, 0);
+                output.track(this, track);
+            }
+        }
+        deliver(new EncodedUnit(Track.VIDEO, Codec.VP8, clock.micros(ts, arrivalNanos), System.currentTimeMillis(),
+                keyframe, List.of(frame), arrivalNanos));
+    }
+
+    @Override
+    public String toString() {
+        return rid == null ? "video" : "layer " + rid;
+    }
+}
