@@ -95,6 +95,7 @@ async function startDistribution(o) {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
   };
   process.on('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
   const url = `http://127.0.0.1:${p}`;
   const started = Date.now();
   while (!(await ok(`${url}/health`) && (await (await fetch(`${url}/health`)).text()).includes(`"${STREAM}"`))) {
@@ -110,7 +111,7 @@ function javaPid(home) {
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-      if (cmd.startsWith(fs.readlinkSync(`/proc/${pid}/exe`)) && /java/.test(cmd) && cmd.includes(home)) return Number(pid);
+      if (/\/java$/.test(fs.readlinkSync(`/proc/${pid}/exe`)) && cmd.includes(home)) return Number(pid);
     } catch { /* gone */ }
   }
   throw new Error(`no JVM for ${home}`);
@@ -199,7 +200,7 @@ function moves(home) {
   const lines = [];
   for (const f of fs.readdirSync(dir)) {
     for (const l of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.,]\d{3}).*Session (\w+): moving from (\S+) to (\S+)/.exec(l);
+      const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.,]\d{3}).*Session (\w+): moving from (.+?) to (\S+) \(/.exec(l);
       if (m) lines.push({ at: Date.parse(`${m[1].replace(',', '.')}Z`), session: m[2], from: m[3], to: m[4] });
     }
   }
@@ -246,7 +247,7 @@ async function moveRun(browser, server, o) {
     const sizes = await page.evaluate(() => window.frameSizes);
     const first = sizes[0];
     const smaller = first && sizes.find((s) => s.width < first.width);
-    const move = moves(server.home).find((m) => m.at >= opened && m.from === 'source');
+    const move = moves(server.home).find((m) => m.at >= opened && m.from === 'the stream itself');
     if (smaller && move) result = { rung: move.to, firstFrameMs: first.at - opened, moveToFrameMs: smaller.at - move.at,
       widths: `${first.width} -> ${smaller.width}` };
   }

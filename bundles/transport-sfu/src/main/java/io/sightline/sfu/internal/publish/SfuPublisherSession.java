@@ -406,9 +406,11 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     }
 
     /**
-     * Tells the stream which layers there are, top first, when a layer got its first picture size or a new one, or
-     * its first measured bitrate: each is a rung named by its rid with its size and bitrate (a nominal one from its
-     * size until it has been measured for two report intervals).
+     * Tells the stream which layers there are, top first, when a layer got its first picture size or a new one, its
+     * first measured bitrate, or (checked every 5 s) a bitrate a quarter away from the one announced: a browser ramps
+     * its layers up over seconds, and the rate policy of viewers joining later should see what is sent now. Each is
+     * a rung named by its rid with its size and bitrate (a nominal one from its size until it has been measured for
+     * two report intervals).
      */
     private void announceLayers() {
         boolean changed = false;
@@ -422,7 +424,9 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
                     ? (int) Math.max(10, layers[i].bitrateBps() / 1000) : nominalKbps(t.width(), t.height());
             Rendition before = announcedLayers[i];
             if (before == null || before.width() != t.width() || before.height() != t.height()
-                    || (measuredReports[i] == 2 && before.bitrateKbps() != kbps)) {
+                    || (measuredReports[i] == 2 && before.bitrateKbps() != kbps)
+                    || (measuredReports[i] > 2 && Math.abs(kbps - before.bitrateKbps()) > before.bitrateKbps() / 4
+                            && measuredReports[i] % 5 == 0)) {
                 announcedLayers[i] = Rendition.layer(layers[i].rid(), codec, Math.max(16, t.width()),
                         Math.max(16, t.height()), kbps);
                 changed = true;
@@ -515,8 +519,8 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
     private void measureLayers(long now) {
         for (int i = 0; i < layers.length; i++) {
             layers[i].measure(now);
-            if (layers[i].track() != null && measuredReports[i] < 3) {
-                measuredReports[i]++;
+            if (layers[i].track() != null) {
+                measuredReports[i]++; // a report a second: 68 years before it wraps
             }
         }
         if (simulcast) {

@@ -56,6 +56,8 @@ class SimulcastNegotiationTest {
             assertTrue(video.contains(line + "\r\n"), line + " in " + video);
         }
         assertTrue(video.contains("a=recvonly"), video);
+        assertTrue(video.contains("a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f;"
+                + "x-google-start-bitrate=1500\r\n"), "the sender starts high enough for its top layer: " + video);
         assertFalse(sdp.substring(0, sdp.indexOf("m=video")).contains("a=rid"), "nothing in the audio section");
     }
 
