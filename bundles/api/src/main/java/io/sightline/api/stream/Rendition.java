@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * bitrate are what was measured when the publisher announced it, and it is identified by {@link #key()}, which
  * stays the same when those measurements change.
  *
- * @param codec       the codec of the encoding, {@link Codec#H264} or {@link Codec#VP8}
+ * @param codec       the codec of the encoding, {@link Codec#H264} or {@link Codec#VP8} (a layer: the publisher's
+ *                    video codec)
  * @param width       the largest picture width in pixels
  * @param height      the largest picture height in pixels
  * @param bitrateKbps the target bitrate in kilobits per second (a layer's: measured)
@@ -37,8 +38,11 @@ public record Rendition(Codec codec, int width, int height, int bitrateKbps, Str
             throw new IllegalArgumentException("a layer name has 1-16 characters: '" + layer + "'");
         }
         Objects.requireNonNull(codec, "codec");
-        if (codec != Codec.H264 && codec != Codec.VP8) {
+        if (layer == null && codec != Codec.H264 && codec != Codec.VP8) {
             throw new IllegalArgumentException("renditions are encoded in H264 or VP8, not " + codec);
+        }
+        if (layer != null && codec.kind() != io.sightline.api.media.MediaKind.VIDEO) {
+            throw new IllegalArgumentException("a layer is video, not " + codec);
         }
         if (width < 16 || height < 16 || bitrateKbps < 10) {
             throw new IllegalArgumentException("a rendition needs at least 16x16 pixels and 10 kbit/s: " + width

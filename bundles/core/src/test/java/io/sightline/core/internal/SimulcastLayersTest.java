@@ -110,6 +110,22 @@ class SimulcastLayersTest {
     }
 
     @Test
+    void aLayerIsNamedByItsRidWhateverWasMeasuredAndMayBeInThePublishersCodec() {
+        Rendition m = Rendition.layer("m", Codec.H264, 640, 360, 480);
+        assertTrue(m.sameRung(Rendition.layer("m", Codec.H264, 632, 356, 700)), "measurements change, the rung stays");
+        assertFalse(m.sameRung(Rendition.layer("m", Codec.VP8, 640, 360, 480)));
+        assertFalse(m.sameRung(new Rendition(Codec.H264, 640, 360, 480)));
+        assertEquals("h264-layer-m", m.key());
+        assertEquals(new Rendition(Codec.VP8, 640, 360, 480), m.in(Codec.VP8), "an encoding of the layer's size");
+        assertEquals("vp9-layer-h", Rendition.layer("h", Codec.VP9, 1280, 720, 1500).key(), "a VP9 publisher's layer");
+        assertThrows(IllegalArgumentException.class, () -> new Rendition(Codec.VP9, 1280, 720, 1500),
+                "the server encodes rungs in H.264 or VP8 only");
+        assertThrows(IllegalArgumentException.class, () -> Rendition.layer("a", Codec.OPUS, 16, 16, 32));
+        assertThrows(IllegalArgumentException.class, () -> Rendition.layer("averyveryverylongname", Codec.H264, 16,
+                16, 32));
+    }
+
+    @Test
     void anUnknownLayerIsRefusedAndAnEncodingOfALayersSizeNeedsAnEncoder() throws Exception {
         LiveStream s = define();
         await("layers announced", () -> s.renditions().size() == 2);

@@ -57,6 +57,10 @@ final class PublishedLayer {
     private long bytesAtReport;
     private long reportNanos;
     private long bitrateBps;
+    /** Intervals {@link #peakBps()} looks back over. */
+    static final int PEAK_WINDOW = 5;
+    private final long[] recentBps = new long[PEAK_WINDOW];
+    private int recentNext;
 
     /**
      * @param rid     the layer's rid, or null for a publisher without simulcast
@@ -176,6 +180,19 @@ final class PublishedLayer {
         bitrateBps = reportNanos == 0 ? 0 : (bytes - bytesAtReport) * 8 * 1_000_000_000L / (now - reportNanos);
         bytesAtReport = bytes;
         reportNanos = now;
+        recentBps[recentNext++ % recentBps.length] = bitrateBps;
+    }
+
+    /**
+     * The busiest of the last {@value #PEAK_WINDOW} report intervals: what a link must carry for the layer's
+     * keyframes (every 2 s at least) to get through, which the mean understates.
+     */
+    long peakBps() {
+        long peak = 0;
+        for (long b : recentBps) {
+            peak = Math.max(peak, b);
+        }
+        return peak;
     }
 
     void wantKeyframe() {

@@ -409,19 +409,20 @@ public final class SfuPublisherSession implements PublisherSession, PublishedStr
      * Tells the stream which layers there are, top first, when a layer got its first picture size or a new one, its
      * first measured bitrate, or (checked every 5 s) a bitrate a quarter away from the one announced: a browser ramps
      * its layers up over seconds, and the rate policy of viewers joining later should see what is sent now. Each is
-     * a rung named by its rid with its size and bitrate (a nominal one from its size until it has been measured for
-     * two report intervals).
+     * a rung named by its rid with its size and bitrate: a nominal one from its size until it has been measured for
+     * two report intervals, then the busiest second of the last five (keyframes included: a rung chosen on the mean
+     * would fit a link only between keyframes).
      */
     private void announceLayers() {
         boolean changed = false;
-        Codec codec = videoFormat.is("VP8") ? Codec.VP8 : Codec.H264;
+        Codec codec = Codec.fromRtpName(videoFormat.encodingName());
         for (int i = 0; i < layers.length; i++) {
             Track t = layers[i].track();
             if (t == null) {
                 continue;
             }
-            int kbps = measuredReports[i] >= 2 && layers[i].bitrateBps() > 0
-                    ? (int) Math.max(10, layers[i].bitrateBps() / 1000) : nominalKbps(t.width(), t.height());
+            int kbps = measuredReports[i] >= 2 && layers[i].peakBps() > 0
+                    ? (int) Math.max(10, layers[i].peakBps() / 1000) : nominalKbps(t.width(), t.height());
             Rendition before = announcedLayers[i];
             if (before == null || before.width() != t.width() || before.height() != t.height()
                     || (measuredReports[i] == 2 && before.bitrateKbps() != kbps)
