@@ -166,10 +166,12 @@ function renderStreams(streams) {
   $('streams-empty').hidden = streamRows.size > 0;
 }
 
-// The rungs running now, e.g. "vp8 1280x720@2000: 2 viewers, 14.5% CPU"; empty when none runs.
+// The rungs running now, e.g. "vp8 1280x720@2000: 2 viewers, 14.5% CPU", a simulcast publisher's layers as
+// "simulcast m h264 640x360@480: 1 viewer, no encoder"; empty when none runs.
 function renditionsText(s) {
-  return (s.renditions || []).map((r) => `${r.codec} ${r.width}x${r.height}@${r.bitrateKbps}: `
-    + `${r.viewers} viewer${r.viewers === 1 ? '' : 's'}, ${r.encodeCpuPercent}% CPU`).join('; ');
+  return (s.renditions || []).map((r) => `${r.simulcast ? `simulcast ${r.layer} ` : ''}${r.codec} `
+    + `${r.width}x${r.height}@${r.bitrateKbps}: ${r.viewers} viewer${r.viewers === 1 ? '' : 's'}, `
+    + `${r.simulcast ? 'no encoder' : `${r.encodeCpuPercent}% CPU`}`).join('; ');
 }
 
 function streamRow(name) {

@@ -87,6 +87,19 @@ async function capture() {
   return navigator.mediaDevices.getUserMedia({ video, audio: true });
 }
 
+/**
+ * The video encodings: one at the chosen bitrate, or with "Simulcast" three layers (rids l, m, h at a quarter, half
+ * and full size) that the server offers its viewers as rungs without transcoding (docs/whip.md, section 4a).
+ */
+function encodings(kbps) {
+  if (!form.elements.simulcast.checked) return [{ maxBitrate: kbps * 1000 }];
+  return [
+    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.round(kbps * 100) },
+    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.round(kbps * 300) },
+    { rid: 'h', maxBitrate: kbps * 1000 },
+  ];
+}
+
 /** One WHIP session: offer with all candidates (the server is ICE-lite and takes no trickle before the answer). */
 async function connect(state) {
   show(state, state === 'reconnecting' ? pub.reason : '');
@@ -95,7 +108,7 @@ async function connect(state) {
   const own = pc;
   for (const track of media.getTracks()) {
     const init = { direction: 'sendonly', streams: [media] };
-    if (track.kind === 'video') init.sendEncodings = [{ maxBitrate: kbps * 1000 }];
+    if (track.kind === 'video') init.sendEncodings = encodings(kbps);
     pc.addTransceiver(track, init);
   }
   pc.addEventListener('connectionstatechange', () => own === pc && onConnection(own.connectionState));

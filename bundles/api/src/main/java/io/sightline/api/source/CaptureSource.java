@@ -1,5 +1,6 @@
 package io.sightline.api.source;
 
+import io.sightline.api.stream.Rendition;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -30,5 +31,15 @@ public interface CaptureSource {
      * thread; must not block.
      */
     default void requestKeyframe() {
+    }
+
+    /**
+     * Asks for a keyframe of one of the layers the source announced with {@link MediaSink#layers} (a viewer joined or
+     * moved to it, or lost a packet of it). By default the same as {@link #requestKeyframe()}.
+     *
+     * @since 1.2
+     */
+    default void requestKeyframe(Rendition layer) {
+        requestKeyframe();
     }
 }

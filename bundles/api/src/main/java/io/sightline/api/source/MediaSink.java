@@ -2,6 +2,7 @@ package io.sightline.api.source;
 
 import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import java.util.List;
@@ -51,4 +52,27 @@ public interface MediaSink {
      * @since 1.1
      */
     void waiting(StreamState state, String detail);
+
+    /**
+     * Announces the layers of the source's video: each layer is a separate encoding the publisher sends (a
+     * WebRTC simulcast publisher's RTP streams), top first: the stream's own video is the top layer's (the source
+     * pushes it with {@link #push(EncodedUnit)} as always), and every layer becomes a rung of the stream's ladder
+     * ({@code Stream.renditions()}) served as it comes, without encoding. Called again when a layer's size changes or a
+     * layer comes or goes; an empty list: no layers (a publisher without simulcast). Ignored by default.
+     *
+     * @param layers {@link Rendition#layer layers}, highest first
+     * @since 1.2
+     */
+    default void layers(List<Rendition> layers) {
+    }
+
+    /**
+     * Pushes one video unit of an announced layer, with the layer's video track (the same instance until its codec
+     * configuration or size changes). Cheap and non-blocking like {@link #push(EncodedUnit)}; ignored by default.
+     *
+     * @param layer a layer of the last {@link #layers} call (matched by {@link Rendition#sameRung})
+     * @since 1.2
+     */
+    default void push(Rendition layer, Track video, EncodedUnit unit) {
+    }
 }

@@ -13,13 +13,20 @@ import java.util.regex.Pattern;
  * {@code width} x {@code height} (the source's aspect ratio is kept and it is never scaled up) and at
  * {@code bitrateKbps}. Every subscriber of one rendition shares that one encoding.
  *
- * @param codec       the codec of the encoding, {@link Codec#H264} or {@link Codec#VP8}
+ * <p>A rung can also be a <em>layer</em>: an encoding the publisher itself sends besides the stream's own video (a
+ * WebRTC simulcast layer, named by its RTP stream id in {@link #layer()}). Nothing is encoded for it; its size and
+ * bitrate are what was measured when the publisher announced it, and it is identified by {@link #key()}, which
+ * stays the same when those measurements change.
+ *
+ * @param codec       the codec of the encoding, {@link Codec#H264} or {@link Codec#VP8} (a layer: the publisher's
+ *                    video codec)
  * @param width       the largest picture width in pixels
  * @param height      the largest picture height in pixels
- * @param bitrateKbps the target bitrate in kilobits per second
+ * @param bitrateKbps the target bitrate in kilobits per second (a layer's: measured)
+ * @param layer       the publisher's name of the layer (its RTP stream id), or {@code null} for an encoded rung
  * @since 1.3.0
  */
-public record Rendition(Codec codec, int width, int height, int bitrateKbps) {
+public record Rendition(Codec codec, int width, int height, int bitrateKbps, String layer) {
     /** Configuration key of a stream's ladder, e.g. {@code 1280x720@2000, 640x360@600}; empty turns adaptation off. */
     public static final String RENDITIONS = "renditions";
 
@@ -27,9 +34,15 @@ public record Rendition(Codec codec, int width, int height, int bitrateKbps) {
 
     /** Validates the components. */
     public Rendition {
+        if (layer != null && (layer.isEmpty() || layer.length() > 16)) {
+            throw new IllegalArgumentException("a layer name has 1-16 characters: '" + layer + "'");
+        }
         Objects.requireNonNull(codec, "codec");
-        if (codec != Codec.H264 && codec != Codec.VP8) {
+        if (layer == null && codec != Codec.H264 && codec != Codec.VP8) {
             throw new IllegalArgumentException("renditions are encoded in H264 or VP8, not " + codec);
+        }
+        if (layer != null && codec.kind() != io.sightline.api.media.MediaKind.VIDEO) {
+            throw new IllegalArgumentException("a layer is video, not " + codec);
         }
         if (width < 16 || height < 16 || bitrateKbps < 10) {
             throw new IllegalArgumentException("a rendition needs at least 16x16 pixels and 10 kbit/s: " + width
@@ -37,14 +50,54 @@ public record Rendition(Codec codec, int width, int height, int bitrateKbps) {
         }
     }
 
-    /** The same rung in another codec. */
+    /** An encoded rung. */
+    public Rendition(Codec codec, int width, int height, int bitrateKbps) {
+        this(codec, width, height, bitrateKbps, null);
+    }
+
+    /**
+     * A publisher's layer: sent by the publisher as it is, nothing encoded.
+     *
+     * @param layer the layer's RTP stream id (rid)
+     * @since 1.4.0
+     */
+    public static Rendition layer(String layer, Codec codec, int width, int height, int bitrateKbps) {
+        return new Rendition(codec, width, height, bitrateKbps, Objects.requireNonNull(layer, "layer"));
+    }
+
+    /**
+     * Whether this is a publisher's layer rather than an encoding of the stream.
+     *
+     * @since 1.4.0
+     */
+    public boolean isLayer() {
+        return layer != null;
+    }
+
+    /**
+     * Whether {@code other} names the same rung: for layers the same layer (whatever was measured), else equal.
+     *
+     * @since 1.4.0
+     */
+    public boolean sameRung(Rendition other) {
+        return other != null && (isLayer() ? layer.equals(other.layer) && codec == other.codec : equals(other));
+    }
+
+    /**
+     * An encoded rung of the same size and bitrate in {@code other} (for a layer: an encoding of the stream at the
+     * layer's size, for viewers that cannot take the publisher's codec).
+     */
     public Rendition in(Codec other) {
         return new Rendition(other, width, height, bitrateKbps);
     }
 
-    /** A short name for logs, metrics and URLs: {@code vp8-640x360@600}. */
+    /**
+     * A short name for logs, metrics and URLs: {@code vp8-640x360@600}; a layer's {@code h264-layer-m}, which does not
+     * change with its measured size and bitrate.
+     */
     public String key() {
-        return codec.name().toLowerCase(Locale.ROOT) + "-" + width + "x" + height + "@" + bitrateKbps;
+        String c = codec.name().toLowerCase(Locale.ROOT);
+        return isLayer() ? c + "-layer-" + layer : c + "-" + width + "x" + height + "@" + bitrateKbps;
     }
 
     /**

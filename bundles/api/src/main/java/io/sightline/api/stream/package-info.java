@@ -2,7 +2,7 @@
  * Streams: the named, live media a source produces, their tracks and state, the registry that finds them, and subscriptions to their media.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.sightline.api.stream;
 
 import org.osgi.annotation.bundle.Export;

@@ -153,7 +153,8 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
                 codec = c;
             }
         }
-        return settings.ladder(codec);
+        List<Rendition> layers = renditions.layers();
+        return layers.isEmpty() ? settings.ladder(codec) : layers;
     }
 
     @Override
@@ -171,6 +172,30 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
         queue.start();
         scheduler.execute(this::reconcile);
         return queue;
+    }
+
+    @Override
+    public SubscriberQueue feed(LayerRun layer) {
+        SubscriberQueue queue = new SubscriberQueue(name(), this, layer, LayerRun.FEED,
+                subscriptionNumbers.incrementAndGet(), false, 1);
+        fanout.subscribe(queue);
+        queue.start();
+        return queue;
+    }
+
+    @Override
+    public void requestKeyframe(Rendition layer) {
+        supervisor.requestKeyframe(layer);
+    }
+
+    @Override
+    public void layers(List<Rendition> layers) {
+        renditions.layers(layers);
+    }
+
+    @Override
+    public void layerUnit(Rendition layer, Track video, EncodedUnit unit) {
+        renditions.layerUnit(layer, video, unit);
     }
 
     @Override

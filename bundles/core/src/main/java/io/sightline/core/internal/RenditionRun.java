@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * scaling and encoding, so a slow encoder loses pictures in its feed queue (2 pictures) and never slows the source or
  * the stream's other subscribers. Subscribe and unsubscribe come from transports' threads.
  */
-final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
+final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner, Rung {
     private static final Logger LOG = LoggerFactory.getLogger(RenditionRun.class);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     /** The feed: pictures and audio; room for a second of audio units besides the pictures. */
@@ -78,7 +78,8 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
         keyframes.want();
     }
 
-    Rendition rendition() {
+    @Override
+    public Rendition rendition() {
         return rendition;
     }
 
@@ -89,18 +90,21 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner {
     }
 
     /** Attaches a subscriber of the rendition; it starts on the rendition's cached GOP or its next keyframe. */
-    void subscribe(SubscriberQueue queue) {
+    @Override
+    public void subscribe(SubscriberQueue queue) {
         if (fanout.subscribe(queue)) {
             requestKeyframe();
         }
         queue.start();
     }
 
-    boolean hasSubscribers() {
+    @Override
+    public boolean hasSubscribers() {
         return fanout.hasSubscribers();
     }
 
-    RenditionStatus status() {
+    @Override
+    public RenditionStatus status() {
         return new RenditionStatus(rendition, fanout.subscriberCount(), fanout.viewerCount(), pictures.get(),
                 cpuNanos.get(), startedMillis);
     }

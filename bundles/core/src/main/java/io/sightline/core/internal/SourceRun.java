@@ -5,6 +5,7 @@ import io.sightline.api.media.RawVideoFrame;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.source.MediaSink;
 import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import java.nio.file.Path;
@@ -26,6 +27,14 @@ final class SourceRun implements MediaSink, SourceContext {
         void unit(EncodedUnit unit);
 
         void picture(RawVideoFrame frame);
+
+        /** The source's simulcast layers (decision 0048). */
+        default void layers(List<Rendition> layers) {
+        }
+
+        /** A video unit of one of the layers. */
+        default void layerUnit(Rendition layer, Track video, EncodedUnit unit) {
+        }
 
         /** The run's first media (once): the stream is live. */
         void firstMedia(SourceRun run);
@@ -110,6 +119,20 @@ final class SourceRun implements MediaSink, SourceContext {
         }
         markLive();
         stream.unit(unit);
+    }
+
+    @Override
+    public void layers(List<Rendition> layers) {
+        if (current()) {
+            stream.layers(List.copyOf(layers));
+        }
+    }
+
+    @Override
+    public void push(Rendition layer, Track video, EncodedUnit unit) {
+        if (current()) {
+            stream.layerUnit(layer, video, unit);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sightline.core.internal;
 
 import io.sightline.api.source.CaptureSource;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.stream.StreamState;
 import org.slf4j.Logger;
@@ -160,6 +161,18 @@ final class SourceSupervisor {
                 s.requestKeyframe();
             } catch (RuntimeException e) {
                 LOG.debug("Keyframe request to source of '{}' failed", streamName, e);
+            }
+        }
+    }
+
+    /** Asks the running source for a keyframe of one of its layers; any thread. */
+    void requestKeyframe(Rendition layer) {
+        CaptureSource s = source;
+        if (s != null) {
+            try {
+                s.requestKeyframe(layer);
+            } catch (RuntimeException e) {
+                LOG.debug("Keyframe request for layer {} to source of '{}' failed", layer.key(), streamName, e);
             }
         }
     }

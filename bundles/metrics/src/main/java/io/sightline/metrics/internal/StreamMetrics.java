@@ -97,9 +97,11 @@ final class StreamMetrics {
     /** Only running renditions have series: a rung nobody needs costs nothing and shows nothing. */
     private static void writeRenditions(TextExposition out, List<Row> rows) {
         out.family("sightline_rendition_viewers", Type.GAUGE,
-                "Viewer sessions served from a running rendition (the stream's video encoded once more), by rung.");
+                "Viewer sessions served from a running rendition (the stream's video encoded once more), by rung; "
+                        + "a simulcast publisher's layers have simulcast=\"true\" and no encoder.");
         for (Row r : rows) {
-            r.renditions().forEach(x -> out.sample(x.viewers(), "stream", r.name(), "rendition", x.rendition().key()));
+            r.renditions().forEach(x -> out.sample(x.viewers(), "stream", r.name(), "rendition", x.rendition().key(),
+                    "simulcast", String.valueOf(x.rendition().isLayer())));
         }
         out.family("sightline_rendition_encode_cpu_seconds_total", Type.COUNTER,
                 "CPU time the rendition's encoder thread spent scaling and encoding since the rendition started.");

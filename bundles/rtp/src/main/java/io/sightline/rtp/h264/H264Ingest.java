@@ -105,8 +105,19 @@ public final class H264Ingest {
         }
         sps = fresh;
         if (fresh.length >= 4) {
-            track = Track.video(CodecParameters.h264FromSps(fresh), 0, 0, 0);
+            H264Sps parsed = readable(fresh);
+            track = Track.video(CodecParameters.h264FromSps(fresh), parsed == null ? 0 : parsed.width(),
+                    parsed == null ? 0 : parsed.height(), 0);
             output.track(track);
+        }
+    }
+
+    /** The SPS's fields (the picture size tells a publisher's layers apart), or null when they cannot be read. */
+    private static H264Sps readable(byte[] sps) {
+        try {
+            return H264Sps.parse(ByteBuffer.wrap(sps));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -3,7 +3,7 @@
  * demuxers and files hand over into the NAL units that the RTP payload format (RFC 6184) carries.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.sightline.rtp.h264;
 
 import org.osgi.annotation.bundle.Export;

@@ -17,6 +17,10 @@ public record ExtMap(int id, String direction, String uri) {
     public static final String PLAYOUT_DELAY = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
     /** The media identification (mid) extension, RFC 8843. */
     public static final String SDES_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /** The RTP stream id (rid) of a simulcast layer, RFC 8852. @since 0.4.0 */
+    public static final String SDES_RTP_STREAM_ID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /** The rid of the layer a retransmission stream repairs, RFC 8852. @since 0.4.0 */
+    public static final String SDES_REPAIRED_RTP_STREAM_ID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
     /** The {@code a=extmap:} value. */
     public String toSdp() {

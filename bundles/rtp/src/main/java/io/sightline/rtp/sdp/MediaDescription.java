@@ -21,6 +21,8 @@ public final class MediaDescription {
     final List<SsrcAttribute> ssrcs = new ArrayList<>();
     final List<String> ssrcGroups = new ArrayList<>();
     final List<IceCandidate> candidates = new ArrayList<>();
+    final List<Rid> rids = new ArrayList<>();
+    Simulcast simulcast;
     String mid;
     Direction direction;
     String iceUfrag;
@@ -105,6 +107,24 @@ public final class MediaDescription {
             }
         }
         return null;
+    }
+
+    /**
+     * The {@code a=rid} lines in offer order (RFC 8851).
+     *
+     * @since 0.4.0
+     */
+    public List<Rid> rids() {
+        return Collections.unmodifiableList(rids);
+    }
+
+    /**
+     * The {@code a=simulcast} line (RFC 8853), or {@code null} when the section has none.
+     *
+     * @since 0.4.0
+     */
+    public Simulcast simulcast() {
+        return simulcast;
     }
 
     /** The media id ({@code a=mid}), or {@code null}. */

@@ -217,8 +217,15 @@ public final class SdpParser {
             case "extmap" -> m.extMaps.add(extmap(v, n));
             case "ssrc" -> m.ssrcs.add(ssrc(v, n));
             case "ssrc-group" -> m.ssrcGroups.add(v.trim());
+            case "rid" -> m.rids.add(rid(v, n));
+            case "simulcast" -> {
+                if (m.simulcast != null) {
+                    throw new SdpException("line " + n + ": a second simulcast line in one section");
+                }
+                m.simulcast = simulcast(v, n);
+            }
             default -> {
-                // ice-options, msid-semantic, rid, simulcast, sctp-port, ...: not needed for the answer
+                // ice-options, msid-semantic, sctp-port, ...: not needed for the answer
             }
         }
     }
@@ -286,6 +293,80 @@ public final class SdpParser {
             idToken = idToken.substring(0, slash);
         }
         return new ExtMap(number(idToken, 1, 255, n, "extmap id"), direction, t[1]);
+    }
+
+    /** {@code a=rid:<id> send|recv [pt=1,2;max-width=...]} (RFC 8851 section 10). */
+    private static Rid rid(String v, int n) throws SdpException {
+        String[] t = v.trim().split(" +", 3);
+        if (t.length < 2) {
+            throw new SdpException("line " + n + ": rid needs '<id> send|recv [<restrictions>]'");
+        }
+        if (!Rid.validId(t[0])) {
+            throw new SdpException("line " + n + ": rid id '" + abbreviate(t[0]) + "' is not 1-" + Rid.MAX_ID_LENGTH
+                    + " letters, digits, '-' or '_'");
+        }
+        if (!t[1].equals("send") && !t[1].equals("recv")) {
+            throw new SdpException("line " + n + ": rid direction must be send or recv, not '" + abbreviate(t[1])
+                    + "'");
+        }
+        List<Integer> pts = new java.util.ArrayList<>();
+        StringBuilder others = new StringBuilder();
+        if (t.length == 3) {
+            for (String part : t[2].trim().split(";")) {
+                if (part.startsWith("pt=")) {
+                    for (String pt : part.substring(3).split(",")) {
+                        pts.add(number(pt, 0, 127, n, "rid payload type"));
+                    }
+                } else if (!part.isBlank()) {
+                    if (part.indexOf('=') <= 0) {
+                        throw new SdpException("line " + n + ": rid restriction '" + abbreviate(part)
+                                + "' is not '<name>=<value>'");
+                    }
+                    others.append(others.length() == 0 ? "" : ";").append(part.trim());
+                }
+            }
+        }
+        return new Rid(t[0], t[1], List.copyOf(pts), others.toString());
+    }
+
+    /** {@code a=simulcast:send <list> [recv <list>]}, a list being {@code a;b,c;~d} (RFC 8853 section 5.1). */
+    private static Simulcast simulcast(String v, int n) throws SdpException {
+        String[] t = v.trim().split(" +");
+        if (t.length != 2 && t.length != 4) {
+            throw new SdpException("line " + n + ": simulcast needs 'send|recv <streams> [recv|send <streams>]'");
+        }
+        List<List<Simulcast.Stream>> send = List.of();
+        List<List<Simulcast.Stream>> recv = List.of();
+        for (int i = 0; i < t.length; i += 2) {
+            List<List<Simulcast.Stream>> list = simulcastList(t[i + 1], n);
+            if (t[i].equals("send") && send.isEmpty()) {
+                send = list;
+            } else if (t[i].equals("recv") && recv.isEmpty()) {
+                recv = list;
+            } else {
+                throw new SdpException("line " + n + ": simulcast direction '" + abbreviate(t[i])
+                        + "' is not send or recv, or given twice");
+            }
+        }
+        return new Simulcast(send, recv);
+    }
+
+    private static List<List<Simulcast.Stream>> simulcastList(String text, int n) throws SdpException {
+        List<List<Simulcast.Stream>> streams = new java.util.ArrayList<>();
+        for (String alternatives : text.split(";", -1)) {
+            List<Simulcast.Stream> one = new java.util.ArrayList<>();
+            for (String entry : alternatives.split(",", -1)) {
+                boolean paused = entry.startsWith("~");
+                String id = paused ? entry.substring(1) : entry;
+                if (!Rid.validId(id)) {
+                    throw new SdpException("line " + n + ": simulcast stream '" + abbreviate(entry)
+                            + "' is not a rid");
+                }
+                one.add(new Simulcast.Stream(id, paused));
+            }
+            streams.add(List.copyOf(one));
+        }
+        return List.copyOf(streams);
     }
 
     private static SsrcAttribute ssrc(String v, int n) throws SdpException {

@@ -110,8 +110,8 @@ public final class StreamInfoCommand implements Action {
 
     /** The ladder, and the rungs that run now with their viewers and encoder CPU (share of a core since start). */
     private static void printRenditions(Stream s) {
-        List<String> ladder = s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps())
-                .toList();
+        List<String> ladder = s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps()
+                + (r.isLayer() ? " (simulcast " + r.layer() + ")" : "")).toList();
         System.out.println("\nRenditions: " + (ladder.isEmpty() ? "off (renditions is empty)" : String.join(", ", ladder)));
         List<RenditionStatus> running = s.renditionStatus();
         if (running.isEmpty()) {
@@ -127,8 +127,11 @@ public final class StreamInfoCommand implements Action {
         long now = System.currentTimeMillis();
         for (RenditionStatus r : running) {
             double percent = r.encodeCpuNanos() / 1e4 / Math.max(1, now - r.startedMillis());
-            table.addRow().addContent(r.rendition().key(), r.viewers(), r.pictures(),
-                    String.format("%.1f%% of a core", percent), Instant.ofEpochMilli(r.startedMillis()));
+            String rung = r.rendition().isLayer() ? r.rendition().key() + " (simulcast, " + r.rendition().width() + "x"
+                    + r.rendition().height() + "@" + r.rendition().bitrateKbps() + ")" : r.rendition().key();
+            table.addRow().addContent(rung, r.viewers(), r.pictures(),
+                    r.rendition().isLayer() ? "0 (sent by the publisher)" : String.format("%.1f%% of a core", percent),
+                    Instant.ofEpochMilli(r.startedMillis()));
         }
         table.print(System.out);
     }

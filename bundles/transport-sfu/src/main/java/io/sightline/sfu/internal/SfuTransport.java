@@ -226,7 +226,7 @@ public final class SfuTransport implements TransportStrategy, PublishTransport, 
         PublisherNegotiation.Answer answer = publisherNegotiation.answer(offer, ice.candidates(), dtls.fingerprint());
         long ssrc = (RANDOM.nextInt() & 0xffffffffL) | 1;
         SfuPublisherSession session = new SfuPublisherSession(randomHex(16), stream.name(), request.remoteAddress(),
-                publisherHost, slot, answer.video(), answer.audio(), ssrc);
+                publisherHost, slot, answer.video(), answer.audio(), answer.layers(), ssrc);
         slot.attach(session); // refuses a second publisher before anything is allocated
         publishers.put(session.id(), session);
         IceSession iceSession = ice.register(answer.ufrag(), answer.pwd(), session);

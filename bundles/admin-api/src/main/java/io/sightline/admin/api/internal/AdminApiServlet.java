@@ -279,13 +279,17 @@ public final class AdminApiServlet extends HttpServlet {
         stats.put("unitsIn", st.unitsIn());
         stats.put("lastUnitMillis", st.lastUnitMillis());
         m.put("stats", stats);
-        m.put("ladder", s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps())
-                .toList());
+        m.put("ladder", s.renditions().stream().map(r -> r.width() + "x" + r.height() + "@" + r.bitrateKbps()
+                + (r.isLayer() ? " (simulcast " + r.layer() + ")" : "")).toList());
         m.put("renditions", renditionsJson(s.renditionStatus(), System.currentTimeMillis()));
         return m;
     }
 
-    /** The running renditions: rung, codec, viewers, and the encoder's CPU as a share of one core since it started. */
+    /**
+     * The running renditions: rung, codec, viewers, and the encoder's CPU as a share of one core since it started;
+     * a simulcast publisher's layers (decision 0048) with {@code "simulcast": true}, their rid and measured size and
+     * bitrate, and no encoder ({@code pictures} counts the units the publisher sent).
+     */
     static List<Map<String, Object>> renditionsJson(List<RenditionStatus> running, long nowMillis) {
         List<Map<String, Object>> all = new ArrayList<>();
         for (RenditionStatus r : running) {
@@ -295,6 +299,10 @@ public final class AdminApiServlet extends HttpServlet {
             m.put("width", r.rendition().width());
             m.put("height", r.rendition().height());
             m.put("bitrateKbps", r.rendition().bitrateKbps());
+            m.put("simulcast", r.rendition().isLayer());
+            if (r.rendition().isLayer()) {
+                m.put("layer", r.rendition().layer());
+            }
             m.put("viewers", r.viewers());
             m.put("pictures", r.pictures());
             m.put("encodeCpuSeconds", r.encodeCpuNanos() / 1e9);

@@ -1,5 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
+import io.sightline.rtp.h264.H264Sps;
 import io.sightline.api.media.Codec;
 import io.sightline.api.media.CodecParameters;
 import io.sightline.api.media.EncodedUnit;

@@ -1,5 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
+import io.sightline.rtp.h264.H264Sps;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sightline.rtp.h264.NalUnits;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.sightline.source.ffmpeg.internal;
 
+import io.sightline.rtp.h264.H264Sps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

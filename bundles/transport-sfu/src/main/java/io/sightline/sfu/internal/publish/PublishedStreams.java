@@ -3,6 +3,7 @@ package io.sightline.sfu.internal.publish;
 import io.sightline.api.source.CaptureSource;
 import io.sightline.api.source.CaptureSourceFactory;
 import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.transport.TransportException;
 import io.sightline.api.transport.TransportException.Reason;
@@ -152,6 +153,11 @@ public final class PublishedStreams implements CaptureSourceFactory {
     public interface Publisher {
         void requestKeyframe();
 
+        /** A keyframe of one of the simulcast layers the publisher announced (decision 0048). */
+        default void requestKeyframe(Rendition layer) {
+            requestKeyframe();
+        }
+
         /** Ends the session because the stream no longer wants it (source stopped, taken over). */
         void end(String reason);
 
@@ -254,6 +260,17 @@ public final class PublishedStreams implements CaptureSourceFactory {
             }
             if (p != null) {
                 p.requestKeyframe();
+            }
+        }
+
+        @Override
+        public void requestKeyframe(Rendition layer) {
+            Publisher p;
+            synchronized (this) {
+                p = current;
+            }
+            if (p != null) {
+                p.requestKeyframe(layer);
             }
         }
 

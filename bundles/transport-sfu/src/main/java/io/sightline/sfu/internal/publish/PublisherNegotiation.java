@@ -8,8 +8,13 @@ import io.sightline.rtp.sdp.IceCandidate;
 import io.sightline.rtp.sdp.MediaDescription;
 import io.sightline.rtp.sdp.RtpFormat;
 import io.sightline.rtp.sdp.SessionDescription;
+import io.sightline.rtp.sdp.ExtMap;
+import io.sightline.rtp.sdp.Rid;
+import io.sightline.rtp.sdp.Simulcast;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,8 +23,10 @@ import java.util.random.RandomGenerator;
  * decode without transcoding comes first (decision 0049); a publisher told to send only VP9 or AV1 gets it. The SFU
  * passes the video through to viewers unchanged. Then the first sending audio
  * section with Opus, and answers them {@code recvonly} as an ICE-lite DTLS server, with NACK, PLI and REMB feedback
- * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). Other sections are
- * rejected with port 0. No I/O: every refusal is tested without a socket.
+ * and no RTX (retransmissions then come on the media SSRC, so one sequence space per track). A video section with
+ * {@code a=simulcast:send} and its {@code a=rid} lines is answered {@code a=simulcast:recv} with the same layers and
+ * the mid and RTP stream id header extensions (decision 0048). Other sections are rejected with port 0. No I/O: every
+ * refusal is tested without a socket.
  */
 public final class PublisherNegotiation {
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -37,8 +44,33 @@ public final class PublisherNegotiation {
      * @param publisherFingerprint what the publisher's DTLS certificate must hash to
      */
     public record Answer(String answerSdp, String ufrag, String pwd, RtpFormat video, RtpFormat audio,
-            Fingerprint publisherFingerprint) {
+            Fingerprint publisherFingerprint, Layers layers) {
+        /** Without simulcast. */
+        public Answer(String answerSdp, String ufrag, String pwd, RtpFormat video, RtpFormat audio,
+                Fingerprint publisherFingerprint) {
+            this(answerSdp, ufrag, pwd, video, audio, publisherFingerprint, null);
+        }
     }
+
+    /**
+     * The simulcast layers of an accepted video section (RFC 8853, decision 0048).
+     *
+     * @param rids         the layers' RTP stream ids in the offer's order (the first alternative of each)
+     * @param ridExtension the id of the RTP stream id header extension in the publisher's packets
+     */
+    public record Layers(List<String> rids, int ridExtension) {
+    }
+
+    /**
+     * Where a simulcast publisher's bandwidth estimate starts (Chromium reads it from the answer): a browser starts at
+     * 300 kbit/s and, with REMB as its only feedback, raises its estimate by some 8 % a second, so its top layer
+     * (sent only once the lower ones have their share) would stay off for the first 10-15 s. 1.5 Mbit/s carries
+     * the three layers of a 720p camera at reduced rates from the start; REMB (6 Mbit/s) and losses still govern it.
+     */
+    static final String SIMULCAST_START = "x-google-start-bitrate=1500";
+
+    /** The most simulcast layers taken from one publisher (browsers send three). */
+    static final int MAX_LAYERS = 4;
 
     private final RandomGenerator random;
 
@@ -84,6 +116,7 @@ public final class PublisherNegotiation {
             throw new TransportException(Reason.NOT_ACCEPTABLE, "the offer sends neither H.264"
                     + " (packetization-mode=1), VP8, VP9 (profile-id=0) or AV1 (profile=0) video nor Opus audio");
         }
+        Layers layers = videoSection == null ? null : layers(videoSection, video);
         MediaDescription first = offer.media().get(0);
         if ("passive".equals(first.setup())) {
             throw new TransportException(Reason.NOT_ACCEPTABLE, "a=setup:passive offers are not supported: the "
@@ -110,14 +143,89 @@ public final class PublisherNegotiation {
         line(sdp, bundle.toString());
         for (MediaDescription m : offer.media()) {
             if (m == videoSection) {
-                accepted(sdp, m, video, ufrag, pwd, fingerprint, candidates);
+                accepted(sdp, m, video, layers == null ? "" : SIMULCAST_START, ufrag, pwd, fingerprint, candidates);
+                if (layers != null) {
+                    simulcast(sdp, m, layers);
+                }
             } else if (m == audioSection) {
-                accepted(sdp, m, audio, ufrag, pwd, fingerprint, candidates);
+                accepted(sdp, m, audio, "", ufrag, pwd, fingerprint, candidates);
             } else {
                 rejected(sdp, m, ufrag, pwd, fingerprint);
             }
         }
-        return new Answer(sdp.toString(), ufrag, pwd, video, audio, publisher);
+        return new Answer(sdp.toString(), ufrag, pwd, video, audio, publisher, layers);
+    }
+
+    /**
+     * The simulcast layers a video section sends, checked (RFC 8851, 8853): null without {@code a=simulcast}. Every
+     * refusal is MALFORMED_OFFER (400) naming what is wrong, before anything is allocated.
+     */
+    static Layers layers(MediaDescription m, RtpFormat video) throws TransportException {
+        Simulcast simulcast = m.simulcast();
+        if (simulcast == null) {
+            return null; // a=rid lines alone only restrict one RTP stream: nothing to do for a receiver
+        }
+        if (simulcast.send().isEmpty() || !simulcast.recv().isEmpty()) {
+            throw malformed("a=simulcast of a publisher must list what it sends ('a=simulcast:send l;m;h'), "
+                    + "and nothing it receives");
+        }
+        if (simulcast.send().size() > MAX_LAYERS) {
+            throw malformed("a=simulcast lists " + simulcast.send().size() + " layers; at most " + MAX_LAYERS
+                    + " are taken");
+        }
+        Map<String, Rid> declared = new HashMap<>();
+        for (Rid rid : m.rids()) {
+            if (declared.put(rid.id(), rid) != null) {
+                throw malformed("a=rid:" + rid.id() + " is declared twice");
+            }
+        }
+        List<String> rids = new ArrayList<>();
+        for (List<Simulcast.Stream> alternatives : simulcast.send()) {
+            String id = alternatives.get(0).rid();
+            Rid rid = declared.get(id);
+            if (rid == null) {
+                throw malformed("a=simulcast names rid '" + id + "', which no a=rid line declares");
+            }
+            if (!rid.direction().equals("send")) {
+                throw malformed("a=rid:" + id + " is '" + rid.direction() + "' but a=simulcast sends it");
+            }
+            if (!rid.payloadTypes().isEmpty() && !rid.payloadTypes().contains(video.payloadType())) {
+                throw malformed("a=rid:" + id + " is restricted to payload types " + rid.payloadTypes()
+                        + ", none of which is the accepted " + video.encodingName() + " (" + video.payloadType()
+                        + ")");
+            }
+            if (rids.contains(id)) {
+                throw malformed("a=simulcast lists rid '" + id + "' twice");
+            }
+            rids.add(id);
+        }
+        ExtMap ridExtension = m.extMap(ExtMap.SDES_RTP_STREAM_ID);
+        if (ridExtension == null) {
+            throw malformed("a=simulcast needs the header extension " + ExtMap.SDES_RTP_STREAM_ID
+                    + " (a=extmap) to tell the layers apart");
+        }
+        return new Layers(List.copyOf(rids), ridExtension.id());
+    }
+
+    private static TransportException malformed(String why) {
+        return new TransportException(Reason.MALFORMED_OFFER, why);
+    }
+
+    /**
+     * The simulcast part of the answer: the mid and RTP stream id extensions (and the repaired one, when offered) with
+     * the offer's ids, each layer {@code recv}, and {@code a=simulcast:recv} in the offer's order.
+     */
+    private static void simulcast(StringBuilder sdp, MediaDescription m, Layers layers) {
+        for (String uri : List.of(ExtMap.SDES_MID, ExtMap.SDES_RTP_STREAM_ID, ExtMap.SDES_REPAIRED_RTP_STREAM_ID)) {
+            ExtMap e = m.extMap(uri);
+            if (e != null) {
+                line(sdp, "a=extmap:" + e.id() + " " + e.uri());
+            }
+        }
+        for (String rid : layers.rids()) {
+            line(sdp, "a=rid:" + rid + " recv");
+        }
+        line(sdp, "a=simulcast:recv " + String.join(";", layers.rids()));
     }
 
     private static boolean sends(MediaDescription m) {
@@ -189,8 +297,11 @@ public final class PublisherNegotiation {
         return null;
     }
 
-    private static void accepted(StringBuilder sdp, MediaDescription m, RtpFormat f, String ufrag, String pwd,
-            Fingerprint fingerprint, List<IceCandidate> candidates) {
+    /**
+     * @param fmtpExtra parameters appended to the format's fmtp line (empty: the offer's line as it is)
+     */
+    private static void accepted(StringBuilder sdp, MediaDescription m, RtpFormat f, String fmtpExtra, String ufrag,
+            String pwd, Fingerprint fingerprint, List<IceCandidate> candidates) {
         IceCandidate udp = candidates.stream().filter(c -> c.transport().equals("udp")).findFirst()
                 .orElse(candidates.isEmpty() ? null : candidates.get(0));
         String address = udp == null ? "0.0.0.0" : udp.address();
@@ -213,8 +324,10 @@ public final class PublisherNegotiation {
         for (String fb : feedback) {
             line(sdp, "a=rtcp-fb:" + f.payloadType() + " " + fb);
         }
-        if (!f.fmtpLine().isEmpty()) {
-            line(sdp, "a=fmtp:" + f.payloadType() + " " + f.fmtpLine());
+        String fmtp = f.fmtpLine().isEmpty() ? fmtpExtra
+                : fmtpExtra.isEmpty() ? f.fmtpLine() : f.fmtpLine() + ";" + fmtpExtra;
+        if (!fmtp.isEmpty()) {
+            line(sdp, "a=fmtp:" + f.payloadType() + " " + fmtp);
         }
         for (IceCandidate c : candidates) {
             line(sdp, "a=" + c.toSdp());

@@ -4,6 +4,7 @@ import io.sightline.api.media.EncodedUnit;
 import io.sightline.api.media.RawVideoFrame;
 import io.sightline.api.source.MediaSink;
 import io.sightline.api.source.SourceContext;
+import io.sightline.api.stream.Rendition;
 import io.sightline.api.stream.StreamState;
 import io.sightline.api.stream.Track;
 import java.nio.file.Path;
@@ -16,6 +17,9 @@ final class RecordingSlot implements PublishedStreams.Slot, SourceContext, Media
     final List<List<Track>> announced = new CopyOnWriteArrayList<>();
     final List<EncodedUnit> units = new CopyOnWriteArrayList<>();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final List<List<Rendition>> layers = new CopyOnWriteArrayList<>();
+    /** Units pushed for a layer's rung: "rid width [key] from x", x the layer whose unit it was (its last byte). */
+    final List<String> layerUnits = new CopyOnWriteArrayList<>();
 
     @Override
     public void attach(PublishedStreams.Publisher publisher) {
@@ -65,6 +69,19 @@ final class RecordingSlot implements PublishedStreams.Slot, SourceContext, Media
     @Override
     public void push(EncodedUnit unit) {
         units.add(unit);
+    }
+
+    @Override
+    public void layers(List<Rendition> announced) {
+        layers.add(announced);
+    }
+
+    @Override
+    public void push(Rendition layer, Track video, EncodedUnit unit) {
+        java.nio.ByteBuffer part = unit.parts().get(0);
+        byte from = part.get(part.limit() - 1);
+        layerUnits.add(layer.layer() + " " + video.width() + (unit.keyframe() ? " key" : "") + " from "
+                + (from >= 0 && from < 3 ? "lmh".charAt(from) : '?'));
     }
 
     @Override

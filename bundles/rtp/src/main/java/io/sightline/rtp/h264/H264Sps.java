@@ -1,11 +1,14 @@
-package io.sightline.source.ffmpeg.internal;
+package io.sightline.rtp.h264;
 
 import java.nio.ByteBuffer;
 
 /**
  * The fields of an H.264 sequence parameter set (ITU-T H.264 section 7.3.2.1.1 and Annex E.1.1 VUI) that decide
- * how a source treats the stream: picture size after cropping, frame rate from the VUI timing info, and whether
+ * how a source or a publisher's stream is treated (moved here from source-ffmpeg so that WHIP ingest reads the
+ * picture size too): picture size after cropping, frame rate from the VUI timing info, and whether
  * frames may be reordered (B-frames), which a WebRTC passthrough cannot carry.
+ *
+ * @since 0.3.0
  *
  * @param profileIdc        profile_idc (66 Baseline, 77 Main, 100 High, ...)
  * @param constraints       the constraint_set flags byte
@@ -17,7 +20,7 @@ import java.nio.ByteBuffer;
  * @param fps               frame rate from timing_info, 0 when absent
  * @param maxReorderFrames  max_num_reorder_frames from bitstream_restriction, -1 when absent
  */
-record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatIdc, int bitDepth, int width,
+public record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatIdc, int bitDepth, int width,
         int height, double fps, int maxReorderFrames) {
     /** Macroblocks per side at most: 16384 pixels, more than any H.264 level allows. */
     private static final int MAX_MBS = 1024;
@@ -28,12 +31,12 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
      * Whether the SPS announces frame reordering (B-frames): Baseline forbids it; other profiles say so in the VUI's
      * bitstream_restriction. Without that field nothing is promised either way (slices must then be watched).
      */
-    boolean reordersFrames() {
+    public boolean reordersFrames() {
         return profileIdc != BASELINE && maxReorderFrames > 0;
     }
 
     /** Whether browsers decode this over WebRTC: 8-bit 4:2:0 Baseline, Main or High. */
-    boolean webRtcDecodable() {
+    public boolean webRtcDecodable() {
         return chromaFormatIdc == 1 && bitDepth == 8
                 && (profileIdc == BASELINE || profileIdc == 77 || profileIdc == 100);
     }
@@ -43,7 +46,7 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
      *
      * @throws IllegalArgumentException when it is not an SPS or is truncated
      */
-    static H264Sps parse(ByteBuffer nal) {
+    public static H264Sps parse(ByteBuffer nal) {
         BitReader r = new BitReader(unescape(nal));
         if ((r.bits(8) & 0x1f) != 7) {
             throw new IllegalArgumentException("not an SPS NAL unit");
@@ -205,7 +208,7 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
     }
 
     /** Removes emulation prevention bytes ({@code 00 00 03} becomes {@code 00 00}). */
-    static byte[] unescape(ByteBuffer nal) {
+    public static byte[] unescape(ByteBuffer nal) {
         byte[] out = new byte[nal.remaining()];
         int n = 0;
         int zeros = 0;
@@ -222,15 +225,15 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
     }
 
     /** Reads bits MSB first; Exp-Golomb codes per H.264 section 9.1. */
-    static final class BitReader {
+    public static final class BitReader {
         private final byte[] data;
         private int bit;
 
-        BitReader(byte[] data) {
+        public BitReader(byte[] data) {
             this.data = data;
         }
 
-        boolean bit() {
+        public boolean bit() {
             if (bit >= data.length * 8) {
                 throw new IllegalArgumentException("truncated H.264 parameter set");
             }
@@ -239,7 +242,7 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
             return v == 1;
         }
 
-        int bits(int n) {
+        public int bits(int n) {
             int v = 0;
             for (int i = 0; i < n; i++) {
                 v = (v << 1) | (bit() ? 1 : 0);
@@ -247,7 +250,7 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
             return v;
         }
 
-        int ue() {
+        public int ue() {
             int zeros = 0;
             while (!bit()) {
                 if (++zeros > 31) {
@@ -261,7 +264,7 @@ record H264Sps(int profileIdc, int constraints, int levelIdc, int chromaFormatId
             return (int) v;
         }
 
-        int se() {
+        public int se() {
             int k = ue();
             return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
         }
