@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ffmpeg 5.1 has no WHIP muxer), unmodified, sends a 640x360 test picture in H.264 (OpenH264) and a tone in Opus to
  * {@code /whip/ffcam} with {@code -authorization}; a read-only token is refused (403, the stream stays idle); with a
  * publish token the stream goes live and the bundled player decodes the pictures; the process is stopped and the
- * stream goes {@code reconnecting}.
+ * stream goes {@code reconnecting}; a second ffmpeg publishes and the same player decodes again.
  */
 @ExtendWith(SightlineServerExtension.class)
 class FfmpegWhipPublisherE2E {
@@ -142,6 +142,23 @@ class FfmpegWhipPublisherE2E {
             System.out.println("ffmpeg output (tail): " + tail(Files.readString(log)));
         }
         awaitState("reconnecting", Duration.ofSeconds(40));
+        double before = HeadlessChromium.number(stats(), "framesDecoded");
+
+        // ffmpeg comes back (its DELETE ended the old session, so the new one is taken at once): the same player
+        // decodes it.
+        Process again = publish(server.publishToken(STREAM).orElseThrow(), logs.resolve("again.log"));
+        try {
+            awaitState("live", Duration.ofSeconds(30));
+            Map<String, Object> decoding = viewer.await(Duration.ofSeconds(30), "decoding again (30 frames more than "
+                    + before + ")", FfmpegWhipPublisherE2E::stats,
+                    s -> HeadlessChromium.number(s, "framesDecoded") > before + 30);
+            System.out.println("viewer decoding ffmpeg's second publication: " + decoding);
+        } finally {
+            again.destroy();
+            if (!again.waitFor(10, TimeUnit.SECONDS)) {
+                again.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static String tail(String s) {
