@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,6 +42,26 @@ final class DistributionHome {
         }
         Files.writeString(cfg, line.matcher(text).replaceAll(Matcher.quoteReplacement(key + " = " + value)),
                 StandardCharsets.ISO_8859_1);
+    }
+
+    /** Adds {@code feature} to the features Karaf boots (etc/org.apache.karaf.features.cfg), unless it is there. */
+    static void bootFeature(Path home, String feature) throws IOException {
+        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
+        String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
+        Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
+        if (!line.find()) {
+            throw new IllegalStateException("no featuresBoot line in " + features);
+        }
+        if (!line.group(1).contains(feature)) {
+            Files.writeString(features, line.replaceFirst(Matcher.quoteReplacement(line.group(1) + ", " + feature
+                    + ")")), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Adds a Karaf user whose own group has the admin role (the admin API's and the shell's). */
+    static void addAdmin(Path home, String user, String password, String group) throws IOException {
+        Files.writeString(home.resolve("etc/users.properties"), "\n" + user + " = " + password + ",_g_:" + group
+                + "\n_g_\\:" + group + " = group,admin\n", StandardCharsets.ISO_8859_1, StandardOpenOption.APPEND);
     }
 
     /** Whether the distribution's own features repository defines {@code feature}. */

@@ -18,8 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -256,16 +254,7 @@ final class SightlineServer implements AutoCloseable {
         if (!DistributionHome.hasFeature(home, "sightline-auth-jwt")) {
             return;
         }
-        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
-        String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
-        Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
-        if (!line.find()) {
-            throw new IllegalStateException("no featuresBoot line in " + features);
-        }
-        if (!line.group(1).contains("sightline-auth-jwt")) {
-            Files.writeString(features, line.replaceFirst(Matcher.quoteReplacement(
-                    line.group(1) + ", sightline-auth-jwt)")), StandardCharsets.ISO_8859_1);
-        }
+        DistributionHome.bootFeature(home, "sightline-auth-jwt");
         Files.writeString(home.resolve(JWT_CONFIG), "hmac.secret = " + JWT_SECRET + "\n", StandardCharsets.ISO_8859_1);
     }
 

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -108,17 +107,8 @@ class WhipCodecsE2E {
     }
 
     private static void withAdminApiAndTwoWhipStreams(Path home) throws IOException {
-        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
-        String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
-        Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
-        if (!line.find()) {
-            throw new IllegalStateException("no featuresBoot line in " + features);
-        }
-        Files.writeString(features, line.replaceFirst(Matcher.quoteReplacement(line.group(1)
-                + ", sightline-admin-api)")), StandardCharsets.ISO_8859_1);
-        Files.writeString(home.resolve("etc/users.properties"), "\n" + ADMIN + " = " + ADMIN_PASSWORD
-                + ",_g_:codecadmins\n_g_\\:codecadmins = group,admin\n", StandardCharsets.ISO_8859_1,
-                StandardOpenOption.APPEND);
+        DistributionHome.bootFeature(home, "sightline-admin-api");
+        DistributionHome.addAdmin(home, ADMIN, ADMIN_PASSWORD, "codecadmins");
         for (String name : List.of(VP9, AV1, PAGE, P2P)) {
             Files.writeString(home.resolve("etc/io.sightline.stream-" + name + ".cfg"), String.join("\n",
                     "source.type = whip", "access = token", "publish.reconnect.seconds = 60",

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -76,17 +75,8 @@ class WhipPublisherLifecycleE2E {
     }
 
     private static void withAdminApiAndAWhipStream(Path home) throws IOException {
-        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
-        String boot = Files.readString(features, StandardCharsets.ISO_8859_1);
-        Matcher line = Pattern.compile("(?m)^(featuresBoot\\s*=.*)\\)\\s*$").matcher(boot);
-        if (!line.find()) {
-            throw new IllegalStateException("no featuresBoot line in " + features);
-        }
-        Files.writeString(features, line.replaceFirst(Matcher.quoteReplacement(line.group(1)
-                + ", sightline-admin-api)")), StandardCharsets.ISO_8859_1);
-        Files.writeString(home.resolve("etc/users.properties"), "\n" + ADMIN + " = " + ADMIN_PASSWORD
-                + ",_g_:whipadmins\n_g_\\:whipadmins = group,admin\n", StandardCharsets.ISO_8859_1,
-                StandardOpenOption.APPEND);
+        DistributionHome.bootFeature(home, "sightline-admin-api");
+        DistributionHome.addAdmin(home, ADMIN, ADMIN_PASSWORD, "whipadmins");
         Files.writeString(home.resolve("etc/io.sightline.stream-" + STREAM + ".cfg"), String.join("\n",
                 "source.type = whip", "access = token", "publish.reconnect.seconds = 60", ""));
     }
