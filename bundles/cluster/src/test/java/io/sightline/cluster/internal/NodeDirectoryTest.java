@@ -1,37 +1,28 @@
 package io.sightline.cluster.internal;
 
+import static io.sightline.cluster.internal.LoopbackCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Real embedded Hazelcast members on loopback: join from a member list, publish, see each other, lose one. */
 class NodeDirectoryTest {
-    private final List<NodeDirectory> started = new ArrayList<>();
+    private final LoopbackCluster cluster = new LoopbackCluster("test");
 
     @AfterEach
     void leave() {
-        started.forEach(d -> {
-            try {
-                d.close();
-            } catch (RuntimeException alreadyGone) {
-                // a member the test terminated
-            }
-        });
+        cluster.leave();
     }
 
     @Test
     void nodesJoinFromTheMemberListAndSeeEachOthersRecords() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         NodeDirectory a = join("a", ports[0], ports);
         NodeDirectory b = join("b", ports[1], ports);
         await(() -> a.memberCount() == 2 && b.memberCount() == 2, "both members in both views");
@@ -52,7 +43,7 @@ class NodeDirectoryTest {
 
     @Test
     void aNodeThatDiesLeavesTheViewAndTheDirectory() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(3);
         NodeDirectory a = join("a", ports[0], ports);
         NodeDirectory b = join("b", ports[1], ports);
         NodeDirectory c = join("c", ports[2], ports);
@@ -72,14 +63,7 @@ class NodeDirectoryTest {
     }
 
     private NodeDirectory join(String name, int port, int[] all) {
-        List<String> members = new ArrayList<>();
-        for (int p : all) {
-            members.add("127.0.0.1:" + p);
-        }
-        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("test-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, java.util.Set.of("rtsp"), 30),
-                NodeDirectoryTest.class.getClassLoader());
-        started.add(directory);
+        NodeDirectory directory = cluster.join(name, port, all, Set.of("rtsp"), 30);
         return directory;
     }
 
@@ -88,17 +72,5 @@ class NodeDirectoryTest {
                 viewers)), viewers, 2000L * viewers, 12.5, System.currentTimeMillis());
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
-            Thread.sleep(50);
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

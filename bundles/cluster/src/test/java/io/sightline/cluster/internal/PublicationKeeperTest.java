@@ -1,5 +1,6 @@
 package io.sightline.cluster.internal;
 
+import static io.sightline.cluster.internal.LoopbackCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +9,7 @@ import io.sightline.api.cluster.Publication;
 import io.sightline.api.cluster.Publications.Claim;
 import io.sightline.testing.TestStream;
 import io.sightline.testing.TestStreamRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,22 +35,16 @@ class PublicationKeeperTest {
             "publish.reconnect.seconds", "20");
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final List<NodeDirectory> started = new ArrayList<>();
+    private final LoopbackCluster cluster = new LoopbackCluster("whip");
 
     @AfterEach
     void leave() {
-        started.forEach(d -> {
-            try {
-                d.close();
-            } catch (RuntimeException alreadyGone) {
-                // a member the test terminated
-            }
-        });
+        cluster.leave();
     }
 
     @Test
     void aLivePublisherKeepsTheStreamUnlessItsPolicyTakesOver() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -90,7 +80,7 @@ class PublicationKeeperTest {
 
     @Test
     void theNodeDefaultDecidesWhenTheStreamDoesNotSetTakeover() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports, true);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -103,7 +93,7 @@ class PublicationKeeperTest {
 
     @Test
     void anOriginWithoutALivePublisherGivesTheStreamToTheNodeThePublisherReached() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -126,7 +116,7 @@ class PublicationKeeperTest {
 
     @Test
     void afterTheOriginFailedNoSurvivorTakesItByHashAndOneConcurrentClaimWins() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(3);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         Node c = node("c", ports[2], ports);
@@ -181,7 +171,7 @@ class PublicationKeeperTest {
 
     @Test
     void aRestartedOriginReclaimsItsEntryBeforeAnyPublisherMovedIt() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(3);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -199,7 +189,7 @@ class PublicationKeeperTest {
 
     @Test
     void withoutWhipInTheRehomedTypesNothingMoves() throws Exception {
-        int[] ports = {freePort()};
+        int[] ports = LoopbackCluster.ports(1);
         Node b = node("b", ports[0], ports);
         b.directory.hazelcastMap(Origins.MAP).put("studio", "{\"stream\":\"studio\",\"originId\":\"gone\","
                 + "\"originName\":\"a\",\"config\":{\"source.type\":\"whip\"},\"formerOrigins\":[]}");
@@ -214,14 +204,7 @@ class PublicationKeeperTest {
     }
 
     private Node node(String name, int port, int[] all, boolean takeoverDefault) {
-        List<String> members = new ArrayList<>();
-        for (int p : all) {
-            members.add("127.0.0.1:" + p);
-        }
-        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("whip-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp", "whip"),
-                30), PublicationKeeperTest.class.getClassLoader());
-        started.add(directory);
+        NodeDirectory directory = cluster.join(name, port, all, Set.of("rtsp", "whip"), 30);
         return new Node(name, directory, takeoverDefault);
     }
 
@@ -272,17 +255,5 @@ class PublicationKeeperTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
-            Thread.sleep(50);
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,19 +1,15 @@
 package io.sightline.cluster.internal;
 
+import static io.sightline.cluster.internal.LoopbackCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +22,16 @@ class PullSourceKeeperTest {
     private static final Map<String, String> CAM = Map.of("source.type", "rtsp",
             "source.url", "rtsp://viewer:s3cret@192.0.2.7/stream1", "access", "token");
 
-    private final List<NodeDirectory> started = new ArrayList<>();
+    private final LoopbackCluster cluster = new LoopbackCluster("rehome");
 
     @AfterEach
     void leave() {
-        started.forEach(d -> {
-            try {
-                d.close();
-            } catch (RuntimeException alreadyGone) {
-                // a member the test terminated
-            }
-        });
+        cluster.leave();
     }
 
     @Test
     void exactlyOneSurvivorDefinesTheStreamAndTheOldOriginDropsItsCopyWhenBack() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(4);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         Node c = node("c", ports[2], ports);
@@ -91,7 +81,7 @@ class PullSourceKeeperTest {
 
     @Test
     void aNodeLeavingWhileTheServerRunsWithdrawsItsCamerasAndNobodyStartsThem() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -109,7 +99,7 @@ class PullSourceKeeperTest {
     /** The survivor that relayed the camera (decision 0045) turns its relay into the camera: same stream, its viewers. */
     @Test
     void aSurvivorThatRelayedTheCameraReplacesItsRelayWithTheCamera() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         await(() -> b.directory.memberCount() == 2, "two members");
@@ -131,7 +121,7 @@ class PullSourceKeeperTest {
     /** With a survivor that does not relay the camera, that one takes it, whatever the hash: the relay follows. */
     @Test
     void aSurvivorThatDoesNotRelayTheCameraIsPreferred() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(3);
         Node a = node("a", ports[0], ports);
         Node b = node("b", ports[1], ports);
         Node c = node("c", ports[2], ports);
@@ -154,7 +144,7 @@ class PullSourceKeeperTest {
     /** Another JVM writes the same content in another key order: the take-over compares with the stored text. */
     @Test
     void anEntryWrittenByAnotherNodeInItsOwnLayoutIsTakenOver() throws Exception {
-        int[] ports = {freePort()};
+        int[] ports = LoopbackCluster.ports(1);
         Node b = node("b", ports[0], ports);
         String foreign = "{ \"stream\": \"cam\", \"originName\": \"gone\", \"originId\": \"no-such-member\", "
                 + "\"formerOrigins\": [], \"config\": {\"source.url\": \"rtsp://192.0.2.7/x\", "
@@ -185,14 +175,7 @@ class PullSourceKeeperTest {
     }
 
     private Node node(String name, int port, int[] all) {
-        List<String> members = new ArrayList<>();
-        for (int p : all) {
-            members.add("127.0.0.1:" + p);
-        }
-        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("rehome-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp"), 30),
-                PullSourceKeeperTest.class.getClassLoader());
-        started.add(directory);
+        NodeDirectory directory = cluster.join(name, port, all, Set.of("rtsp"), 30);
         return new Node(name, directory);
     }
 
@@ -214,17 +197,5 @@ class PullSourceKeeperTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
-            Thread.sleep(50);
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

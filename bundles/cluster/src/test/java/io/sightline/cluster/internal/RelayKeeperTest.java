@@ -1,5 +1,6 @@
 package io.sightline.cluster.internal;
 
+import static io.sightline.cluster.internal.LoopbackCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,6 @@ import io.sightline.api.auth.TokenIssuer;
 import io.sightline.api.cluster.RemoteStream;
 import io.sightline.testing.TestStream;
 import io.sightline.testing.TestStreamRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class RelayKeeperTest {
     private static final int IDLE_SECONDS = 30;
 
-    private final List<NodeDirectory> started = new ArrayList<>();
+    private final LoopbackCluster cluster = new LoopbackCluster("relay");
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final TestStreamRegistry registry = new TestStreamRegistry();
     private final Map<String, Integer> viewers = new ConcurrentHashMap<>();
@@ -60,18 +57,12 @@ class RelayKeeperTest {
 
     @AfterEach
     void leave() {
-        started.forEach(d -> {
-            try {
-                d.close();
-            } catch (RuntimeException alreadyGone) {
-                // a member the test terminated
-            }
-        });
+        cluster.leave();
     }
 
     @Test
     void concurrentFirstViewersMakeOneRelayFromTheOriginWithItsAccessSettings() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         NodeDirectory a = member("a", ports[0], ports);
         NodeDirectory c = member("c", ports[1], ports);
         await(() -> c.memberCount() == 2, "two members");
@@ -123,7 +114,7 @@ class RelayKeeperTest {
 
     @Test
     void aRelayIsNeverAnOriginAndALocalStreamIsNeverRelayed() throws Exception {
-        int[] ports = {freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(2);
         NodeDirectory b = member("b", ports[0], ports);
         NodeDirectory c = member("c", ports[1], ports);
         await(() -> c.memberCount() == 2, "two members");
@@ -149,7 +140,7 @@ class RelayKeeperTest {
 
     @Test
     void theRelayFollowsItsOriginAndClosesAfterItsLastViewer() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = LoopbackCluster.ports(3);
         NodeDirectory a = member("a", ports[0], ports);
         NodeDirectory b = member("b", ports[1], ports);
         NodeDirectory c = member("c", ports[2], ports);
@@ -206,28 +197,9 @@ class RelayKeeperTest {
     }
 
     private NodeDirectory member(String name, int port, int[] all) {
-        List<String> members = new ArrayList<>();
-        for (int p : all) {
-            members.add("127.0.0.1:" + p);
-        }
-        NodeDirectory directory = NodeDirectory.join(new ClusterSettings("relay-" + ProcessHandle.current().pid(),
-                name, members, "127.0.0.1", port, "http://127.0.0.1:9999/" + name, 4, 1, Set.of("rtsp"),
-                IDLE_SECONDS), RelayKeeperTest.class.getClassLoader());
-        started.add(directory);
+        NodeDirectory directory = cluster.join(name, port, all, Set.of("rtsp"), IDLE_SECONDS);
         return directory;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
-            Thread.sleep(50);
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
