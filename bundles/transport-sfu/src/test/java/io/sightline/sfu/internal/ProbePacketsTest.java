@@ -116,9 +116,10 @@ class ProbePacketsTest {
         v.session.rtcpParsed(System.nanoTime());
         long result = v.session.probeResultBps(cluster);
         // The result is the rate the packets really left at (arriving as fast): on a busy machine the probe thread
-        // wakes late and the cluster takes longer than planned.
+        // wakes late and the cluster takes longer than planned. The session stamps a packet a moment before the wire
+        // callback does, and a preemption between the two shifts this test's span of ~17 packets: hence +-25 %.
         long sentAt = Math.min(rate, expected * rate / Math.max(1, span));
-        assertTrue(result >= 0.9 * sentAt && result <= 1.1 * sentAt, "probe result " + result + ", sent over "
+        assertTrue(result >= 0.75 * sentAt && result <= 1.25 * sentAt, "probe result " + result + ", sent over "
                 + span / 1000 + " us for " + expected / 1000 + " us at the rate");
         if (result >= 0.9 * rate) { // a probe that reached its target (0.88 x) lifts the estimate
             assertTrue(v.session.stats().bandwidthEstimateBps() >= result, "estimate " + v.session.stats());
