@@ -24,7 +24,7 @@ final class ViewerAdaptation {
     static final long PROBE_QUEUE_MS = 150;
     static final long PROBE_MAX_MS = 150;
     static final long PROBE_MIN_MS = 60;
-    static final int PROBE_MIN_BYTES = 15_000;
+    static final int PROBE_MIN_BYTES = 11_000;
     /** ... unless that is longer than this at the target rate (a probe for the floor's next rung is a few kB). */
     static final long PROBE_MIN_BYTES_MS = 200;
     /**
@@ -196,9 +196,11 @@ final class ViewerAdaptation {
      * should the link carry no more than the estimate, the queue it builds there stays within
      * {@value #PROBE_QUEUE_MS} ms: the excess over the estimate, (target - estimate) x duration, drains at the
      * estimate. At least {@value #PROBE_MIN_MS} ms and {@value #PROBE_MIN_BYTES} bytes (or
-     * {@value #PROBE_MIN_BYTES_MS} ms of the target, when that is less): the benchmark's token bucket passes ~6 kB at
-     * once plus what it refills meanwhile, and smaller probes for the 600 kbit/s rung behind 300 and 500 kbit/s
-     * passed for successes (measured: 6.8 kB showed 780 kbit/s behind 300, 11 kB 639 kbit/s behind 500).
+     * {@value #PROBE_MIN_BYTES_MS} ms of the target, when that is less), decision 0052: the benchmark's token bucket
+     * passes 6 kB at once plus what it refills meanwhile, so a probe for the 600 kbit/s rung behind 300 kbit/s needs
+     * ~10 kB to show the link (6.8 kB showed 780 kbit/s); but everything beyond that queues the viewer's pictures
+     * behind it (the probe rides on top of the media): 15 kB held them 170-200 ms, a freeze, where 11 kB holds them
+     * ~115 ms and still shows ~250 kbit/s behind 300 and ~630 behind 500, both clear failures for the 600 rung.
      */
     static int probeBytes(long targetBps, long estimateBps) {
         double ms = targetBps > estimateBps ? (double) PROBE_QUEUE_MS * estimateBps / (targetBps - estimateBps)

@@ -129,11 +129,11 @@ class ProbingRungPolicyTest {
 
     @Test
     void probeSizeBoundsTheQueueItCanBuildAndBeatsATokenBucketsBurst() {
-        // 830 kbit/s over an estimate of 300: 150 ms x 300 / 530 = 85 ms, 8.8 kB, but at least 15 kB.
+        // 830 kbit/s over an estimate of 300: 150 ms x 300 / 530 = 85 ms, 8.8 kB, but at least 11 kB.
         assertEquals(ViewerAdaptation.PROBE_MIN_BYTES, ViewerAdaptation.probeBytes(830_000, 300_000));
         // Far above the estimate: the shortest probe, 60 ms.
         assertEquals(2_650_000 * 60 / 8000, ViewerAdaptation.probeBytes(2_650_000, 300_000));
-        // A slow target: at least 200 ms of it rather than 15 kB (the floor's 247 kbit/s: 6.2 kB).
+        // A slow target: at least 200 ms of it rather than 11 kB (the floor's 247 kbit/s: 6.2 kB).
         assertEquals(247_000 * 200 / 8000, ViewerAdaptation.probeBytes(247_000, 100_000));
         // Between: 150 ms x 1500 / 500 capped at 150 ms.
         assertEquals(2_000_000 * 150 / 8000, ViewerAdaptation.probeBytes(2_000_000, 1_500_000));
