@@ -1,6 +1,6 @@
 // The SFU's bandwidth estimate for one viewer against the rate of the link in front of it (issue 14, point 1).
 // One headless Chromium viewer (Debian's /usr/bin/chromium) plays a 720p30 2 Mbit/s H.264 clip (../load/media.js,
-// looped and passed through like a camera) through the
+// looped and passed through like a camera; with --camera rtsp the same clip comes from a real RTSP server) through the
 // userspace impairment relay (../impair), whose server-to-viewer direction is a token bucket of the given rate with
 // a 200 ms drop-tail queue. Every 250 ms the benchmark asks the server for its estimate of that session (GET on the
 // WHEP session URL, what the player's stats overlay shows) and prints it over time against the link rate. It is a
@@ -22,6 +22,13 @@
 //          --link-extra loss=5 (added to the limited direction's link, e.g. random loss on top of the rate)
 //          --transport p2p (the stream's transport.mode: libwebrtc's own encoder per viewer adapts instead of the SFU's
 //          rungs; the server's estimate and rung columns are then empty, the viewer's figures are comparable)
+//          --camera rtsp (the camera path: the same clip served by gst-rtsp-server, ./clip_camera.py, on
+//          port-base + 10, looped live at 30 fps and never re-encoded, read by Sightline's RTSP source over TCP and
+//          passed through;
+//          needs Debian's python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-good and -bad; the camera's
+//          log is camera.log in the server's home)
+// At start it prints which source feeds the stream, the server's log line saying passthrough or decoded, and the
+// ingest rate, frame rate and keyframe interval the server measures (/metrics).
 // Per run (times from the WHEP POST): time to converge = the first estimate within 20 % of the link rate that the
 // estimate then keeps for 2 s (for a --step phase, from the step); the median estimate and the relay's delivered rate over the last half of the run.
 'use strict';
@@ -101,8 +108,10 @@ function options(argv) {
     else if (a === '--transport') o.transport = next();
     else if (a === '--record') o.record = next();
     else if (a === '--link-extra') o.linkExtra = next();
+    else if (a === '--camera') o.camera = next();
     else throw new Error(`unknown option ${a}`);
   }
+  if (o.camera && o.camera !== 'rtsp') throw new Error(`--camera ${o.camera}: only rtsp is known`);
   return o;
 }
 
@@ -127,8 +136,10 @@ async function startDistribution(o) {
   }
   if (o.transport === 'p2p') bootFeature(home, 'sightline-transport-p2p'); // shipped, not booted by default
   const clip = media.ensureClip(o.mediaDir);
+  const camera = o.camera ? await startCamera(home, p + 10, clip) : null;
+  const definition = camera ? cameraStreamConfig(camera.url) : media.streamConfig(clip);
   fs.writeFileSync(path.join(home, `etc/io.sightline.stream-${STREAM}.cfg`),
-    media.streamConfig(clip).replace('transport.mode = sfu', `transport.mode = ${o.transport}`));
+    definition.replace('transport.mode = sfu', `transport.mode = ${o.transport}`));
   const log = fs.openSync(path.join(home, 'console.log'), 'w');
   const child = spawn(path.join(home, 'bin/karaf'), ['server'], {
     cwd: home, detached: true, stdio: ['ignore', log, log],
@@ -136,6 +147,7 @@ async function startDistribution(o) {
   });
   const stop = () => {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    if (camera) camera.process.kill('SIGKILL');
   };
   process.on('exit', stop);
   const url = `http://127.0.0.1:${p}`;
@@ -146,7 +158,70 @@ async function startDistribution(o) {
   }
   console.log(`started ${path.basename(dist)} in ${home} (HTTP ${p}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await sleep(3000);
+  const source = camera ? `RTSP camera ${camera.url} (${camera.ready}), read over TCP` : `file ${clip}`;
+  console.log(`source of ${STREAM}: ${source}`);
+  await reportIngest(url, home);
   return { url, sfuPort: p + 4, stop };
+}
+
+/**
+ * --camera rtsp: ./clip_camera.py serving the clip at rtsp://127.0.0.1:PORT/cam. Not a live encoder: it would take CPU
+ * from the server and Chromium being measured on this 2-core machine, and a test pattern it can afford compresses to
+ * far less than 2 Mbit/s.
+ */
+async function startCamera(home, port, clip) {
+  const logFile = path.join(home, 'camera.log');
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn('/usr/bin/python3', [path.join(__dirname, 'clip_camera.py'), String(port), clip],
+    { stdio: ['ignore', log, log] });
+  const started = Date.now();
+  let text = '';
+  while (!(text = fs.readFileSync(logFile, 'utf8')).includes('ready')) {
+    if (Date.now() - started > 30000 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`RTSP camera did not start: ${text}`);
+    }
+    await sleep(100);
+  }
+  return { process: child, url: `rtsp://127.0.0.1:${port}/cam`, ready: text.trim().replace(/^ready: /, '') };
+}
+
+/** The camera's stream definition: the clip's, but read from the RTSP server (Sightline's RTSP source, passthrough). */
+function cameraStreamConfig(url) {
+  return [
+    '# Written by benchmarks/bwe --camera rtsp: the 2 Mbit/s 720p30 clip served by a real RTSP server, passed through.',
+    'source.type = rtsp',
+    `source.url = ${url}`,
+    'source.rtsp.transport = tcp',
+    'source.passthrough = auto',
+    'mode = always-on',
+    'transport.mode = sfu',
+    'access = public',
+    'access.public.from = 127.0.0.1/8, ::1',
+    '',
+  ].join('\n');
+}
+
+/**
+ * What the server itself measures of the stream's input (/metrics, over ~2 s) and what its log says about the
+ * source's tracks ("passthrough tracks ..." or "decoded tracks ..."): the rate the benchmark really feeds it.
+ */
+async function reportIngest(url, home) {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '');
+  const gauge = (name) => {
+    const m = new RegExp(`^${name}\\{stream="${STREAM}"\\} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : NaN;
+  };
+  const kbps = (gauge('sightline_stream_input_bytes_per_second') * 8) / 1000;
+  const fps = gauge('sightline_stream_frames_per_second');
+  console.log(`ingest of ${STREAM} measured by the server: ${fmt(kbps)} kbit/s, ${fmt(fps, 1)} fps,`
+    + ` keyframe interval ${fmt(gauge('sightline_stream_keyframe_interval_seconds'), 2)} s`);
+  const logDir = path.join(home, 'data/log');
+  const lines = (fs.existsSync(logDir) ? fs.readdirSync(logDir) : [])
+    .flatMap((f) => fs.readFileSync(path.join(logDir, f), 'utf8').split('\n'))
+    .filter((l) => l.includes(`Stream '${STREAM}': `) && / tracks /.test(l));
+  const last = lines.length ? lines[lines.length - 1].replace(/^.*?Stream '/, "Stream '") : 'no tracks line yet';
+  console.log(`server log: ${last}`);
 }
 
 function findDistribution() {
