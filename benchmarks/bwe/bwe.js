@@ -319,7 +319,7 @@ async function run(o, server, browser, rateAt, seed) {
         const p = await page.evaluate(() => window.sightlinePlayer && window.sightlinePlayer.stats());
         if (p) {
           player.push([ms, p.framesDecoded, p.packetsLost, p.packetsReceived ?? 0, p.height ?? 0, r ? r.rendition : null,
-            p.freezeCount ?? NaN, p.freezesMs ?? NaN]);
+            p.freezeCount ?? NaN, p.freezesMs ?? NaN, p.keyFramesDecoded ?? NaN, p.pliCount ?? NaN, p.nackCount ?? NaN]);
         }
         if (open) {
           const q = await open.evaluate(() => window.sightlinePlayer.stats());
@@ -443,8 +443,15 @@ function freezes(player, fromMs, toMs) {
   const inPhase = player.filter((x) => x[0] >= fromMs && x[0] < toMs && Number.isFinite(x[6]));
   const before = player.filter((x) => x[0] < fromMs && Number.isFinite(x[6])).pop() || inPhase[0];
   const last = inPhase[inPhase.length - 1];
-  if (!before || !last || last[6] < before[6]) return { count: NaN, ms: NaN };
-  return { count: last[6] - before[6], ms: last[7] - before[7] };
+  if (!before || !last || last[6] < before[6]) return { count: NaN, ms: NaN, list: [] };
+  // When each ended (Chromium counts a freeze when the picture that ends it is shown), at 1 s resolution.
+  const list = [];
+  let prev = before;
+  for (const x of inPhase) {
+    if (x[6] > prev[6]) list.push(`${((x[0] - fromMs) / 1000 + 3).toFixed(0)} s: ${x[6] - prev[6]} (${Math.round(x[7] - prev[7])} ms)`);
+    prev = x;
+  }
+  return { count: last[6] - before[6], ms: last[7] - before[7], list };
 }
 
 /** Seconds of the phase in which the viewer decoded fewer than 5 pictures (a freeze, at 1 s resolution). */
@@ -559,7 +566,12 @@ async function main() {
           console.log(`  viewer from 3 s into the phase: ${fmt(after3.fps, 1)} fps, video loss ${fmt(after3.lossPct, 2)} %,`
             + ` ${frozenSeconds(result.player, from + 3000, to).split(',').filter((x) => x !== 'none').length}`
             + ` seconds with fewer than 5 pictures, ${fmt(frozen.count)} freezes (Chromium's freezeCount) lasting`
-            + ` ${fmt(frozen.ms)} ms in all`);
+            + ` ${fmt(frozen.ms)} ms in all${frozen.list.length ? `, ended by second of the phase ${frozen.list.join(', ')}` : ''}`);
+          console.log(`  the viewer's first 8 s, each second (pictures decoded, keyframes decoded, PLIs and NACKs sent):`
+            + ` ${result.player.filter((x) => x[0] >= from && x[0] < from + 8000).map((x, i, a) => {
+              const b = i > 0 ? a[i - 1] : [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+              return `${x[1] - b[1]}/${x[8] - b[8]}/${x[9] - b[9]}/${x[10] - b[10]}`;
+            }).join(' ')}`);
           const settle = settledAt(result.player, from, to);
           console.log(`  constrained viewer settled (final picture height, no loss from then on) after`
             + ` ${fmt(settle / 1000, 1)} s of the phase; seconds with fewer than 5 pictures: ${frozenSeconds(result.player, from, to)}`);

@@ -23,6 +23,9 @@ export class StatsMeter {
       // before, and their total time (the WebRTC stats spec's freezes); null where the browser has none.
       freezeCount: video?.freezeCount ?? null,
       freezesMs: video?.totalFreezesDuration != null ? video.totalFreezesDuration * 1000 : null,
+      // What the viewer asked the sender for: keyframes (PLI) and retransmissions (NACK), counted since the start.
+      pliCount: video?.pliCount ?? null,
+      nackCount: video?.nackCount ?? null,
       codec: codecOf(report, video),
       bitrateKbps: null,
       packetLossPct: null,
