@@ -28,7 +28,11 @@ package io.sightline.sfu.internal;
  *       the next rung up needs (its bitrate plus what the viewer is sent beyond its current rung's video: audio and
  *       headers) and reports the result to {@link #onProbeResult}. A result of at least {@value #PROBE_FIT} x the
  *       need is a success: the next rung above that is probed at once (probing further, as libwebrtc does after a
- *       probe that fitted), and the viewer moves to the highest rung a probe showed fits. A failed first probe
+ *       probe that fitted), and the viewer moves to the highest rung a probe showed fits. The first probe of a series is
+ *       a scout ({@link #scouting()}, decision 0052): small enough not to freeze the pictures behind it on a link
+ *       that cannot carry the rung, the common case; a scout that fits is only a hint (a shaper's burst allowance
+ *       can pass it whole), and {@value #CONFIRM_AFTER_MS} ms later, once the queue it may have built has drained,
+ *       a larger probe for the same rung decides. A failed first probe
  *       backs off: the next comes {@value #PROBE_BACKOFF_MS} ms later, doubling up to {@value #PROBE_MAX_BACKOFF_MS}
  *       ms; a move resets it. The hold after a move down is then {@value #PROBE_HOLD_MS} ms (doubling after a move
  *       up that failed all the same, as above). Nothing is probed on the top rung, nor while a move is pending.</li>
@@ -57,6 +61,8 @@ final class RungPolicy {
     static final long PROBE_MAX_BACKOFF_MS = 6000;
     /** The hold after a move down when moves up wait for a probe: a failed probe costs far less than a failed move. */
     static final long PROBE_HOLD_MS = 5000;
+    /** After a scout that fitted, the full probe waits this long: what the scout queued drains first. */
+    static final long CONFIRM_AFTER_MS = 600;
 
     private final int[] kbps;
     private int rung;
@@ -71,6 +77,10 @@ final class RungPolicy {
     private final boolean probes;
     /** The rung the probe under way is for, -1 when none is under way. */
     private int probing = -1;
+    /** Whether the probe under way is its series' scout (decision 0052). */
+    private boolean scouting;
+    /** When the full probe after a scout that fitted is due, -1 when none waits. */
+    private long confirmAtMs = -1;
     /** The highest rung a probe of the current series showed fits, -1 before the first success. */
     private int confirmed = -1;
     /** What the viewer is sent beyond its rung's video (audio, headers), kbit/s: part of what a rung up needs. */
@@ -132,6 +142,8 @@ final class RungPolicy {
             }
             if (nowMs - belowSince >= DOWN_AFTER_MS || (farBelow && nowMs - farBelowSince >= FAST_DOWN_AFTER_MS)) {
                 probing = -1;
+                scouting = false;
+                confirmAtMs = -1;
                 confirmed = -1;
                 return propose(fit(estimateKbps));
             }
@@ -164,6 +176,10 @@ final class RungPolicy {
     }
 
     private int probeWhenDue(long nowMs, double loss) {
+        if (confirmAtMs >= 0 && nowMs >= confirmAtMs) {
+            confirmAtMs = -1;
+            return PROBE; // for the rung the scout was for
+        }
         if (probing >= 0) {
             return -1;
         }
@@ -174,6 +190,7 @@ final class RungPolicy {
             if (nowMs - aboveSince >= UP_AFTER_MS && nowMs >= nextProbeMs) {
                 probing = rung - 1;
                 confirmed = -1;
+                scouting = true;
                 return PROBE;
             }
             return -1;
@@ -202,7 +219,16 @@ final class RungPolicy {
         }
         int probed = probing;
         probing = -1;
-        if (resultBps >= PROBE_FIT * needKbps(probed) * 1000) {
+        boolean fits = resultBps >= PROBE_FIT * needKbps(probed) * 1000;
+        if (scouting) {
+            scouting = false;
+            if (fits) {
+                probing = probed; // the scout fitted: the full probe decides, once the scout's queue drained
+                confirmAtMs = nowMs + CONFIRM_AFTER_MS;
+                return -1;
+            }
+        }
+        if (fits) {
             failedProbes = 0;
             confirmed = probed;
             if (probed > 0) {
@@ -224,6 +250,11 @@ final class RungPolicy {
         if (probing >= 0) {
             onProbeResult(nowMs, 0);
         }
+    }
+
+    /** Whether the probe asked for is a scout: the first of its series, to be sent small. */
+    boolean scouting() {
+        return scouting;
     }
 
     /** The rung a probe under way is for, -1 when none is. */
@@ -252,6 +283,8 @@ final class RungPolicy {
         farBelowSince = -1;
         aboveSince = -1;
         probing = -1;
+        scouting = false;
+        confirmAtMs = -1;
         confirmed = -1;
         failedProbes = 0;
         nextProbeMs = Long.MIN_VALUE / 2;

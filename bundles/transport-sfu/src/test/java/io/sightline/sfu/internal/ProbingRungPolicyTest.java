@@ -1,6 +1,7 @@
 package io.sightline.sfu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ class ProbingRungPolicyTest {
         assertEquals(RungPolicy.PROBE, a[0], "a probe, not a move");
         assertEquals(RungPolicy.PROBE_HOLD_MS + RungPolicy.UP_AFTER_MS, at, "after the hold and 2 s without loss");
         assertEquals(1, p.probing());
+        assertTrue(p.scouting(), "a series begins with a scout");
         assertEquals((long) (1.3 * 640_000), p.probeTargetBps(), "1.3 x (600 + 40 of audio and headers)");
         assertEquals(-1, firstAnswer(p, at + 100, 60_000, 5_000_000, a), "nothing more while it is out");
     }
@@ -57,6 +59,7 @@ class ProbingRungPolicyTest {
         long t = firstAnswer(p, 100, 60_000, 300_000, a);
         while (t >= 0 && t < 60_000) {
             probes.add(t);
+            assertTrue(p.scouting(), "only scouts while they fail");
             assertEquals(-1, p.onProbeResult(t + 300, 280_000), "280 kbit/s does not fit the 600 rung");
             t = firstAnswer(p, t + 400, 60_000, 300_000, a);
         }
@@ -73,13 +76,15 @@ class ProbingRungPolicyTest {
         RungPolicy p = onThe150Rung();
         int[] a = new int[1];
         long t = firstAnswer(p, 100, 60_000, 300_000, a);
-        assertEquals(RungPolicy.PROBE, p.onProbeResult(t + 300, 830_000), "600 fits (>= 1.15 x 640): probe 2000");
+        scoutFits(p, t + 150);
+        assertEquals(RungPolicy.PROBE, p.onProbeResult(t + 1000, 830_000), "600 fits (>= 1.15 x 640): probe 2000");
         assertEquals(0, p.probing());
+        assertFalse(p.scouting(), "the further probe of a series is a full one");
         assertEquals((long) (1.3 * 2040_000), p.probeTargetBps());
-        assertEquals(0, p.onProbeResult(t + 600, 2_600_000), "2000 fits too: straight to the top");
-        assertEquals(-1, p.onEstimate(t + 700, 2_600_000, SENT, 0), "nothing while the move is pending");
-        p.moved(t + 900, 0);
-        assertEquals(-1, firstAnswer(p, t + 1000, t + 60_000, 2_600_000, a), "no probe on the top rung");
+        assertEquals(0, p.onProbeResult(t + 1300, 2_600_000), "2000 fits too: straight to the top");
+        assertEquals(-1, p.onEstimate(t + 1400, 2_600_000, SENT, 0), "nothing while the move is pending");
+        p.moved(t + 1600, 0);
+        assertEquals(-1, firstAnswer(p, t + 1700, t + 60_000, 2_600_000, a), "no probe on the top rung");
     }
 
     @Test
@@ -87,10 +92,37 @@ class ProbingRungPolicyTest {
         RungPolicy p = onThe150Rung();
         int[] a = new int[1];
         long t = firstAnswer(p, 100, 60_000, 300_000, a);
-        assertEquals(RungPolicy.PROBE, p.onProbeResult(t + 300, 800_000));
-        assertEquals(1, p.onProbeResult(t + 600, 1_200_000), "2000 does not fit 1.2 Mbit/s, 600 did");
-        p.moved(t + 800, 1);
+        scoutFits(p, t + 150);
+        assertEquals(RungPolicy.PROBE, p.onProbeResult(t + 1000, 800_000));
+        assertEquals(1, p.onProbeResult(t + 1300, 1_200_000), "2000 does not fit 1.2 Mbit/s, 600 did");
+        p.moved(t + 1500, 1);
         assertEquals(1, p.rung());
+    }
+
+    /** The scout under way, answered at {@code atMs}, fits: the same rung is probed in full once its queue drained. */
+    private static void scoutFits(RungPolicy p, long atMs) {
+        assertTrue(p.scouting());
+        int rung = p.probing();
+        assertEquals(-1, p.onProbeResult(atMs, 830_000), "the scout fitted: no move on its word");
+        assertEquals(rung, p.probing(), "the same rung is probed next");
+        assertEquals(-1, p.onEstimate(atMs + RungPolicy.CONFIRM_AFTER_MS - 100, 300_000, SENT, 0),
+                "not before what the scout queued drained");
+        assertEquals(RungPolicy.PROBE, p.onEstimate(atMs + RungPolicy.CONFIRM_AFTER_MS, 300_000, SENT, 0));
+        assertFalse(p.scouting(), "in full");
+        assertEquals(rung, p.probing());
+    }
+
+    @Test
+    void aScoutThatFitsIsFollowedByAFullProbeThatDecides() {
+        RungPolicy p = onThe150Rung();
+        int[] a = new int[1];
+        long t = firstAnswer(p, 100, 60_000, 300_000, a);
+        scoutFits(p, t + 150); // a burst allowance passed the scout whole
+        assertEquals(-1, p.onProbeResult(t + 1000, 280_000), "the full probe shows the link: no move");
+        assertEquals(2, p.rung());
+        long next = firstAnswer(p, t + 1100, 60_000, 300_000, a);
+        assertEquals(t + 1000 + RungPolicy.PROBE_BACKOFF_MS, next, "backed off as after any failed probe");
+        assertTrue(p.scouting(), "the next series begins with a scout again");
     }
 
     @Test
@@ -113,9 +145,10 @@ class ProbingRungPolicyTest {
         RungPolicy p = onThe150Rung();
         int[] a = new int[1];
         long t = firstAnswer(p, 100, 60_000, 300_000, a);
-        p.onProbeResult(t + 300, 800_000);
-        assertEquals(1, p.onProbeResult(t + 600, 0));
-        p.moved(t + 800, 1);
+        scoutFits(p, t + 150);
+        p.onProbeResult(t + 1000, 800_000);
+        assertEquals(1, p.onProbeResult(t + 1300, 0));
+        p.moved(t + 1500, 1);
         int down = -1;
         for (long s = t + 900; s < t + 5000 && down < 0; s += 100) {
             down = p.onEstimate(s, 300_000, 640_000, 0.2);
@@ -139,5 +172,16 @@ class ProbingRungPolicyTest {
         assertEquals(2_000_000 * 150 / 8000, ViewerAdaptation.probeBytes(2_000_000, 1_500_000));
         // Close to the estimate: the longest, 150 ms.
         assertEquals(1_000_000 * 150 / 8000, ViewerAdaptation.probeBytes(1_000_000, 900_000));
+    }
+
+    @Test
+    void aFullProbeIsLargerThanAScout() {
+        // The 600 rung's probe behind a slow link: an 11 kB scout, a 17 kB full probe.
+        assertEquals(ViewerAdaptation.PROBE_MIN_BYTES, ViewerAdaptation.probeBytes(830_000, 300_000));
+        assertEquals(ViewerAdaptation.FULL_PROBE_MIN_BYTES, ViewerAdaptation.fullProbeBytes(830_000, 300_000));
+        // The floor's next rung: 300 ms of its 247 kbit/s rather than 17 kB.
+        assertEquals(247_000 * 300 / 8000, ViewerAdaptation.fullProbeBytes(247_000, 100_000));
+        // Where the scout's own size is larger already, the full probe is that size.
+        assertEquals(ViewerAdaptation.probeBytes(2_650_000, 300_000), ViewerAdaptation.fullProbeBytes(2_650_000, 300_000));
     }
 }
