@@ -79,6 +79,8 @@ final class RungPolicy {
     private int probing = -1;
     /** Whether the probe under way is its series' scout (decision 0052). */
     private boolean scouting;
+    /** Whether the move proposed last leaves a rung the link carries less than half of. */
+    private boolean urgent;
     /** When the full probe after a scout that fitted is due, -1 when none waits. */
     private long confirmAtMs = -1;
     /** The highest rung a probe of the current series showed fits, -1 before the first success. */
@@ -141,6 +143,7 @@ final class RungPolicy {
                 farBelowSince = nowMs;
             }
             if (nowMs - belowSince >= DOWN_AFTER_MS || (farBelow && nowMs - farBelowSince >= FAST_DOWN_AFTER_MS)) {
+                urgent = farBelow;
                 probing = -1;
                 scouting = false;
                 confirmAtMs = -1;
@@ -250,6 +253,14 @@ final class RungPolicy {
         if (probing >= 0) {
             onProbeResult(nowMs, 0);
         }
+    }
+
+    /**
+     * Whether the move just proposed is urgent: down from a rung the link carries less than half of
+     * ({@value #FAST_DOWN_MARGIN} x), so the rung's video need not be sent while the viewer waits for the target's keyframe.
+     */
+    boolean urgent() {
+        return urgent && pending > rung;
     }
 
     /** Whether the probe asked for is a scout: the first of its series, to be sent small. */

@@ -50,6 +50,8 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     /** A move to another rung waiting for that rung's keyframe: its fan-out and this viewer's tracks there. */
     private volatile StreamFanout nextFanout;
     private volatile List<ViewerTrack> nextTracks;
+    /** The pending move holds back the current rung's video until the switch (send lock). */
+    private boolean holdingVideo;
     /** Switches between rungs from the estimate; null when the viewer has nowhere to move. */
     private volatile ViewerAdaptation adaptation;
     private final String cname;
@@ -175,6 +177,16 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
      * goes on receiving its current rung. Returns false when a move is already under way or the viewer is closed.
      */
     boolean moveTo(StreamFanout target) {
+        return moveTo(target, false);
+    }
+
+    /**
+     * As {@link #moveTo(StreamFanout)}; with {@code holdVideo} the current rung's video is no longer sent while the
+     * viewer waits for the target's keyframe (its audio is): for a viewer whose link carries less than half of its
+     * rung (decision 0052), what the rung sends meanwhile is mostly lost and only fills the queue in front of the
+     * keyframe, which then arrives late or partly lost, and the picture freezes after the move.
+     */
+    boolean moveTo(StreamFanout target, boolean holdVideo) {
         synchronized (sendLock) {
             if (closed.get() || nextFanout != null || target == fanout) {
                 return false;
@@ -185,6 +197,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             }
             nextTracks = List.copyOf(next);
             nextFanout = target;
+            holdingVideo = holdVideo;
         }
         target.spliceIn(this);
         return true;
@@ -204,6 +217,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         fanout = nextFanout;
         nextTracks = null;
         nextFanout = null;
+        holdingVideo = false;
         if (sentPackets != null) {
             sentPackets = new SentPacketMap();
         }
@@ -224,6 +238,7 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             }
             nextFanout = null;
             nextTracks = null;
+            holdingVideo = false;
         }
         target.leave(this);
         transport.moved(this, target);
@@ -263,6 +278,9 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
                 }
                 track.continueFrom(index, history.timestamp(index));
                 viewerTs = track.viewerTs(history.timestamp(index));
+            }
+            if (holdingVideo && track.kind == MediaKind.VIDEO && left == null) {
+                return; // the old rung during an urgent move: the successor's sequence goes on from the last sent
             }
             int len = history.length(index);
             int seq = track.viewerSeq(index);

@@ -155,7 +155,7 @@ final class ViewerAdaptation {
             policy.abandoned();
             return;
         }
-        if (!session.moveTo(f)) {
+        if (!session.moveTo(f, policy.urgent())) {
             fanouts.unused(f);
             policy.abandoned();
             return;

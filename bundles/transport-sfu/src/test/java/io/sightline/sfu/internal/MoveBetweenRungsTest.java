@@ -83,6 +83,34 @@ class MoveBetweenRungsTest {
     }
 
     @Test
+    void anUrgentMoveHoldsTheOldRungsVideoUntilTheSwitchAndTheSequenceRunsOn() {
+        TestViewer v = new TestViewer(high, 0x7171_7171L, 100, 0).connect();
+        high.onMedia(Units.frame(0, true, 1500));
+        low.onMedia(Units.frame(0, true, 300));
+        int sentBefore = v.rtp().size();
+        assertTrue(v.session.moveTo(low, true));
+        // The old rung goes on producing: nothing of it reaches the viewer while it waits for the target's keyframe.
+        high.onMedia(Units.frame(1, false, 1500));
+        low.onMedia(Units.frame(1, false, 300));
+        high.onMedia(Units.frame(2, false, 1500));
+        assertEquals(sentBefore, v.rtp().size(), "the old rung's video is held");
+        low.onMedia(Units.frame(2, true, 300));
+        high.onMedia(Units.frame(3, false, 1500));
+        low.onMedia(Units.frame(3, false, 300));
+        List<byte[]> got = v.rtp();
+        assertTrue(got.size() > sentBefore, "the target from its keyframe");
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals((100 + i) & 0xffff, TestViewer.seq(got.get(i)), "no gap where the held packets were: " + i);
+        }
+        assertSame(low, v.session.fanout());
+        // A move after the switch is an ordinary one again: the rung it leaves is sent until the target's keyframe.
+        assertTrue(v.session.moveTo(high));
+        int before = v.rtp().size();
+        low.onMedia(Units.frame(4, false, 300));
+        assertTrue(v.rtp().size() > before, "not held");
+    }
+
+    @Test
     void theTargetsAudioWaitsForItsVideoAndAMoveCanBeCalledOff() {
         TestViewer v = new TestViewer(high, 0x6161_6161L, 0, 100).connect();
         high.onMedia(Units.frame(0, true, 1500));

@@ -1,6 +1,8 @@
 package io.sightline.sfu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,7 @@ class RungPolicyTest {
         RungPolicy p = new RungPolicy(LADDER, 0);
         assertEquals(-1, feed(p, 0, 900, 1_100_000, 0.3), "not within the first second");
         assertEquals(1, p.onEstimate(1000, 1_100_000, 0, 0.3), "1100 kbit/s: 600 fits 0.85 x 1100");
+        assertFalse(p.urgent(), "the link carries more than half of the rung: it is sent until the switch");
         assertEquals(-1, p.onEstimate(1100, 100_000, 0, 0.3), "nothing else while the move is pending");
         p.moved(1200, 1);
         assertEquals(1, p.rung());
@@ -38,6 +41,9 @@ class RungPolicyTest {
         assertEquals(-1, p.onEstimate(0, 300_000, 0, 0));
         assertEquals(-1, p.onEstimate(200, 300_000, 0, 0), "not within 250 ms");
         assertEquals(2, p.onEstimate(250, 300_000, 0, 0), "300 kbit/s behind a 2000 kbit/s rung: straight to 150");
+        assertTrue(p.urgent(), "the rung left is held back until the switch");
+        p.moved(400, 2);
+        assertFalse(p.urgent(), "no move pending");
     }
 
     @Test
