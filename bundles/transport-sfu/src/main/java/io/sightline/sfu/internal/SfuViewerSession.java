@@ -52,6 +52,8 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
     private volatile List<ViewerTrack> nextTracks;
     /** The pending move holds back the current rung's video until the switch (send lock). */
     private boolean holdingVideo;
+    /** The retransmission counts of the tracks left at earlier moves: {resent, repeats ignored, not resendable}. */
+    private final long[] retiredRetransmits = new long[3];
     /** Switches between rungs from the estimate; null when the viewer has nowhere to move. */
     private volatile ViewerAdaptation adaptation;
     private final String cname;
@@ -212,6 +214,9 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
         StreamFanout old = fanout;
         for (ViewerTrack t : tracks) {
             t.retired = true;
+            retiredRetransmits[0] += t.retransmits.planned;
+            retiredRetransmits[1] += t.retransmits.deduplicated;
+            retiredRetransmits[2] += t.retransmits.unrecoverable + t.retransmits.overBudget;
         }
         tracks = nextTracks;
         fanout = nextFanout;
@@ -851,9 +856,14 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
                 LOG.warn("Close listener of session {} failed", id, e);
             }
         }
-        long resent = 0;
-        long deduplicated = 0;
-        long unrecoverable = 0;
+        long resent;
+        long deduplicated;
+        long unrecoverable;
+        synchronized (sendLock) { // a move's promote adds to the retired counts under it
+            resent = retiredRetransmits[0];
+            deduplicated = retiredRetransmits[1];
+            unrecoverable = retiredRetransmits[2];
+        }
         for (ViewerTrack t : tracks) {
             resent += t.retransmits.planned;
             deduplicated += t.retransmits.deduplicated;
