@@ -571,6 +571,9 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             if (closed.get() || outbound == null || !track.started() || index < track.startIndex) {
                 return;
             }
+            if (holdingVideo && track.kind == MediaKind.VIDEO) {
+                return; // an urgent move: the left rung's pictures are given up, the target's keyframe comes next
+            }
             var n = track.negotiated;
             int len = history.length(index);
             long ts = track.sentTimestamp(history, index);

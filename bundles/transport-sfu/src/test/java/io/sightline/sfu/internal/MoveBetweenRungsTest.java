@@ -94,6 +94,10 @@ class MoveBetweenRungsTest {
         low.onMedia(Units.frame(1, false, 300));
         high.onMedia(Units.frame(2, false, 1500));
         assertEquals(sentBefore, v.rtp().size(), "the old rung's video is held");
+        ViewerTrack video = v.session.tracks().get(0);
+        int onWire = v.wire.size();
+        v.session.resend(video, high.history(video), video.lastSentIndex);
+        assertEquals(onWire, v.wire.size(), "and a NACKed packet of it is not resent");
         low.onMedia(Units.frame(2, true, 300));
         high.onMedia(Units.frame(3, false, 1500));
         low.onMedia(Units.frame(3, false, 300));
