@@ -571,7 +571,8 @@ async function main() {
             + ` ${result.player.filter((x) => x[0] >= from && x[0] < from + 8000).map((x, i, a) => {
               const b = i > 0 ? a[i - 1] : [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
               return `${x[1] - b[1]}/${x[8] - b[8]}/${x[9] - b[9]}/${x[10] - b[10]}`;
-            }).join(' ')}`);
+            }).join(' ')}; the relay delivered kbit/s: ${result.delivered.filter((d) => d[0] >= from && d[0] < from + 8000)
+              .map((d) => fmt(d[1])).join(' ')}`);
           const settle = settledAt(result.player, from, to);
           console.log(`  constrained viewer settled (final picture height, no loss from then on) after`
             + ` ${fmt(settle / 1000, 1)} s of the phase; seconds with fewer than 5 pictures: ${frozenSeconds(result.player, from, to)}`);
