@@ -481,11 +481,13 @@ final class SfuViewerSession implements ViewerSession, FanoutViewer, IceSessionL
             }
             PacketHistory history = fanout.history(t);
             if (history == null) {
-                t.retransmits.plan(PacketHistory.EMPTY, nowNanos, 0, plannedResends);
+                t.retransmits.plan(PacketHistory.EMPTY, nowNanos, 0, 1, plannedResends);
                 continue;
             }
-            int n = t.retransmits.plan(history, nowNanos, RetransmitPlanner.holdOffNanos(rttMs), plannedResends);
             int copies = lossyLink ? 2 : 1;
+            t.retransmits.pace(Math.max(bandwidth.estimateBps(), bandwidth.acknowledgedBps()));
+            int n = t.retransmits.plan(history, nowNanos, RetransmitPlanner.holdOffNanos(rttMs), copies,
+                    plannedResends);
             for (int c = 0; c < copies; c++) {
                 for (int i = 0; i < n; i++) {
                     resend(t, history, plannedResends[i]);

@@ -22,10 +22,14 @@ class RetransmitPlannerTest {
     }
 
     private long[] plan(long now, long holdOff, long... indices) {
+        return planCopies(now, holdOff, 1, indices);
+    }
+
+    private long[] planCopies(long now, long holdOff, int copies, long... indices) {
         for (long i : indices) {
             planner.request(i);
         }
-        return Arrays.copyOf(out, planner.plan(history, now, holdOff, out));
+        return Arrays.copyOf(out, planner.plan(history, now, holdOff, copies, out));
     }
 
     @Test
@@ -64,6 +68,26 @@ class RetransmitPlannerTest {
         assertEquals((RetransmitPlanner.BUDGET_BURST_BYTES - 64 * 1400 + 1000) / 1400, second.length);
         assertEquals(64 - second.length, planner.overBudget);
         assertEquals(64, plan(1001 * MS, 0, all).length, "a second later the budget is full again");
+    }
+
+    @Test
+    void theBudgetFollowsTheLinkAndCountsEveryCopy() {
+        fill(64, 960); // 1000 bytes each with overhead
+        long[] all = new long[64];
+        for (int i = 0; i < 64; i++) {
+            all[i] = i;
+        }
+        planner.pace(300_000); // behind 300 kbit/s: 37.5 kB/s, a burst of a quarter second of it, 9.4 kB
+        assertEquals(9, plan(0, 0, all).length, "9 packets of 1000 bytes fit the 9375-byte burst");
+        assertEquals(9, plan(1001 * MS, 0, all).length, "a second later: that burst again, not 128 KiB");
+        planner.pace(300_000);
+        assertEquals(4, planCopies(3000 * MS, 0, 2, all).length, "two copies each on a lossy link: half as many");
+        planner.pace(0); // nothing known (any more): the budget stays as it was
+        assertEquals(1, plan(3001 * MS, 0, all).length, "the 1375 bytes left and a millisecond's 37: one packet");
+        planner.pace(80_000_000);
+        assertEquals(64, plan(4001 * MS, 0, all).length, "a fast link: the ceiling, 128 KiB at once");
+        planner.pace(1_000);
+        assertEquals(6, plan(5001 * MS, 0, all).length, "however slow the link, a 6 kB burst");
     }
 
     @Test
