@@ -188,18 +188,9 @@ async function startCamera(home, port, clip) {
 
 /** The camera's stream definition: the clip's, but read from the RTSP server (Sightline's RTSP source, passthrough). */
 function cameraStreamConfig(url) {
-  return [
+  return media.passthroughStream(
     '# Written by benchmarks/bwe --camera rtsp: the 2 Mbit/s 720p30 clip served by a real RTSP server, passed through.',
-    'source.type = rtsp',
-    `source.url = ${url}`,
-    'source.rtsp.transport = tcp',
-    'source.passthrough = auto',
-    'mode = always-on',
-    'transport.mode = sfu',
-    'access = public',
-    'access.public.from = 127.0.0.1/8, ::1',
-    '',
-  ].join('\n');
+    ['source.type = rtsp', `source.url = ${url}`, 'source.rtsp.transport = tcp']);
 }
 
 /**

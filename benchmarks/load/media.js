@@ -58,21 +58,17 @@ function probe(file) {
 
 /** The stream definition (etc/io.sightline.stream-NAME.cfg) that loops the clip, H.264 passed through. */
 function streamConfig(file) {
-  return [
-    '# Written by benchmarks/load: a 2 Mbit/s 720p30 H.264 clip, looped at real time and passed through.',
-    'source.type = file',
-    `source.url = ${file}`,
-    'source.loop = true',
-    'source.passthrough = auto',
-    'mode = always-on',
-    'transport.mode = sfu',
-    'access = public',
-    'access.public.from = 127.0.0.1/8, ::1',
-    '',
-  ].join('\n');
+  return passthroughStream('# Written by benchmarks/load: a 2 Mbit/s 720p30 H.264 clip, looped at real time and passed through.',
+    ['source.type = file', `source.url = ${file}`, 'source.loop = true']);
 }
 
-module.exports = { ensureClip, probe, streamConfig, DEFAULT_DIR };
+/** A stream definition for a benchmark: `source` lines, passed through, always on, SFU, public from loopback. */
+function passthroughStream(comment, source) {
+  return [comment, ...source, 'source.passthrough = auto', 'mode = always-on', 'transport.mode = sfu',
+    'access = public', 'access.public.from = 127.0.0.1/8, ::1', ''].join('\n');
+}
+
+module.exports = { ensureClip, probe, streamConfig, passthroughStream, DEFAULT_DIR };
 
 if (require.main === module) {
   const file = ensureClip(process.argv[2] || DEFAULT_DIR, Number(process.argv[3] || 2000));
