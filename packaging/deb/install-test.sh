@@ -206,17 +206,17 @@ log "upgraded to $v2: edit kept (.dpkg-dist beside it), secrets kept, $v1 kept i
 
 # ---- rollback ----
 t0=$SECONDS
-in_c sightline rollback > "$work/rollback.txt" 2>&1 || { cat "$work/rollback.txt"; fail "sightline rollback"; }
+in_c sightline rollback > "$work/rollback.txt" 2>&1 || { cat "$work/rollback.txt"; diagnose_start; fail "sightline rollback"; }
 took=$((SECONDS - t0))
 cat "$work/rollback.txt"
 [ "$(in_c readlink /opt/sightline/current)" = previous ] || fail "current does not point at previous"
 [ "$(in_c cat /var/lib/sightline/data/.build)" = "$v1" ] || fail "the previous build is not running"
-healthy || fail "/health after rollback"
+healthy || { diagnose_start; fail "/health after rollback"; }
 in_c grep -q '^video.bitrate.kbps = 1500$' /etc/sightline/io.sightline.stream-demo.cfg || fail "rollback touched config"
 [ "$took" -le 30 ] || fail "rollback took $took s (> 30 s)"
 play_demo
 log "rolled back to $v1 in $took s"
-in_c sightline rollback --undo > "$work/undo.txt" 2>&1 || { cat "$work/undo.txt"; fail "sightline rollback --undo"; }
+in_c sightline rollback --undo > "$work/undo.txt" 2>&1 || { cat "$work/undo.txt"; diagnose_start; fail "sightline rollback --undo"; }
 [ "$(in_c cat /var/lib/sightline/data/.build)" = "$v2" ] || fail "--undo did not return to $v2"
 log "rollback --undo: back on $v2"
 

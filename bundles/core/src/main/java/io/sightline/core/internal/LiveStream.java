@@ -288,6 +288,11 @@ final class LiveStream implements Stream, SubscriberQueue.Owner, SourceSuperviso
     }
 
     @Override
+    public boolean awaitingPlugins() {
+        return hub.awaitingPlugins();
+    }
+
+    @Override
     public boolean hasSubscribers() {
         return fanout.hasSubscribers();
     }

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 final class SourceSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(SourceSupervisor.class);
     static final long WATCHDOG_PERIOD_MS = 1000;
+    /** How long after the core started a stream waits for a capture plugin it never had before it counts as failed. */
+    static final long PLUGIN_GRACE_MS = 30_000;
+    /** While it waits, how often it looks again (a plugin that registers starts it at once anyway). */
+    static final long PLUGIN_RECHECK_MS = 1_000;
 
     /** The stream around the supervisor. */
     interface Host {
@@ -26,6 +30,9 @@ final class SourceSupervisor {
 
         /** The best capture plugin for a {@code source.type}, or null. */
         CaptureSourceFactory sourceFactory(String type);
+
+        /** Whether the core is still starting: capture plugins may still be registering. */
+        boolean awaitingPlugins();
 
         boolean hasSubscribers();
 
@@ -57,6 +64,10 @@ final class SourceSupervisor {
     private int failures;
     private StreamScheduler.Cancellable pending;
     private boolean removed;
+    /** Whether a capture plugin for the stream's source type was ever there (then its loss fails the stream at once). */
+    private boolean hadPlugin;
+    /** A look for the plugin is scheduled (at boot, while the stream waits for it). */
+    private boolean pluginRecheck;
 
     SourceSupervisor(String streamName, StreamScheduler scheduler, Host host, InputMeter meter, OnDemandClose onDemand) {
         this.streamName = streamName;
@@ -98,9 +109,10 @@ final class SourceSupervisor {
         }
         CaptureSourceFactory factory = host.sourceFactory(settings.sourceType());
         if (factory == null) {
-            stop(StreamState.FAILED, "no capture plugin for source.type=" + settings.sourceType() + " is installed");
+            missingPlugin(settings.sourceType());
             return;
         }
+        hadPlugin = true;
         if (run != null && run.factory() != factory) {
             stop(StreamState.IDLE, "capture plugin replaced");
         }
@@ -222,6 +234,29 @@ final class SourceSupervisor {
     /** The wait before reconnect attempt {@code failures + 1}: doubling from the initial delay, capped. */
     static long backoff(StreamSettings settings, int failures) {
         return Math.min((long) settings.reconnectMaxMs(), (long) settings.reconnectInitialMs() << Math.min(failures, 20));
+    }
+
+    /**
+     * No plugin for the stream's source type. At boot the streams are defined before the capture features have
+     * registered their plugins, so within {@link #PLUGIN_GRACE_MS} of the core's start a stream that never had its
+     * plugin is starting (health: degraded), not failed (down), and a plugin that registers meanwhile starts it. A
+     * plugin removed at run time, or a type nothing provides after the grace, fails the stream at once.
+     */
+    private void missingPlugin(String sourceType) {
+        if (!hadPlugin && host.awaitingPlugins()) {
+            if (host.state() != StreamState.STARTING) {
+                stop(StreamState.STARTING, "waiting for a capture plugin for source.type=" + sourceType);
+            }
+            if (!pluginRecheck) { // not the backoff timer: a plugin that registers must start the stream at once
+                pluginRecheck = true;
+                scheduler.schedule(() -> {
+                    pluginRecheck = false;
+                    host.reconcile();
+                }, PLUGIN_RECHECK_MS);
+            }
+            return;
+        }
+        stop(StreamState.FAILED, "no capture plugin for source.type=" + sourceType + " is installed");
     }
 
     private void reconcileIn(long delayMs) {

@@ -51,14 +51,26 @@ public final class StreamHub implements StreamRegistry, SessionRegistry {
     private final List<Ranked<VideoDecoderFactory>> decoderFactories = new CopyOnWriteArrayList<>();
     private Path dataRoot = Path.of(System.getProperty("java.io.tmpdir"), "sightline");
     private final Function<String, StreamScheduler> schedulers;
+    /** Until then (System.nanoTime) the capture features may still be registering their plugins: the core's boot. */
+    private final long pluginsSettleNanos;
 
     public StreamHub() {
-        this(name -> new ThreadScheduler(name, Clock.systemUTC()));
+        this(name -> new ThreadScheduler(name, Clock.systemUTC()), SourceSupervisor.PLUGIN_GRACE_MS);
     }
 
-    /** With the schedulers the streams run on, by stream name: tests wait on them instead of sleeping. */
+    /** With the schedulers the streams run on, by stream name: tests wait on them instead of sleeping; no boot grace. */
     StreamHub(Function<String, StreamScheduler> schedulers) {
+        this(schedulers, 0);
+    }
+
+    private StreamHub(Function<String, StreamScheduler> schedulers, long pluginGraceMillis) {
         this.schedulers = schedulers;
+        this.pluginsSettleNanos = System.nanoTime() + pluginGraceMillis * 1_000_000L;
+    }
+
+    /** Whether the core is still starting, so that a capture plugin no stream has seen yet may still register. */
+    boolean awaitingPlugins() {
+        return System.nanoTime() - pluginsSettleNanos < 0;
     }
 
     private record Ranked<T>(T service, String key, int ranking) {

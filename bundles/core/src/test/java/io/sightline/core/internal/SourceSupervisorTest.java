@@ -49,6 +49,7 @@ class SourceSupervisorTest {
     private final class Host implements SourceSupervisor.Host, SourceRun.Target {
         StreamSettings settings;
         CaptureSourceFactory factory = sources;
+        boolean awaitingPlugins;
         boolean subscribed;
         final List<StreamStatus> statuses = new ArrayList<>(List.of(new StreamStatus(StreamState.IDLE, "", 0)));
         int stopsKeepingMedia;
@@ -59,6 +60,10 @@ class SourceSupervisorTest {
 
         public CaptureSourceFactory sourceFactory(String type) {
             return factory;
+        }
+
+        public boolean awaitingPlugins() {
+            return awaitingPlugins;
         }
 
         public boolean hasSubscribers() {
@@ -286,5 +291,32 @@ class SourceSupervisorTest {
         host.factory = sources;
         host.reconcile();
         assertEquals(1, sources.running());
+    }
+
+    @Test
+    void atBootAStreamWaitsForItsPluginThenFails() {
+        host.awaitingPlugins = true; // the core is starting: the capture features may still be registering
+        host.factory = null;
+        start();
+        assertEquals(StreamState.STARTING, host.state(), "not failed (health down) while the plugins come up");
+        assertEquals("waiting for a capture plugin for source.type=controlled", host.last().detail());
+        clock.advance(SourceSupervisor.PLUGIN_RECHECK_MS);
+        assertEquals(StreamState.STARTING, host.state());
+        host.awaitingPlugins = false; // the boot is over and nothing provides the type
+        clock.advance(SourceSupervisor.PLUGIN_RECHECK_MS);
+        assertEquals(StreamState.FAILED, host.state(), "failed without any other event");
+    }
+
+    @Test
+    void aPluginThatRegistersAtBootStartsTheStreamAndItsLossLaterFailsItAtOnce() {
+        host.awaitingPlugins = true;
+        host.factory = null;
+        start();
+        host.factory = sources;
+        host.reconcile();
+        assertEquals(1, sources.running());
+        host.factory = null; // removed while the boot grace still runs: the stream had its plugin
+        host.reconcile();
+        assertEquals(StreamState.FAILED, host.state());
     }
 }

@@ -149,7 +149,7 @@ final class ViewerPeers implements AutoCloseable {
             // Passthrough sources get pictures from the stream's shared decoder; none came, so it is missing.
             throw new TransportException(Reason.NOT_ACCEPTABLE, "stream '" + stream.name() + "' is live but "
                     + "delivers no raw pictures: an encoded passthrough source and no decoder installed for its codec "
-                    + "(the sightline-codec-ffmpeg feature decodes H.264 and VP8)");
+                    + "(the sightline-codec-ffmpeg feature decodes H.264, VP8, VP9 and AV1)");
         }
         throw new TransportException(Reason.STREAM_NOT_LIVE, "stream '" + stream.name() + "' is "
                 + state.name().toLowerCase(Locale.ROOT));
