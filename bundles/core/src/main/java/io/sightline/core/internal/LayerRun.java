@@ -101,16 +101,8 @@ final class LayerRun implements MediaSubscriber, SubscriberQueue.Owner, Rung {
     }
 
     @Override
-    public void subscribe(SubscriberQueue queue) {
-        if (fanout.subscribe(queue)) {
-            requestKeyframe();
-        }
-        queue.start();
-    }
-
-    @Override
-    public boolean hasSubscribers() {
-        return fanout.hasSubscribers();
+    public MediaFanout fanout() {
+        return fanout;
     }
 
     @Override

@@ -89,18 +89,9 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner, Rung
         LOG.info("Stream '{}': rendition {} started", streamName, rendition.key());
     }
 
-    /** Attaches a subscriber of the rendition; it starts on the rendition's cached GOP or its next keyframe. */
     @Override
-    public void subscribe(SubscriberQueue queue) {
-        if (fanout.subscribe(queue)) {
-            requestKeyframe();
-        }
-        queue.start();
-    }
-
-    @Override
-    public boolean hasSubscribers() {
-        return fanout.hasSubscribers();
+    public MediaFanout fanout() {
+        return fanout;
     }
 
     @Override

@@ -7,10 +7,20 @@ import io.sightline.api.stream.RenditionStatus;
 interface Rung extends SubscriberQueue.Owner {
     Rendition rendition();
 
-    /** Attaches a subscriber; it starts on the rung's cached GOP or its next keyframe. */
-    void subscribe(SubscriberQueue queue);
+    /** The rung's own fan-out, with its GOP cache. */
+    MediaFanout fanout();
 
-    boolean hasSubscribers();
+    /** Attaches a subscriber; it starts on the rung's cached GOP or its next keyframe (asked for when none is cached). */
+    default void subscribe(SubscriberQueue queue) {
+        if (fanout().subscribe(queue)) {
+            requestKeyframe();
+        }
+        queue.start();
+    }
+
+    default boolean hasSubscribers() {
+        return fanout().hasSubscribers();
+    }
 
     RenditionStatus status();
 }
