@@ -20,12 +20,25 @@ final class MediaFanout {
     private final Object lock = new Object();
     private final List<SubscriberQueue> subscribers = new CopyOnWriteArrayList<>();
     private final GopCache gop = new GopCache();
+    private final boolean cachesUnwatched;
     private volatile List<Track> tracks = List.of();
     private StreamStatus status;
     private StreamDecoder decoder;
 
+    /** A stream's fan-out: its GOP is cached whether or not anyone watches, so a first viewer starts at once. */
     MediaFanout(StreamStatus initial) {
+        this(initial, true);
+    }
+
+    /**
+     * @param cachesUnwatched false for a rung that stops encoding while nobody watches it: its cached GOP would be
+     *        as old as the pause, and a viewer started on it gets a picture from then followed by a jump in time
+     *        (Chromium held such a viewer's pictures for ~3 s, issue 14). Without subscribers the cache is dropped,
+     *        so the next one waits for (and asks for) a fresh keyframe.
+     */
+    MediaFanout(StreamStatus initial, boolean cachesUnwatched) {
         this.status = initial;
+        this.cachesUnwatched = cachesUnwatched;
     }
 
     /**
@@ -54,7 +67,16 @@ final class MediaFanout {
     }
 
     void unsubscribe(SubscriberQueue queue) {
-        subscribers.remove(queue);
+        if (cachesUnwatched) {
+            subscribers.remove(queue);
+            return;
+        }
+        synchronized (lock) {
+            subscribers.remove(queue);
+            if (subscribers.isEmpty()) {
+                gop.clear();
+            }
+        }
     }
 
     /** Detaches every subscriber, telling each that the stream is gone. */
@@ -128,7 +150,11 @@ final class MediaFanout {
     /** Fans a unit out; {@code fromSource} units (not the stream's own encodings) also feed the decoder. */
     void deliver(EncodedUnit unit, boolean fromSource) {
         synchronized (lock) {
-            gop.add(unit);
+            if (cachesUnwatched || !subscribers.isEmpty()) {
+                gop.add(unit);
+            } else {
+                gop.clear();
+            }
             for (SubscriberQueue q : subscribers) {
                 q.offer(unit);
             }

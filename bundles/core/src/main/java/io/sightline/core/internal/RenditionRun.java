@@ -70,7 +70,7 @@ final class RenditionRun implements MediaSubscriber, SubscriberQueue.Owner, Rung
         this.rendition = rendition;
         this.host = host;
         this.clock = clock;
-        this.fanout = new MediaFanout(status);
+        this.fanout = new MediaFanout(status, false);
         this.encoder = new PictureEncoder(encoders, rendition.codec(), rendition.bitrateKbps(), gopFrames, maxFps);
         this.rateCap = new PictureRateCap(maxFps);
         this.scaler = new PictureScaler(rendition.width(), rendition.height());

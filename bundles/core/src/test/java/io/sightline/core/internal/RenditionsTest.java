@@ -138,6 +138,32 @@ class RenditionsTest {
         }
     }
 
+    /**
+     * A rung encodes nothing while nobody watches it, so the GOP it cached before the pause is as old as the pause: a
+     * returning viewer must start at a fresh keyframe, not on that GOP followed by a jump in time.
+     */
+    @Test
+    void aViewerReturningToAnUnwatchedRenditionStartsAtAFreshKeyframeNotTheGopFromBeforeThePause() throws Exception {
+        LiveStream s = define("renditions", "640x360@600", "renditions.stop.after.seconds", "60");
+        Rendition top = new Rendition(Codec.VP8, 640, 360, 600);
+        Recorder a = new Recorder();
+        try (Subscription first = s.subscribe(a, SubscribeOptions.ENCODED, top)) {
+            await("VP8 units", () -> a.units.size() > 20);
+        }
+        long lastSeen = a.units.get(a.units.size() - 1).ptsMicros();
+        Thread.sleep(400); // the source goes on; the unwatched rung does not encode
+        Recorder b = new Recorder();
+        try (Subscription again = s.subscribe(b, SubscribeOptions.ENCODED, top)) {
+            await("VP8 units", () -> b.units.size() > 5);
+            assertEquals(1, vp8.created.get(), "the same encoder, not a restart");
+            EncodedUnit start = b.units.get(0);
+            assertTrue(start.keyframe());
+            assertTrue(start.ptsMicros() > lastSeen + 200_000,
+                    "the returning viewer starts " + (start.ptsMicros() - lastSeen) / 1000
+                            + " ms after the last picture before the pause, not on the GOP cached before it");
+        }
+    }
+
     @Test
     void aSubscribersKeyframeRequestForcesTheRenditionsEncoderNotTheCamera() throws Exception {
         LiveStream s = define("renditions", "640x360@600");
