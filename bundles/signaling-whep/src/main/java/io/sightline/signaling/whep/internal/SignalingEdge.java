@@ -4,6 +4,8 @@ import io.sightline.endpoint.support.ThrottledLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -17,19 +19,15 @@ import org.slf4j.Logger;
  * what outlives it (sessions, their entity tags and owners).
  */
 final class SignalingEdge {
-    /** What PATCH steers on a session, viewer's or publisher's. */
-    interface IceControl {
-        String id();
-
-        /** @throws IllegalArgumentException for a malformed fragment */
-        void addRemoteCandidates(String fragment);
-
-        /**
-         * @return the server's new credentials as a fragment
-         * @throws IllegalArgumentException      for a malformed fragment
-         * @throws UnsupportedOperationException when the transport cannot restart ICE
-         */
-        String restartIce(String fragment);
+    /**
+     * What PATCH steers on a session, viewer's or publisher's.
+     *
+     * @param addRemoteCandidates throws IllegalArgumentException for a malformed fragment
+     * @param restartIce          returns the server's new credentials as a fragment; throws IllegalArgumentException
+     *                            for a malformed fragment, UnsupportedOperationException when the transport cannot
+     *                            restart ICE
+     */
+    record IceControl(String id, Consumer<String> addRemoteCandidates, UnaryOperator<String> restartIce) {
     }
 
     private final String name;
@@ -118,7 +116,7 @@ final class SignalingEdge {
         }
         try {
             if (ifMatch.trim().equals("*")) {
-                String answer = session.restartIce(fragment);
+                String answer = session.restartIce().apply(fragment);
                 String etag = SignalingHttp.newEtag();
                 etags.put(session.id(), etag);
                 resp.setStatus(200);
@@ -132,7 +130,7 @@ final class SignalingEdge {
                 refuse(req, resp, 412, "If-Match does not match the session's current ETag");
                 return;
             }
-            session.addRemoteCandidates(fragment);
+            session.addRemoteCandidates().accept(fragment);
             resp.setStatus(204);
         } catch (IllegalArgumentException e) {
             refuse(req, resp, 400, "malformed sdpfrag: " + e.getMessage());

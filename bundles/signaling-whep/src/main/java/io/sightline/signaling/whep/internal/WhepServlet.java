@@ -392,22 +392,8 @@ public final class WhepServlet extends HttpServlet {
             return;
         }
         ViewerSession session = found.get();
-        edge.patch(new SignalingEdge.IceControl() {
-            @Override
-            public String id() {
-                return session.id();
-            }
-
-            @Override
-            public void addRemoteCandidates(String fragment) {
-                session.addRemoteCandidates(fragment);
-            }
-
-            @Override
-            public String restartIce(String fragment) {
-                return session.restartIce(fragment);
-            }
-        }, etags, req, resp);
+        edge.patch(new SignalingEdge.IceControl(session.id(), session::addRemoteCandidates, session::restartIce),
+                etags, req, resp);
     }
 
     // ---- GET: the server's view of the session ------------------------------------------------------------------
