@@ -3,12 +3,13 @@ package io.sightline.cluster.internal;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -24,6 +25,9 @@ final class LoopbackCluster {
     static final int PUBLISH_INTERVAL_SECONDS = 10;
     /** Hazelcast declares a silent member dead after this (the failure-detection tests wait for it). */
     static final int FAILURE_DETECTION_SECONDS = 4;
+    /** Members listen on 22000-31999: no other test binds there, and outgoing connections never take them. */
+    private static final int FIRST_PORT = 22_000;
+    private static final int PORT_SPAN = 10_000;
 
     private final String clusterName;
     private final List<NodeDirectory> started = new ArrayList<>();
@@ -32,17 +36,39 @@ final class LoopbackCluster {
         this.clusterName = prefix + "-" + ProcessHandle.current().pid();
     }
 
-    /** Free loopback ports for {@code count} members. */
+    /**
+     * Free loopback ports for {@code count} members, below the kernel's ephemeral range (32768-60999 on Linux). A
+     * port the kernel handed out as free (port 0) can be taken, before the member binds it, as the source port of
+     * any outgoing connection, such as another member's; one CI run failed so ("Port [42359] is already in use").
+     */
     static int[] ports(int count) {
         int[] ports = new int[count];
-        for (int i = 0; i < count; i++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports[i] = socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        int found = 0;
+        while (found < count) {
+            int candidate = FIRST_PORT + ThreadLocalRandom.current().nextInt(PORT_SPAN);
+            if (!contains(ports, found, candidate) && bindable(candidate)) {
+                ports[found++] = candidate;
             }
         }
         return ports;
+    }
+
+    private static boolean contains(int[] ports, int count, int port) {
+        for (int i = 0; i < count; i++) {
+            if (ports[i] == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException inUse) {
+            return false;
+        }
     }
 
     /** Starts member {@code name} on {@code port}, joining the members on all of {@code ports}. */
