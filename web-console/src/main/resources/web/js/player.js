@@ -131,6 +131,8 @@ export function createPlayer(container, options) {
   syncUnmute();
   $('.sl-unmute').addEventListener('click', () => {
     video.muted = false;
+    // volumechange arrives as a later task: hide the button with the click, not a frame after it.
+    syncUnmute();
     play();
   });
   $('.sl-play').addEventListener('click', play);
