@@ -90,6 +90,9 @@ async function session(url, way, index) {
   try {
     await v.open(15000);
   } catch (e) {
+    // Where a setup stopped: the session, and what crossed the relay each way (a stuck ICE-TCP path shows here).
+    const where = v.location ? ` session ${v.location.slice(v.location.lastIndexOf('/') + 1)}` : '';
+    e.message += `${where}${relay && relay.describe ? `; relay ${relay.describe()}` : ''}`;
     if (relay) relay.vanish ? relay.vanish() : relay.disconnect();
     await v.close(); // with DELETE when it got that far: a failed setup is not a way of ending
     throw e;
@@ -227,7 +230,7 @@ async function main() {
       const r = await runWay(url, way, a.perWay, a.concurrency, base);
       base += a.perWay;
       results[way] = { ids: r.ids, played: r.ids.length, failed: r.failures.length,
-        failures: [...new Set(r.failures)].slice(0, 3), seconds: r.seconds, perSecond: r.ids.length / r.seconds };
+        failures: [...new Set(r.failures)].slice(0, 5), seconds: r.seconds, perSecond: r.ids.length / r.seconds };
       console.log(`${way.padEnd(8)} ${r.ids.length} played and ended, ${r.failures.length} failed, in ${fmt(r.seconds, 0)} s `
         + `(${fmt(r.ids.length / r.seconds, 1)}/s)`);
       if (r.failures.length) {

@@ -104,8 +104,11 @@ class TcpRelay {
     await new Promise((resolve) => r.socket.bind(0, '127.0.0.1', resolve));
     r.port = r.socket.address().port;
     r.pending = [];
+    r.up = 0;
+    r.down = 0;
     r.socket.on('message', (msg, from) => {
       r.client = { port: from.port, address: from.address };
+      r.up++;
       r.send(msg);
     });
     return r;
@@ -118,7 +121,7 @@ class TcpRelay {
       throw new Error('the answer has no passive TCP candidate (is the SFU\'s tcp.port off?)');
     }
     this.tcp = net.connect({ host: server.host, port: server.port, noDelay: true });
-    this.tcp.on('error', () => {});
+    this.tcp.on('error', (e) => { this.error = e.code || e.message; });
     this.tcp.on('connect', () => {
       this.connected = true;
       for (const m of this.pending.splice(0)) {
@@ -134,6 +137,7 @@ class TcpRelay {
           break;
         }
         if (this.client && !this.closed) {
+          this.down++;
           this.socket.send(buffered.subarray(2, 2 + len), this.client.port, this.client.address);
         }
         buffered = buffered.subarray(2 + len);
@@ -154,6 +158,12 @@ class TcpRelay {
     frame.writeUInt16BE(msg.length, 0);
     msg.copy(frame, 2);
     this.tcp.write(frame);
+  }
+
+  /** What crossed the relay so far, for a failed setup's message. */
+  describe() {
+    return `tcp ${this.connected ? 'connected' : 'not connected'}${this.error ? ` (${this.error})` : ''}, `
+      + `${this.up} datagrams from the viewer (${this.pending.length} waiting), ${this.down} frames from the server`;
   }
 
   /** Closes the TCP connection (FIN) and stops relaying. */
