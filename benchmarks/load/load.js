@@ -197,6 +197,25 @@ function sourceThreadsCpu(pid) {
   return cpu;
 }
 
+/**
+ * CPU seconds the stream's running renditions spent scaling and encoding (/metrics,
+ * sightline_rendition_encode_cpu_seconds_total, summed over rungs): what a rung costs whatever its viewers, so the
+ * server's CPU less this is what delivery costs. 0 when no rendition runs, NaN when /metrics cannot be read.
+ */
+async function renditionEncodeCpu(a) {
+  try {
+    const text = await (await fetch(`${a.url}/metrics`)).text();
+    const re = new RegExp(`^sightline_rendition_encode_cpu_seconds_total\\{[^}]*stream="${a.stream}"[^}]*\\} (\\S+)$`, 'gm');
+    let sum = 0;
+    for (const m of text.matchAll(re)) {
+      sum += Number(m[1]);
+    }
+    return sum;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The stream's keyframe interval as the server reports it in /metrics (seconds; NaN when not scrapeable). */
 async function keyframeInterval(a) {
   try {
@@ -352,11 +371,13 @@ async function measureWindow(a, pid, viewers) {
   const before = viewers.map((v) => v.snapshot());
   const s0 = processSample(pid);
   const t0 = sourceThreadsCpu(pid);
+  const r0 = await renditionEncodeCpu(a);
   const c0 = process.cpuUsage();
   const u0 = udpCounters();
   await sleep(a.window * 1000);
   const s1 = processSample(pid);
   const t1 = sourceThreadsCpu(pid);
+  const r1 = await renditionEncodeCpu(a);
   const c1 = process.cpuUsage();
   const u1 = udpCounters();
   const seconds = (s1.at - s0.at) / 1000;
@@ -377,6 +398,7 @@ async function measureWindow(a, pid, viewers) {
   return {
     cpuPct: ((s1.cpu - s0.cpu) / seconds) * 100,
     sourceCpuPct: ((t1 - t0) / seconds) * 100,
+    renditionCpuPct: ((r1 - r0) / seconds) * 100,
     keyframeIntervalS: await keyframeInterval(a),
     rssMiB: s1.rss / 1024,
     kbpsP50: percentile(kbps, 50),
@@ -498,6 +520,16 @@ async function main() {
         `${fmt(w.packetRate, 0)} packets/s`);
       console.error(`  source + encoder threads ${fmt(w.sourceCpuPct, 1)} %core (rest of the server ` +
         `${fmt(w.cpuPct - w.sourceCpuPct, 1)}), keyframe every ${fmt(w.keyframeIntervalS, 2)} s`);
+      if (w.renditionCpuPct > 0) {
+        // A rung's encoder swings by points from window to window; a viewer costs a tenth of a point: compare
+        // what is left once the encoders are taken out.
+        const rest = (x) => x.cpuPct - x.renditionCpuPct;
+        const perViewer = rows.length > 2 && row.established > rows[1].established
+          ? ` (${fmt((rest(row) - rest(rows[1])) / (row.established - rows[1].established), 3)} %core per viewer `
+            + `vs N=${rows[1].established})` : '';
+        console.error(`  renditions' encoders ${fmt(w.renditionCpuPct, 1)} %core (/metrics); the server without them `
+          + `${fmt(rest(w), 1)} %core${perViewer}`);
+      }
       if (retries) {
         console.error(`  ${retries} offers were retried after 429/503 (the server's per-address rate limit)`);
       }
