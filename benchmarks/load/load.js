@@ -197,34 +197,30 @@ function sourceThreadsCpu(pid) {
   return cpu;
 }
 
-/**
- * CPU seconds the stream's running renditions spent scaling and encoding (/metrics,
- * sightline_rendition_encode_cpu_seconds_total, summed over rungs): what a rung costs whatever its viewers, so the
- * server's CPU less this is what delivery costs. 0 when no rendition runs, NaN when /metrics cannot be read.
- */
-async function renditionEncodeCpu(a) {
+/** The values of a /metrics family's samples for the benchmarked stream; null when /metrics cannot be read. */
+async function streamSamples(a, family) {
   try {
     const text = await (await fetch(`${a.url}/metrics`)).text();
-    const re = new RegExp(`^sightline_rendition_encode_cpu_seconds_total\\{[^}]*stream="${a.stream}"[^}]*\\} (\\S+)$`, 'gm');
-    let sum = 0;
-    for (const m of text.matchAll(re)) {
-      sum += Number(m[1]);
-    }
-    return sum;
+    const re = new RegExp(`^${family}\\{[^}]*stream="${a.stream}"[^}]*\\} (\\S+)$`, 'gm');
+    return [...text.matchAll(re)].map((m) => Number(m[1]));
   } catch {
-    return NaN;
+    return null;
   }
 }
 
-/** The stream's keyframe interval as the server reports it in /metrics (seconds; NaN when not scrapeable). */
+/**
+ * CPU seconds the stream's running renditions spent scaling and encoding, summed over rungs: what a rung costs
+ * whatever its viewers, so the server's CPU less this is what delivery costs. 0 when no rendition runs.
+ */
+async function renditionEncodeCpu(a) {
+  const values = await streamSamples(a, 'sightline_rendition_encode_cpu_seconds_total');
+  return values ? values.reduce((sum, v) => sum + v, 0) : NaN;
+}
+
+/** The stream's keyframe interval as the server reports it (seconds; NaN when not scrapeable). */
 async function keyframeInterval(a) {
-  try {
-    const text = await (await fetch(`${a.url}/metrics`)).text();
-    const m = new RegExp(`^sightline_stream_keyframe_interval_seconds\\{stream="${a.stream}"\\} (\\S+)$`, 'm').exec(text);
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
+  const values = await streamSamples(a, 'sightline_stream_keyframe_interval_seconds');
+  return values && values.length ? values[0] : NaN;
 }
 
 // ---- measuring -----------------------------------------------------------------------------------------------------
