@@ -32,9 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 17: a simulcast publisher's layers appear as renditions (decision 0048). Headless Chromium (fake camera,
  * 1280x720) publishes three simulcast layers ({@code l}, {@code m}, {@code h}) over WHIP; the admin API lists them as
  * the stream's renditions, marked simulcast; a Chromium viewer decodes the top layer; a second Chromium viewer behind
- * {@link LimitedLinkRelay} (300 kbit/s) is moved to a lower layer and decodes smaller pictures there; and no rendition
- * encoder ran for any of it (the stream's configured ladder is not started while the layers serve). Malformed
- * simulcast offers get 400 and leave the stream idle.
+ * {@link LimitedLinkRelay} (300 kbit/s) is moved to a lower layer and decodes smaller pictures there, and back to the
+ * top layer once the relay carries 5 Mbit/s; and no rendition encoder ran for any of it (the stream's configured
+ * ladder is not started while the layers serve). Malformed simulcast offers get 400 and leave the stream idle.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SimulcastPublishE2E {
@@ -125,13 +125,23 @@ class SimulcastPublishE2E {
         assertEquals(3, widths.size(), layers);
         assertTrue(widths.stream().distinct().count() == 3, "three sizes: " + widths);
 
+        // CI once saw this unconstrained viewer on layer l at its 41st picture (a transport-cc estimate of 216 kbit/s
+        // on a loopback link, in the publisher's first seconds); 9 runs here, 6 with the CPU saturated by busy loops,
+        // never moved it. A viewer moved down comes back after a probe shows the headroom, so what must hold is that
+        // it decodes the top layer, the stream's own video, within the time that takes; the moves are printed.
         viewer.open(server.url("/play/" + STREAM + "?muted=1&stats=1"));
-        Map<String, Object> top = viewer.await(Duration.ofSeconds(30), "decoding the top layer",
-                SimulcastPublishE2E::stats, s -> "live".equals(s.get("state"))
-                        && HeadlessChromium.number(s, "framesDecoded") > 30);
+        int topW = topWidth;
+        Map<String, Object> top;
+        try {
+            top = viewer.await(Duration.ofSeconds(45), "decoding the top layer (" + topW + " wide, rung 'source')",
+                    SimulcastPublishE2E::stats, s -> "live".equals(s.get("state"))
+                            && HeadlessChromium.number(s, "framesDecoded") > 30
+                            && HeadlessChromium.number(s, "width") == topW
+                            && "source".equals(s.get("serverRendition")));
+        } finally {
+            System.out.println("moves so far: " + moves());
+        }
         System.out.println("viewer of the top layer: " + top);
-        assertEquals(topWidth, (int) HeadlessChromium.number(top, "width"), "the stream's own video is the top layer: "
-                + top);
 
         try (LimitedLinkRelay relay = new LimitedLinkRelay(new InetSocketAddress("127.0.0.1", sfuPort()), 300)) {
             constrained.beforeEachPage("""
@@ -147,7 +157,6 @@ class SimulcastPublishE2E {
                     };""".formatted(relay.port()));
             constrained.open(server.url("/play/" + STREAM + "?muted=1&stats=1"));
             long start = System.nanoTime();
-            int topW = topWidth;
             Map<String, Object> lower = constrained.await(Duration.ofSeconds(60),
                     "on a lower layer and decoding smaller pictures", SimulcastPublishE2E::constrainedStats,
                     s -> String.valueOf(s.get("serverRendition")).contains("layer")
@@ -177,6 +186,24 @@ class SimulcastPublishE2E {
                     && l.endsWith(" 1")), "the layer's viewer in /metrics");
             viewer.screenshot("SimulcastPublishE2E-top");
             constrained.screenshot("SimulcastPublishE2E-lower");
+
+            // Lifting the limit brings the viewer back to the top layer after probes: the way back the unconstrained
+            // viewer above relies on when it was moved down.
+            relay.rateKbps(5000);
+            long lifted = System.nanoTime();
+            Map<String, Object> back = constrained.await(Duration.ofSeconds(45), "back on the top layer (" + topW
+                    + " wide) once the link carries 5 Mbit/s", SimulcastPublishE2E::constrainedStats,
+                    s -> HeadlessChromium.number(s, "width") == topW && "source".equals(s.get("serverRendition")));
+            System.out.printf("back on the top layer %.1f s after the limit went to 5 Mbit/s: %s%n",
+                    (System.nanoTime() - lifted) / 1e9, back);
+        }
+    }
+
+    /** The SFU's log lines about viewers' moves between rungs, for the output of a run that saw one. */
+    private static List<String> moves() throws IOException {
+        Path log = server.home().resolve("data/log/karaf.log");
+        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("ViewerAdaptation")).toList();
         }
     }
 
